@@ -1,0 +1,455 @@
+/**
+ * Pure schedule arithmetic for the simulated Rackspace Cloud Backup service.
+ *
+ * Nothing in this module reads the clock: every function that needs "now"
+ * takes it as an argument, in epoch milliseconds. Time-zone offsets come from
+ * `Intl.DateTimeFormat` (the ICU data bundled with Node), and Windows
+ * time-zone names ("Eastern Standard Time") are mapped to IANA zones with
+ * `findIana` from the `windows-iana` package.
+ *
+ * @module
+ */
+import { findIana } from "windows-iana";
+
+/** How often a backup configuration runs (the service's `Frequency` values). */
+export type Frequency = "Manually" | "Hourly" | "Daily" | "Weekly";
+
+/** The schedule fields of a backup configuration, with the service's JSON names. */
+export interface ScheduleInput {
+  Frequency: Frequency;
+  /** 1..12, 12-hour clock, local to `TimeZoneId` (Daily/Weekly). */
+  StartTimeHour: number | null;
+  /** 0..59 (Daily/Weekly). */
+  StartTimeMinute: number | null;
+  /** (Daily/Weekly). */
+  StartTimeAmPm: "AM" | "PM" | "" | null;
+  /** 0 Sunday .. 6 Saturday (Weekly), local to `TimeZoneId`. */
+  DayOfWeekId: number | null;
+  /** 1..23 (Hourly). */
+  HourInterval: number | null;
+  /** Windows time-zone name, e.g. "Eastern Standard Time". */
+  TimeZoneId: string;
+}
+
+/** Schedule times as the service echoes them back: converted to UTC. */
+export interface UtcEcho {
+  StartTimeHour: number | null;
+  StartTimeMinute: number | null;
+  StartTimeAmPm: "AM" | "PM" | "";
+  DayOfWeekId: number | null;
+}
+
+const MINUTE_MS = 60_000;
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+
+const DAY_NAMES = [
+  "Sunday",
+  "Monday",
+  "Tuesday",
+  "Wednesday",
+  "Thursday",
+  "Friday",
+  "Saturday",
+] as const;
+
+/**
+ * Windows display names that `findIana` does not know, mapped to the Windows
+ * id it does know. `findIana("UTC")` works (first result "Etc/UTC"), but the
+ * display name "Coordinated Universal Time" returns [].
+ */
+const WINDOWS_NAME_ALIASES: Readonly<Record<string, string>> = {
+  "Coordinated Universal Time": "UTC",
+};
+
+/**
+ * Maps a Windows time-zone name to an IANA zone id.
+ *
+ * Uses the first result of `findIana`, which is the CLDR "001" (primary)
+ * zone for that Windows name. Matching is exact and case-sensitive, as in
+ * `windows-iana`. "UTC" maps to "Etc/UTC"; the display name
+ * "Coordinated Universal Time", unknown to `windows-iana`, maps there too.
+ * IANA ids themselves ("America/New_York") are not Windows names and are not
+ * accepted.
+ *
+ * @param name A Windows time-zone name.
+ * @returns The IANA zone id, or `undefined` for an unknown name.
+ * @example
+ * windowsZoneToIana("Eastern Standard Time"); // "America/New_York"
+ * windowsZoneToIana("Nowhere Standard Time"); // undefined
+ */
+export function windowsZoneToIana(name: string): string | undefined {
+  const windowsName = Object.hasOwn(WINDOWS_NAME_ALIASES, name)
+    ? (WINDOWS_NAME_ALIASES[name] ?? name)
+    : name;
+  return findIana(windowsName)[0];
+}
+
+/**
+ * Whether `name` is a Windows time-zone name this module can schedule in.
+ *
+ * @param name A Windows time-zone name.
+ * @returns `true` when {@link windowsZoneToIana} maps it to an IANA zone.
+ * @example
+ * isKnownTimeZone("Tokyo Standard Time"); // true
+ * isKnownTimeZone("Asia/Tokyo"); // false (an IANA id, not a Windows name)
+ */
+export function isKnownTimeZone(name: string): boolean {
+  return windowsZoneToIana(name) !== undefined;
+}
+
+/**
+ * Converts a 12-hour clock hour to a 24-hour clock hour (12 AM is 0, 12 PM is 12).
+ *
+ * @param hour12 An integer from 1 to 12.
+ * @param ampm "AM" or "PM".
+ * @returns An integer from 0 to 23.
+ * @throws {RangeError} If `hour12` is not an integer from 1 to 12.
+ * @example
+ * to24Hour(7, "PM"); // 19
+ */
+export function to24Hour(hour12: number, ampm: "AM" | "PM"): number {
+  if (!Number.isInteger(hour12) || hour12 < 1 || hour12 > 12) {
+    throw new RangeError(`hour12 must be an integer from 1 to 12, got ${hour12}`);
+  }
+  return (hour12 % 12) + (ampm === "PM" ? 12 : 0);
+}
+
+/**
+ * Converts a 24-hour clock hour to a 12-hour clock hour (0 is 12 AM, 12 is 12 PM).
+ *
+ * @param hour24 An integer from 0 to 23.
+ * @returns The hour (1..12) and "AM"/"PM".
+ * @throws {RangeError} If `hour24` is not an integer from 0 to 23.
+ * @example
+ * to12Hour(0); // { hour: 12, ampm: "AM" }
+ */
+export function to12Hour(hour24: number): { hour: number; ampm: "AM" | "PM" } {
+  if (!Number.isInteger(hour24) || hour24 < 0 || hour24 > 23) {
+    throw new RangeError(`hour24 must be an integer from 0 to 23, got ${hour24}`);
+  }
+  return { hour: hour24 % 12 === 0 ? 12 : hour24 % 12, ampm: hour24 < 12 ? "AM" : "PM" };
+}
+
+/** One formatter per IANA zone; constructing them is the expensive part. */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(ianaZone: string): Intl.DateTimeFormat {
+  let formatter = formatters.get(ianaZone);
+  if (formatter === undefined) {
+    // Throws RangeError for a zone ICU does not know.
+    formatter = new Intl.DateTimeFormat("en-US", {
+      timeZone: ianaZone,
+      hourCycle: "h23",
+      era: "short",
+      year: "numeric",
+      month: "numeric",
+      day: "numeric",
+      hour: "numeric",
+      minute: "numeric",
+      second: "numeric",
+    });
+    formatters.set(ianaZone, formatter);
+  }
+  return formatter;
+}
+
+/** Epoch ms of a proleptic-Gregorian UTC date-time; fields overflow like `Date.UTC`. */
+function utcFields(y: number, monthIndex0: number, day: number, hour: number, minute: number): number {
+  const date = new Date(0);
+  // setUTCFullYear, unlike Date.UTC, does not map years 0..99 to 1900..1999.
+  date.setUTCFullYear(y, monthIndex0, day);
+  date.setUTCHours(hour, minute, 0, 0);
+  return date.getTime();
+}
+
+interface LocalDate {
+  year: number;
+  monthIndex0: number;
+  day: number;
+}
+
+/** The local calendar date of an instant, plus the local wall time read as if it were UTC. */
+function localParts(ianaZone: string, atUtcMs: number): LocalDate & { wallMs: number } {
+  const wholeSecondMs = Math.floor(atUtcMs / 1000) * 1000;
+  let year = 0;
+  let month = 1;
+  let day = 1;
+  let hour = 0;
+  let minute = 0;
+  let second = 0;
+  let bc = false;
+  for (const part of formatterFor(ianaZone).formatToParts(wholeSecondMs)) {
+    switch (part.type) {
+      case "era":
+        bc = part.value === "BC" || part.value === "B";
+        break;
+      case "year":
+        year = Number(part.value);
+        break;
+      case "month":
+        month = Number(part.value);
+        break;
+      case "day":
+        day = Number(part.value);
+        break;
+      case "hour":
+        hour = Number(part.value) % 24; // Guard against "24" for midnight.
+        break;
+      case "minute":
+        minute = Number(part.value);
+        break;
+      case "second":
+        second = Number(part.value);
+        break;
+      default:
+        break;
+    }
+  }
+  if (bc) year = 1 - year;
+  const wallMs = utcFields(year, month - 1, day, hour, minute) + second * 1000 + (atUtcMs - wholeSecondMs);
+  return { year, monthIndex0: month - 1, day, wallMs };
+}
+
+/** Offset of the zone from UTC at an instant, in milliseconds (local = UTC + offset). */
+function offsetMs(ianaZone: string, atUtcMs: number): number {
+  return localParts(ianaZone, atUtcMs).wallMs - atUtcMs;
+}
+
+/**
+ * Offset of an IANA zone from UTC at an instant, in minutes (local = UTC + offset).
+ *
+ * For the local mean times of the 19th century the result can be fractional
+ * (ICU reports those offsets to the second); modern offsets are whole minutes.
+ *
+ * @param ianaZone An IANA zone id, e.g. "America/New_York".
+ * @param atUtcMs The instant, in epoch milliseconds.
+ * @returns Minutes east of UTC, e.g. -240 for New York in July, 330 for Kolkata.
+ * @throws {RangeError} If the zone is not known to `Intl` or the instant is not a valid date.
+ * @example
+ * zoneOffsetMinutes("America/New_York", Date.UTC(2026, 0, 15)); // -300
+ */
+export function zoneOffsetMinutes(ianaZone: string, atUtcMs: number): number {
+  return offsetMs(ianaZone, atUtcMs) / MINUTE_MS;
+}
+
+/**
+ * Epoch milliseconds of a local wall-clock time in an IANA zone, DST-aware.
+ *
+ * - A local time that does not exist (the spring-forward gap) is moved
+ *   forward by the length of the gap: 02:30 on the day New York springs from
+ *   02:00 to 03:00 becomes 03:30 EDT.
+ * - A local time that occurs twice (the fall-back overlap) resolves to the
+ *   earlier instant: 01:30 on the day New York falls back is 01:30 EDT, not EST.
+ *
+ * This matches the "compatible" disambiguation of Temporal and of
+ * RFC 5545 for nonexistent times. Out-of-range fields overflow as in
+ * `Date.UTC` (day 32 of January is February 1).
+ *
+ * @param ianaZone An IANA zone id.
+ * @param y The full year (0..99 are years 0..99, not 1900..1999).
+ * @param monthIndex0 The month, 0 for January.
+ * @param day The day of the month, from 1.
+ * @param hour24 The hour, 0..23.
+ * @param minute The minute, 0..59.
+ * @returns The instant, in epoch milliseconds.
+ * @throws {RangeError} If the zone is not known to `Intl`.
+ * @example
+ * localToUtc("America/New_York", 2026, 2, 8, 2, 30); // Date.UTC(2026, 2, 8, 7, 30): 03:30 EDT
+ */
+export function localToUtc(
+  ianaZone: string,
+  y: number,
+  monthIndex0: number,
+  day: number,
+  hour24: number,
+  minute: number,
+): number {
+  const wall = utcFields(y, monthIndex0, day, hour24, minute);
+  // Assumes no zone changes its offset twice within a day of any wall time
+  // (true of all tzdata), so the offsets a day either side are the only
+  // candidates.
+  const before = offsetMs(ianaZone, wall - DAY_MS);
+  const after = offsetMs(ianaZone, wall + DAY_MS);
+  let earliest: number | undefined;
+  for (const offset of before === after ? [before] : [before, after]) {
+    const candidate = wall - offset;
+    if (offsetMs(ianaZone, candidate) === offset && (earliest === undefined || candidate < earliest)) {
+      earliest = candidate;
+    }
+  }
+  // No candidate: the wall time is in a gap. Reading it with the offset in
+  // force before the gap lands the same distance past the gap's end.
+  return earliest ?? wall - before;
+}
+
+/** The 24-hour start time of a Daily/Weekly schedule, or undefined if its fields are unusable. */
+function startTime24(schedule: ScheduleInput): { hour24: number; minute: number } | undefined {
+  const { StartTimeHour: hour, StartTimeMinute: minute, StartTimeAmPm: ampm } = schedule;
+  if (hour === null || minute === null || (ampm !== "AM" && ampm !== "PM")) return undefined;
+  if (!Number.isInteger(hour) || hour < 1 || hour > 12) return undefined;
+  if (!Number.isInteger(minute) || minute < 0 || minute > 59) return undefined;
+  return { hour24: to24Hour(hour, ampm), minute };
+}
+
+function isDayOfWeek(day: number | null): day is number {
+  return day !== null && Number.isInteger(day) && day >= 0 && day <= 6;
+}
+
+function requireZone(name: string): string {
+  const zone = windowsZoneToIana(name);
+  if (zone === undefined) throw new RangeError(`Unknown time zone: ${JSON.stringify(name)}`);
+  return zone;
+}
+
+/**
+ * The first instant strictly after `afterMs` at which the schedule runs.
+ *
+ * - Manually: `null`.
+ * - Daily: the next occurrence of StartTimeHour:StartTimeMinute StartTimeAmPm,
+ *   local to TimeZoneId.
+ * - Weekly: the next occurrence of that local time on local weekday DayOfWeekId.
+ * - Hourly: `anchorMs + k * HourInterval` hours for the smallest k >= 1 that
+ *   is after `afterMs`, computed in O(1). Hourly runs are a fixed UTC
+ *   interval, so DST changes move their local wall-clock time.
+ *
+ * Daily and Weekly runs keep their local wall-clock time across DST changes;
+ * a start time inside a spring-forward gap or a fall-back overlap resolves as
+ * in {@link localToUtc} (later by the gap; the earlier of the two instants).
+ * Only Daily and Weekly consult TimeZoneId; `anchorMs` is used only by Hourly.
+ * Fields a frequency needs that are null or out of range give `null`
+ * rather than an error.
+ *
+ * @param schedule The schedule fields of a backup configuration.
+ * @param afterMs Runs at or before this instant (epoch ms) are excluded.
+ * @param anchorMs When the configuration was created or last updated (epoch ms).
+ * @returns The run instant in epoch ms, or `null` if the schedule never runs.
+ * @throws {RangeError} For Daily/Weekly with a TimeZoneId that {@link isKnownTimeZone} rejects.
+ * @example
+ * nextRunAfter(
+ *   { Frequency: "Weekly", StartTimeHour: 7, StartTimeMinute: 30, StartTimeAmPm: "PM",
+ *     DayOfWeekId: 5, HourInterval: null, TimeZoneId: "Eastern Standard Time" },
+ *   Date.UTC(2014, 6, 28), Date.UTC(2014, 6, 28),
+ * ); // 1406935800000, 2014-08-01T23:30:00Z (Friday 7:30 PM EDT)
+ */
+export function nextRunAfter(schedule: ScheduleInput, afterMs: number, anchorMs: number): number | null {
+  switch (schedule.Frequency) {
+    case "Hourly": {
+      const hours = schedule.HourInterval;
+      if (hours === null || !Number.isFinite(hours) || hours <= 0) return null;
+      if (!Number.isFinite(afterMs) || !Number.isFinite(anchorMs)) return null;
+      const interval = hours * HOUR_MS;
+      const k = Math.max(1, Math.floor((afterMs - anchorMs) / interval) + 1);
+      const run = anchorMs + k * interval;
+      // Guard against floating-point rounding for huge or fractional inputs.
+      return run > afterMs ? run : run + interval;
+    }
+    case "Daily":
+    case "Weekly": {
+      const zone = requireZone(schedule.TimeZoneId);
+      const start = startTime24(schedule);
+      if (start === undefined || !Number.isFinite(afterMs)) return null;
+      const weekly = schedule.Frequency === "Weekly";
+      if (weekly && !isDayOfWeek(schedule.DayOfWeekId)) return null;
+      const today = localParts(zone, afterMs);
+      // From the day before the local date of afterMs (in case a gap pushes
+      // yesterday's run past afterMs) through eight days ahead, the first
+      // eligible day whose run is after afterMs. At most ten days: O(1).
+      for (let offset = -1; offset <= 8; offset++) {
+        const noon = utcFields(today.year, today.monthIndex0, today.day + offset, 12, 0);
+        if (weekly && new Date(noon).getUTCDay() !== schedule.DayOfWeekId) continue;
+        const date = new Date(noon);
+        const run = localToUtc(
+          zone,
+          date.getUTCFullYear(),
+          date.getUTCMonth(),
+          date.getUTCDate(),
+          start.hour24,
+          start.minute,
+        );
+        if (run > afterMs) return run;
+      }
+      return null; // Unreachable for valid input.
+    }
+    default:
+      return null; // "Manually" (and anything unrecognised) never runs on its own.
+  }
+}
+
+/**
+ * The schedule times as the real service echoes them: converted to UTC.
+ *
+ * For Daily and Weekly, the UTC instant of the next run after `nowMs` is
+ * computed (so the offset in force at that run is used) and its UTC hour,
+ * minute and, for Weekly, weekday are reported. A Weekly Friday 7:30 PM
+ * Eastern schedule echoes as Friday 11:30 PM in summer and Saturday
+ * 12:30 AM in winter. Daily keeps its DayOfWeekId (normally null).
+ * Manually, Hourly, and Daily/Weekly schedules with unusable fields give
+ * null times and "" for StartTimeAmPm.
+ *
+ * @param schedule The schedule fields as configured.
+ * @param nowMs The current time (epoch ms), e.g. when the configuration was saved.
+ * @returns The UTC start time fields.
+ * @throws {RangeError} For Daily/Weekly with an unknown TimeZoneId (see {@link nextRunAfter}).
+ * @example
+ * utcEcho(
+ *   { Frequency: "Weekly", StartTimeHour: 7, StartTimeMinute: 30, StartTimeAmPm: "PM",
+ *     DayOfWeekId: 5, HourInterval: null, TimeZoneId: "Eastern Standard Time" },
+ *   Date.UTC(2014, 6, 28),
+ * ); // { StartTimeHour: 11, StartTimeMinute: 30, StartTimeAmPm: "PM", DayOfWeekId: 5 }
+ */
+export function utcEcho(schedule: ScheduleInput, nowMs: number): UtcEcho {
+  const none: UtcEcho = { StartTimeHour: null, StartTimeMinute: null, StartTimeAmPm: "", DayOfWeekId: null };
+  if (schedule.Frequency !== "Daily" && schedule.Frequency !== "Weekly") return none;
+  const run = nextRunAfter(schedule, nowMs, nowMs);
+  if (run === null) return none;
+  const date = new Date(run);
+  const { hour, ampm } = to12Hour(date.getUTCHours());
+  return {
+    StartTimeHour: hour,
+    StartTimeMinute: date.getUTCMinutes(),
+    StartTimeAmPm: ampm,
+    DayOfWeekId: schedule.Frequency === "Weekly" ? date.getUTCDay() : schedule.DayOfWeekId,
+  };
+}
+
+/**
+ * A one-line human description of a schedule, in its own (local) terms.
+ *
+ * Never throws: fields a frequency needs that are missing are described as such.
+ *
+ * @param schedule The schedule fields of a backup configuration.
+ * @returns E.g. "Weekly on Friday at 7:30 PM Eastern Standard Time",
+ *   "Daily at 12:05 AM Tokyo Standard Time", "Every 4 hours", "Every hour", "Manually".
+ * @example
+ * describeSchedule({ Frequency: "Hourly", StartTimeHour: null, StartTimeMinute: null,
+ *   StartTimeAmPm: null, DayOfWeekId: null, HourInterval: 4, TimeZoneId: "UTC" }); // "Every 4 hours"
+ */
+export function describeSchedule(schedule: ScheduleInput): string {
+  const at = (): string => {
+    const { StartTimeHour: hour, StartTimeMinute: minute, StartTimeAmPm: ampm } = schedule;
+    if (startTime24(schedule) === undefined || hour === null || minute === null) {
+      return "(no start time set)";
+    }
+    const zone = schedule.TimeZoneId === "" ? "" : ` ${schedule.TimeZoneId}`;
+    return `at ${hour}:${String(minute).padStart(2, "0")} ${ampm}${zone}`;
+  };
+  switch (schedule.Frequency) {
+    case "Manually":
+      return "Manually";
+    case "Hourly": {
+      const hours = schedule.HourInterval;
+      if (hours === null) return "Hourly (no interval set)";
+      return hours === 1 ? "Every hour" : `Every ${hours} hours`;
+    }
+    case "Daily":
+      return `Daily ${at()}`;
+    case "Weekly": {
+      const day = schedule.DayOfWeekId;
+      const on = isDayOfWeek(day) ? `on ${DAY_NAMES[day]}` : "(no day set)";
+      return `Weekly ${on} ${at()}`;
+    }
+    default:
+      return String(schedule.Frequency);
+  }
+}

@@ -1,0 +1,28 @@
+/**
+ * The Cloud Backup API v1.0 description, its TypeScript types and its operation table.
+ *
+ * @example
+ * ```ts
+ * import { operations, type components } from "@cloud-backup/spec";
+ * const start = operations.find((op) => op.operationId === "requestBackupAction");
+ * type Agent = components["schemas"]["Agent"];
+ * ```
+ */
+export type { paths, components, operations as OperationTypes } from "./generated/openapi.js";
+export { operations, adminOperations, identityOperations, specVersion, specHash } from "./generated/operations.js";
+export { document, adminDocument, identityDocument } from "./generated/document.js";
+
+import { operations } from "./generated/operations.js";
+
+/** One row of the operation table. */
+export type OperationInfo = (typeof operations)[number];
+
+/** Every operationId of the API. */
+export type OperationId = OperationInfo["operationId"];
+
+/** The row of the operation table for an operationId. */
+export function operationById(id: OperationId): OperationInfo {
+  const found = operations.find((op) => op.operationId === id);
+  if (!found) throw new RangeError(`Unknown operationId ${id}`);
+  return found;
+}

@@ -86,7 +86,7 @@ describe("coverage of the published reference", () => {
       const op = doc.paths[ref.path]?.[ref.method.toLowerCase()];
       const rename = (name: string) => {
         const local = operationDepartures[key] ?? {};
-        if (name in local) return local[name];
+        if (name in local) return local[name] as string | null;
         return departures[name] ?? name;
       };
 

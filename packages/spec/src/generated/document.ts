@@ -5119,7 +5119,1819 @@ export const document = {
 } as const;
 
 /** The bundled control API description (empty object when absent). */
-export const adminDocument = {} as const;
+export const adminDocument = {
+  "openapi": "3.1.0",
+  "info": {
+    "title": "Cloud Backup reference server control API",
+    "version": "0.1.0",
+    "summary": "Reset, time-travel, provision tenants and inject faults in the toolkit's reference server.",
+    "description": "The reference server (`npm start`) simulates Cloud Backup and a small part of Cloud\nIdentity. Next to those APIs it answers a control API under `/__admin/`, meant for tests,\ndemos and client development, never for production traffic. With it a test can:\n\n- put the simulated world back to where it started (`resetWorld`);\n- read the virtual clock and move it forward, so that scheduled backups, long backups\n  and restores finish without waiting in real time (`getClock`, `advanceClock`);\n- create a fresh tenant with tokens, Identity credentials and online agents\n  (`createTenant`), so that parallel tests do not share state;\n- make chosen Cloud Backup operations fail, slow down, fail backups or take agents\n  offline (the fault operations), to exercise a client's retry and error paths;\n- check that the server is up and which description it serves (`getHealth`).\n\n**Access.** When the server starts without an admin token, the control API only answers\ncallers on the loopback interface (127.0.0.1 or ::1) and refuses everyone else with 403.\nWhen an admin token is configured, every call must carry it in `X-Admin-Token`,\nwherever it comes from; a missing or wrong token answers 401.\n\n**Errors** are `application/problem+json` (RFC 9457), the same body the Cloud Backup API\nof the reference server uses.\n",
+    "contact": {
+      "name": "Cloud Backup API toolkit",
+      "url": "https://github.com/cloud-backup/cloud-backup-toolkit"
+    },
+    "license": {
+      "name": "Apache 2.0",
+      "identifier": "Apache-2.0"
+    }
+  },
+  "servers": [
+    {
+      "url": "http://localhost:4010",
+      "description": "The toolkit's reference server (`npm start`)."
+    }
+  ],
+  "security": [
+    {},
+    {
+      "AdminToken": []
+    }
+  ],
+  "tags": [
+    {
+      "name": "Control",
+      "description": "Operations that steer the reference server: reset the world, move the virtual clock,\ncreate tenants, inject faults and report health. They change no real account.\n"
+    }
+  ],
+  "paths": {
+    "/__admin/reset": {
+      "post": {
+        "operationId": "resetWorld",
+        "tags": [
+          "Control"
+        ],
+        "summary": "Reset the simulated world",
+        "description": "Throws away every change since the server started: tenants created through the\ncontrol API, agents, configurations, backups, restores, activity and faults. The\nworld goes back to the seed data, or to an empty world when the server was started\nwithout seed data. The virtual clock is not moved back.\n",
+        "security": [
+          {},
+          {
+            "AdminToken": []
+          }
+        ],
+        "responses": {
+          "204": {
+            "description": "The world is back to its starting state."
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          }
+        }
+      }
+    },
+    "/__admin/clock": {
+      "get": {
+        "operationId": "getClock",
+        "tags": [
+          "Control"
+        ],
+        "summary": "Read the virtual clock",
+        "description": "Answers the server's current virtual time in three forms (epoch milliseconds,\nISO 8601 and the Microsoft JSON date the Cloud Backup API uses) and how fast the\nclock runs compared to real time.\n",
+        "security": [
+          {},
+          {
+            "AdminToken": []
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The current virtual time.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Clock"
+                },
+                "examples": {
+                  "ClockExample": {
+                    "summary": "A clock running at real speed",
+                    "value": {
+                      "now": 1357817400000,
+                      "iso": "2013-01-10T11:30:00.000Z",
+                      "msDate": "/Date(1357817400000)/",
+                      "speed": 1
+                    }
+                  },
+                  "FrozenClockExample": {
+                    "summary": "A frozen clock",
+                    "value": {
+                      "now": 1357817400000,
+                      "iso": "2013-01-10T11:30:00.000Z",
+                      "msDate": "/Date(1357817400000)/",
+                      "speed": 0
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          }
+        }
+      }
+    },
+    "/__admin/clock/advance": {
+      "post": {
+        "operationId": "advanceClock",
+        "tags": [
+          "Control"
+        ],
+        "summary": "Move the virtual clock forward",
+        "description": "Moves the virtual clock forward by the given number of seconds (at most one year per\ncall). Before answering, the server plays everything that falls due in the skipped\ninterval, in time order: scheduled backups start, running backups and restores make\nprogress or finish, and agents report. The answer is the clock after the move.\nThe clock never goes backwards.\n",
+        "security": [
+          {},
+          {
+            "AdminToken": []
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/AdvanceClockRequest"
+              },
+              "examples": {
+                "OneHourExample": {
+                  "summary": "Skip one hour",
+                  "value": {
+                    "seconds": 3600
+                  }
+                },
+                "OneWeekExample": {
+                  "summary": "Skip a week, so that every weekly schedule runs once",
+                  "value": {
+                    "seconds": 604800
+                  }
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The clock after the move; everything due before this time has happened.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Clock"
+                },
+                "examples": {
+                  "AdvancedClockExample": {
+                    "summary": "One hour after 2013-01-10T11:30Z",
+                    "value": {
+                      "now": 1357821000000,
+                      "iso": "2013-01-10T12:30:00.000Z",
+                      "msDate": "/Date(1357821000000)/",
+                      "speed": 1
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          }
+        }
+      }
+    },
+    "/__admin/tenants": {
+      "post": {
+        "operationId": "createTenant",
+        "tags": [
+          "Control"
+        ],
+        "summary": "Create a tenant",
+        "description": "Creates a tenant (account) with its own agents and tokens, isolated from every other\ntenant, so that each test can start from a known state. Each agent is online and has\na seeded file tree to back up. The answer carries a Cloud Backup token per requested\nrole and Identity credentials (user name, API key and password) that\n`POST /v2.0/tokens` on the same server accepts.\n\nThe body is optional; without it the server picks a tenant id and creates two\nagents and one token with the `cloudBackup:admin` role.\n",
+        "security": [
+          {},
+          {
+            "AdminToken": []
+          }
+        ],
+        "requestBody": {
+          "required": false,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/CreateTenantRequest"
+              },
+              "examples": {
+                "DefaultTenantExample": {
+                  "summary": "Let the server choose everything",
+                  "value": {}
+                },
+                "NamedTenantExample": {
+                  "summary": "A named tenant with one agent and two roles",
+                  "value": {
+                    "tenantId": "it-restore-42",
+                    "agents": 1,
+                    "roles": [
+                      "cloudBackup:admin",
+                      "cloudBackup:observer"
+                    ]
+                  }
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "201": {
+            "description": "The tenant exists; use its tokens or credentials to call the Cloud Backup API.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/CreatedTenant"
+                },
+                "examples": {
+                  "CreatedTenantExample": {
+                    "summary": "A tenant with one agent and two roles",
+                    "value": {
+                      "tenantId": "it-restore-42",
+                      "token": "tok-admin-2b7e1516a3c84f0e",
+                      "tokens": {
+                        "cloudBackup:admin": "tok-admin-2b7e1516a3c84f0e",
+                        "cloudBackup:observer": "tok-observer-28aed2a6f1d24c11"
+                      },
+                      "agents": [
+                        100001
+                      ],
+                      "username": "it-restore-42-user",
+                      "apiKey": "0f1e2d3c4b5a69788796a5b4c3d2e1f0",
+                      "password": "Tr1cky-Pa55word"
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "409": {
+            "description": "A tenant with this `tenantId` already exists.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                },
+                "example": {
+                  "type": "about:blank",
+                  "title": "Conflict",
+                  "status": 409,
+                  "detail": "Tenant it-restore-42 already exists.",
+                  "instance": "/__admin/tenants"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/__admin/health": {
+      "get": {
+        "operationId": "getHealth",
+        "tags": [
+          "Control"
+        ],
+        "summary": "Check the server's health",
+        "description": "Answers `ok` while the server runs, with the version and content hash of the Cloud\nBackup description it serves (the `specVersion` and `specHash` of\n`@cloud-backup/spec`), so that a test can check it talks to the build it expects.\n",
+        "security": [
+          {},
+          {
+            "AdminToken": []
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The server is up.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Health"
+                },
+                "examples": {
+                  "HealthExample": {
+                    "summary": "A server up for two minutes",
+                    "value": {
+                      "status": "ok",
+                      "specVersion": "0.1.0",
+                      "specHash": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+                      "uptimeSeconds": 121.5
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          }
+        }
+      }
+    },
+    "/__admin/faults": {
+      "get": {
+        "operationId": "listFaults",
+        "tags": [
+          "Control"
+        ],
+        "summary": "List active faults",
+        "description": "Lists the faults in force, oldest first. A `status` fault shows how many failures it\nhas left in `remaining`; it disappears once that reaches 0.\n",
+        "security": [
+          {},
+          {
+            "AdminToken": []
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The active faults (an empty array when there are none).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/FaultList"
+                },
+                "examples": {
+                  "FaultListExample": {
+                    "summary": "Two active faults",
+                    "value": [
+                      {
+                        "id": "flt-1",
+                        "kind": "status",
+                        "operationId": "requestBackupAction",
+                        "status": 503,
+                        "count": 3,
+                        "retryAfter": 5,
+                        "remaining": 2
+                      },
+                      {
+                        "id": "flt-2",
+                        "kind": "agentOffline",
+                        "machineAgentId": 100001
+                      }
+                    ]
+                  },
+                  "NoFaultsExample": {
+                    "summary": "No faults",
+                    "value": []
+                  }
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          }
+        }
+      },
+      "post": {
+        "operationId": "createFault",
+        "tags": [
+          "Control"
+        ],
+        "summary": "Inject a fault",
+        "description": "Adds a fault, chosen by `kind`:\n\n- `status`: the next `count` calls of the Cloud Backup operation `operationId`\n  answer `status` (500 or 503) with a problem body, and with `Retry-After` when\n  `retryAfter` is given. Calls of other operations are not affected.\n- `latency`: every call of `operationId` waits `ms` milliseconds (real time) before\n  it is handled, until the fault is deleted.\n- `backupFailure`: runs of the backup configuration `backupConfigurationId` end\n  in a failed state with the given probability (`percent`; 100 fails every run).\n- `agentOffline`: the agent `machineAgentId` reports `Offline` and ignores wake-up\n  calls, so backups and restores on it cannot start, until the fault is deleted.\n\nThe answer is the fault with its `id`, for `deleteFault`.\n",
+        "security": [
+          {},
+          {
+            "AdminToken": []
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/FaultRequest"
+              },
+              "examples": {
+                "StatusFaultRequestExample": {
+                  "summary": "Fail the next three backup starts with 503",
+                  "value": {
+                    "kind": "status",
+                    "operationId": "requestBackupAction",
+                    "status": 503,
+                    "count": 3,
+                    "retryAfter": 5
+                  }
+                },
+                "LatencyFaultRequestExample": {
+                  "summary": "Slow down listing agents by 2 seconds",
+                  "value": {
+                    "kind": "latency",
+                    "operationId": "listAgents",
+                    "ms": 2000
+                  }
+                },
+                "BackupFailureFaultRequestExample": {
+                  "summary": "Fail half the runs of a backup configuration",
+                  "value": {
+                    "kind": "backupFailure",
+                    "backupConfigurationId": 48479,
+                    "percent": 50
+                  }
+                },
+                "AgentOfflineFaultRequestExample": {
+                  "summary": "Take an agent offline",
+                  "value": {
+                    "kind": "agentOffline",
+                    "machineAgentId": 100001
+                  }
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "201": {
+            "description": "The fault is in force.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Fault"
+                },
+                "examples": {
+                  "StatusFaultExample": {
+                    "summary": "A status fault, not yet triggered",
+                    "value": {
+                      "id": "flt-1",
+                      "kind": "status",
+                      "operationId": "requestBackupAction",
+                      "status": 503,
+                      "count": 3,
+                      "retryAfter": 5,
+                      "remaining": 3
+                    }
+                  },
+                  "AgentOfflineFaultExample": {
+                    "summary": "An agent-offline fault",
+                    "value": {
+                      "id": "flt-2",
+                      "kind": "agentOffline",
+                      "machineAgentId": 100001
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          }
+        }
+      },
+      "delete": {
+        "operationId": "clearFaults",
+        "tags": [
+          "Control"
+        ],
+        "summary": "Remove all faults",
+        "description": "Removes every active fault. Calling it when there are none is not an error.",
+        "security": [
+          {},
+          {
+            "AdminToken": []
+          }
+        ],
+        "responses": {
+          "204": {
+            "description": "No fault is in force any more."
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          }
+        }
+      }
+    },
+    "/__admin/faults/{faultId}": {
+      "parameters": [
+        {
+          "name": "faultId",
+          "in": "path",
+          "required": true,
+          "description": "The fault's `id`, as answered by `createFault` or `listFaults`.",
+          "schema": {
+            "type": "string"
+          },
+          "example": "flt-1"
+        }
+      ],
+      "delete": {
+        "operationId": "deleteFault",
+        "tags": [
+          "Control"
+        ],
+        "summary": "Remove a fault",
+        "description": "Removes one fault. Its effect stops at once; calls already waiting on a latency fault finish their wait.",
+        "security": [
+          {},
+          {
+            "AdminToken": []
+          }
+        ],
+        "responses": {
+          "204": {
+            "description": "The fault is removed."
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "description": "No active fault has this id (it may have run out or been removed already).",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                },
+                "example": {
+                  "type": "about:blank",
+                  "title": "Not Found",
+                  "status": 404,
+                  "detail": "There is no fault flt-9.",
+                  "instance": "/__admin/faults/flt-9"
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  },
+  "components": {
+    "securitySchemes": {
+      "AdminToken": {
+        "type": "apiKey",
+        "in": "header",
+        "name": "X-Admin-Token",
+        "description": "The admin token the server was started with. Without a configured admin token the\ncontrol API only answers callers on the loopback interface, and this header is\nignored. With one, every caller must send it, including local ones.\n"
+      }
+    },
+    "responses": {
+      "BadRequest": {
+        "description": "The body is malformed or a value is out of range; `errors` names each problem.",
+        "content": {
+          "application/problem+json": {
+            "schema": {
+              "$ref": "#/components/schemas/Problem"
+            },
+            "example": {
+              "type": "https://docs.cloud-backup.dev/problems/validation",
+              "title": "Bad Request",
+              "status": 400,
+              "detail": "The request has 1 problem.",
+              "instance": "/__admin/clock/advance",
+              "errors": [
+                {
+                  "in": "body",
+                  "pointer": "/seconds",
+                  "message": "must be a number from 0 to 31622400"
+                }
+              ]
+            }
+          }
+        }
+      },
+      "Unauthorized": {
+        "description": "An admin token is configured and the request did not send it in `X-Admin-Token`,\nor sent another value.\n",
+        "content": {
+          "application/problem+json": {
+            "schema": {
+              "$ref": "#/components/schemas/Problem"
+            },
+            "example": {
+              "type": "about:blank",
+              "title": "Unauthorized",
+              "status": 401,
+              "detail": "Send the admin token in X-Admin-Token.",
+              "instance": "/__admin/reset"
+            }
+          }
+        }
+      },
+      "Forbidden": {
+        "description": "No admin token is configured and the caller is not on the loopback interface.",
+        "content": {
+          "application/problem+json": {
+            "schema": {
+              "$ref": "#/components/schemas/Problem"
+            },
+            "example": {
+              "type": "about:blank",
+              "title": "Forbidden",
+              "status": 403,
+              "detail": "The control API only answers loopback callers when no admin token is configured.",
+              "instance": "/__admin/reset"
+            }
+          }
+        }
+      }
+    },
+    "schemas": {
+      "Problem": {
+        "type": "object",
+        "title": "Problem",
+        "description": "An error, as RFC 9457 problem details. `errors` lists each problem with the request when\nthere is more than one thing to say (validation failures name every field).\n",
+        "required": [
+          "type",
+          "title",
+          "status"
+        ],
+        "properties": {
+          "type": {
+            "type": "string",
+            "format": "uri-reference",
+            "description": "A URI naming the kind of problem; `about:blank` when the status says it all."
+          },
+          "title": {
+            "type": "string",
+            "description": "A short summary of the kind of problem."
+          },
+          "status": {
+            "type": "integer",
+            "minimum": 400,
+            "maximum": 599
+          },
+          "detail": {
+            "type": "string",
+            "description": "What went wrong with this request."
+          },
+          "instance": {
+            "type": "string",
+            "description": "The request path."
+          },
+          "requestId": {
+            "type": "string",
+            "description": "The request's id, also sent as the `X-Request-Id` header."
+          },
+          "errors": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/ProblemField"
+            }
+          }
+        }
+      },
+      "Clock": {
+        "type": "object",
+        "title": "Clock",
+        "description": "The server's virtual time, in three equivalent forms, and its speed.",
+        "required": [
+          "now",
+          "iso",
+          "msDate",
+          "speed"
+        ],
+        "properties": {
+          "now": {
+            "type": "integer",
+            "description": "Milliseconds since the Unix epoch.",
+            "examples": [
+              1357817400000
+            ]
+          },
+          "iso": {
+            "type": "string",
+            "format": "date-time",
+            "description": "The same instant in ISO 8601, UTC.",
+            "examples": [
+              "2013-01-10T11:30:00.000Z"
+            ]
+          },
+          "msDate": {
+            "type": "string",
+            "pattern": "^/Date\\(-?\\d+\\)/$",
+            "description": "The same instant as a Microsoft JSON date, as the Cloud Backup API writes dates.",
+            "examples": [
+              "/Date(1357817400000)/"
+            ]
+          },
+          "speed": {
+            "type": "number",
+            "minimum": 0,
+            "description": "Virtual seconds per real second: 1 runs at real speed, 60 runs a minute per\nsecond, 0 means the clock is frozen and only `advanceClock` moves it.\n",
+            "examples": [
+              1
+            ]
+          }
+        }
+      },
+      "AdvanceClockRequest": {
+        "type": "object",
+        "title": "AdvanceClockRequest",
+        "description": "How far to move the clock.",
+        "required": [
+          "seconds"
+        ],
+        "properties": {
+          "seconds": {
+            "type": "number",
+            "minimum": 0,
+            "maximum": 31622400,
+            "description": "Seconds to add to the virtual time; fractions are allowed, and the limit is one year (366 days).",
+            "examples": [
+              3600
+            ]
+          }
+        }
+      },
+      "Role": {
+        "type": "string",
+        "title": "Role",
+        "description": "A Cloud Backup role, as Identity grants it.",
+        "enum": [
+          "cloudBackup:admin",
+          "cloudBackup:creator",
+          "cloudBackup:observer"
+        ]
+      },
+      "CreateTenantRequest": {
+        "type": "object",
+        "title": "CreateTenantRequest",
+        "description": "What the new tenant should have. Every field is optional.",
+        "properties": {
+          "tenantId": {
+            "type": "string",
+            "pattern": "^[A-Za-z0-9_-]{1,64}$",
+            "description": "The tenant id to use; the server picks an unused one when omitted.",
+            "examples": [
+              "it-restore-42"
+            ]
+          },
+          "agents": {
+            "type": "integer",
+            "minimum": 0,
+            "maximum": 20,
+            "default": 2,
+            "description": "How many agents to create, each online with a seeded file tree."
+          },
+          "roles": {
+            "type": "array",
+            "minItems": 1,
+            "uniqueItems": true,
+            "default": [
+              "cloudBackup:admin"
+            ],
+            "description": "The roles to issue tokens for, one token per role.",
+            "items": {
+              "$ref": "#/components/schemas/Role"
+            }
+          }
+        }
+      },
+      "CreatedTenant": {
+        "type": "object",
+        "title": "CreatedTenant",
+        "description": "A new tenant, its tokens, its agents and its Identity credentials.",
+        "required": [
+          "tenantId",
+          "token",
+          "tokens",
+          "agents",
+          "username",
+          "apiKey",
+          "password"
+        ],
+        "properties": {
+          "tenantId": {
+            "type": "string",
+            "description": "The tenant id, the `{tenant_id}` of Cloud Backup paths."
+          },
+          "token": {
+            "type": "string",
+            "description": "A ready-to-use `X-Auth-Token`: the token of the `cloudBackup:admin` role when it\nwas requested, otherwise the token of the first requested role.\n"
+          },
+          "tokens": {
+            "type": "object",
+            "description": "Every token issued, keyed by role.",
+            "propertyNames": {
+              "$ref": "#/components/schemas/Role"
+            },
+            "additionalProperties": {
+              "type": "string"
+            }
+          },
+          "agents": {
+            "type": "array",
+            "description": "The ids (`MachineAgentId`) of the tenant's agents, all `Online` with seeded file trees.",
+            "items": {
+              "type": "integer"
+            }
+          },
+          "username": {
+            "type": "string",
+            "description": "Identity user name for `POST /v2.0/tokens`."
+          },
+          "apiKey": {
+            "type": "string",
+            "description": "Identity API key, for `RAX-KSKEY:apiKeyCredentials`."
+          },
+          "password": {
+            "type": "string",
+            "description": "Identity password, for `passwordCredentials`."
+          }
+        }
+      },
+      "Health": {
+        "type": "object",
+        "title": "Health",
+        "description": "The server's state and the description it serves.",
+        "required": [
+          "status",
+          "specVersion",
+          "specHash",
+          "uptimeSeconds"
+        ],
+        "properties": {
+          "status": {
+            "type": "string",
+            "enum": [
+              "ok"
+            ],
+            "description": "Always `ok` when the server answers."
+          },
+          "specVersion": {
+            "type": "string",
+            "description": "The `info.version` of the Cloud Backup description the server implements.",
+            "examples": [
+              "0.1.0"
+            ]
+          },
+          "specHash": {
+            "type": "string",
+            "pattern": "^[0-9a-f]{64}$",
+            "description": "The sha256 of the bundled Cloud Backup description (`specHash` of `@cloud-backup/spec`)."
+          },
+          "uptimeSeconds": {
+            "type": "number",
+            "minimum": 0,
+            "description": "Real seconds since the server started."
+          }
+        }
+      },
+      "FaultId": {
+        "type": "string",
+        "description": "The server-assigned id of a fault.",
+        "examples": [
+          "flt-1"
+        ]
+      },
+      "CloudBackupOperationId": {
+        "type": "string",
+        "description": "The `operationId` of a Cloud Backup API operation, as in `openapi/openapi.yaml`.",
+        "examples": [
+          "requestBackupAction"
+        ]
+      },
+      "StatusFaultRequest": {
+        "type": "object",
+        "title": "StatusFaultRequest",
+        "description": "Answer the next `count` calls of an operation with an error status.",
+        "required": [
+          "kind",
+          "operationId",
+          "status",
+          "count"
+        ],
+        "properties": {
+          "kind": {
+            "type": "string",
+            "enum": [
+              "status"
+            ]
+          },
+          "operationId": {
+            "$ref": "#/components/schemas/CloudBackupOperationId"
+          },
+          "status": {
+            "type": "integer",
+            "enum": [
+              500,
+              503
+            ],
+            "description": "The status to answer."
+          },
+          "count": {
+            "type": "integer",
+            "minimum": 1,
+            "description": "How many of the next calls fail."
+          },
+          "retryAfter": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "Seconds to send in `Retry-After` with each failure; no header when omitted."
+          }
+        }
+      },
+      "LatencyFaultRequest": {
+        "type": "object",
+        "title": "LatencyFaultRequest",
+        "description": "Delay every call of an operation.",
+        "required": [
+          "kind",
+          "operationId",
+          "ms"
+        ],
+        "properties": {
+          "kind": {
+            "type": "string",
+            "enum": [
+              "latency"
+            ]
+          },
+          "operationId": {
+            "$ref": "#/components/schemas/CloudBackupOperationId"
+          },
+          "ms": {
+            "type": "integer",
+            "minimum": 0,
+            "maximum": 60000,
+            "description": "Real milliseconds to wait before handling each call."
+          }
+        }
+      },
+      "BackupFailureFaultRequest": {
+        "type": "object",
+        "title": "BackupFailureFaultRequest",
+        "description": "Make runs of a backup configuration fail.",
+        "required": [
+          "kind",
+          "backupConfigurationId",
+          "percent"
+        ],
+        "properties": {
+          "kind": {
+            "type": "string",
+            "enum": [
+              "backupFailure"
+            ]
+          },
+          "backupConfigurationId": {
+            "type": "integer",
+            "description": "The `BackupConfigurationId` whose runs fail."
+          },
+          "percent": {
+            "type": "integer",
+            "minimum": 0,
+            "maximum": 100,
+            "description": "The chance, in percent, that a run fails."
+          }
+        }
+      },
+      "AgentOfflineFaultRequest": {
+        "type": "object",
+        "title": "AgentOfflineFaultRequest",
+        "description": "Keep an agent offline.",
+        "required": [
+          "kind",
+          "machineAgentId"
+        ],
+        "properties": {
+          "kind": {
+            "type": "string",
+            "enum": [
+              "agentOffline"
+            ]
+          },
+          "machineAgentId": {
+            "type": "integer",
+            "description": "The `MachineAgentId` of the agent to take offline."
+          }
+        }
+      },
+      "FaultRequest": {
+        "title": "FaultRequest",
+        "description": "A fault to inject, chosen by `kind`.",
+        "oneOf": [
+          {
+            "$ref": "#/components/schemas/StatusFaultRequest"
+          },
+          {
+            "$ref": "#/components/schemas/LatencyFaultRequest"
+          },
+          {
+            "$ref": "#/components/schemas/BackupFailureFaultRequest"
+          },
+          {
+            "$ref": "#/components/schemas/AgentOfflineFaultRequest"
+          }
+        ],
+        "discriminator": {
+          "propertyName": "kind",
+          "mapping": {
+            "status": "#/components/schemas/StatusFaultRequest",
+            "latency": "#/components/schemas/LatencyFaultRequest",
+            "backupFailure": "#/components/schemas/BackupFailureFaultRequest",
+            "agentOffline": "#/components/schemas/AgentOfflineFaultRequest"
+          }
+        }
+      },
+      "StatusFault": {
+        "type": "object",
+        "title": "StatusFault",
+        "description": "An active status fault.",
+        "required": [
+          "id",
+          "kind",
+          "operationId",
+          "status",
+          "count",
+          "remaining"
+        ],
+        "properties": {
+          "id": {
+            "$ref": "#/components/schemas/FaultId"
+          },
+          "kind": {
+            "type": "string",
+            "enum": [
+              "status"
+            ]
+          },
+          "operationId": {
+            "$ref": "#/components/schemas/CloudBackupOperationId"
+          },
+          "status": {
+            "type": "integer",
+            "enum": [
+              500,
+              503
+            ]
+          },
+          "count": {
+            "type": "integer",
+            "minimum": 1,
+            "description": "How many calls the fault was created to fail."
+          },
+          "retryAfter": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "remaining": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "How many failures are left."
+          }
+        }
+      },
+      "LatencyFault": {
+        "type": "object",
+        "title": "LatencyFault",
+        "description": "An active latency fault.",
+        "required": [
+          "id",
+          "kind",
+          "operationId",
+          "ms"
+        ],
+        "properties": {
+          "id": {
+            "$ref": "#/components/schemas/FaultId"
+          },
+          "kind": {
+            "type": "string",
+            "enum": [
+              "latency"
+            ]
+          },
+          "operationId": {
+            "$ref": "#/components/schemas/CloudBackupOperationId"
+          },
+          "ms": {
+            "type": "integer",
+            "minimum": 0,
+            "maximum": 60000
+          }
+        }
+      },
+      "BackupFailureFault": {
+        "type": "object",
+        "title": "BackupFailureFault",
+        "description": "An active backup-failure fault.",
+        "required": [
+          "id",
+          "kind",
+          "backupConfigurationId",
+          "percent"
+        ],
+        "properties": {
+          "id": {
+            "$ref": "#/components/schemas/FaultId"
+          },
+          "kind": {
+            "type": "string",
+            "enum": [
+              "backupFailure"
+            ]
+          },
+          "backupConfigurationId": {
+            "type": "integer"
+          },
+          "percent": {
+            "type": "integer",
+            "minimum": 0,
+            "maximum": 100
+          }
+        }
+      },
+      "AgentOfflineFault": {
+        "type": "object",
+        "title": "AgentOfflineFault",
+        "description": "An active agent-offline fault.",
+        "required": [
+          "id",
+          "kind",
+          "machineAgentId"
+        ],
+        "properties": {
+          "id": {
+            "$ref": "#/components/schemas/FaultId"
+          },
+          "kind": {
+            "type": "string",
+            "enum": [
+              "agentOffline"
+            ]
+          },
+          "machineAgentId": {
+            "type": "integer"
+          }
+        }
+      },
+      "Fault": {
+        "title": "Fault",
+        "description": "An active fault, chosen by `kind`, with its `id`.",
+        "oneOf": [
+          {
+            "$ref": "#/components/schemas/StatusFault"
+          },
+          {
+            "$ref": "#/components/schemas/LatencyFault"
+          },
+          {
+            "$ref": "#/components/schemas/BackupFailureFault"
+          },
+          {
+            "$ref": "#/components/schemas/AgentOfflineFault"
+          }
+        ],
+        "discriminator": {
+          "propertyName": "kind",
+          "mapping": {
+            "status": "#/components/schemas/StatusFault",
+            "latency": "#/components/schemas/LatencyFault",
+            "backupFailure": "#/components/schemas/BackupFailureFault",
+            "agentOffline": "#/components/schemas/AgentOfflineFault"
+          }
+        }
+      },
+      "FaultList": {
+        "type": "array",
+        "title": "FaultList",
+        "description": "Active faults, oldest first.",
+        "items": {
+          "$ref": "#/components/schemas/Fault"
+        }
+      },
+      "ProblemField": {
+        "type": "object",
+        "title": "ProblemField",
+        "description": "One thing wrong with the request.",
+        "required": [
+          "in",
+          "message"
+        ],
+        "properties": {
+          "in": {
+            "type": "string",
+            "enum": [
+              "path",
+              "query",
+              "header",
+              "body"
+            ],
+            "description": "Which part of the request is wrong."
+          },
+          "name": {
+            "type": "string",
+            "description": "The parameter or header name, when `in` is not `body`."
+          },
+          "pointer": {
+            "type": "string",
+            "description": "JSON Pointer (RFC 6901) into the body, when `in` is `body`; `\"\"` is the whole body."
+          },
+          "message": {
+            "type": "string",
+            "description": "What is wrong, in plain words."
+          }
+        }
+      }
+    }
+  }
+} as const;
 
 /** The bundled Identity description (empty object when absent). */
-export const identityDocument = {} as const;
+export const identityDocument = {
+  "openapi": "3.1.0",
+  "info": {
+    "title": "Cloud Identity v2.0 (reference server subset)",
+    "version": "0.1.0",
+    "summary": "The token call of Rackspace Cloud Identity v2.0 that Cloud Backup clients need.",
+    "description": "Cloud Backup accepts only tokens issued by Rackspace Cloud Identity. This description\ncovers the one Identity call a Cloud Backup client makes, `POST /v2.0/tokens`, as the\ntoolkit's reference server implements it. The real service has many more operations\nand fields; they are left out here.\n\nHow a client uses it:\n\n1. Send the account's credentials (user name with API key or password) to\n   `POST /v2.0/tokens`.\n2. Keep `access.token.id` and send it as the `X-Auth-Token` header on every Cloud\n   Backup call.\n3. Find the service catalog entry named `cloudBackup` (type `rax:backup`) and take the\n   `publicURL` of the endpoint whose `region` is the region of the server being backed\n   up (or `access.user[\"RAX-AUTH:defaultRegion\"]` when no region is configured). The\n   `publicURL` already ends with `/v1.0/{tenant_id}`; Cloud Backup paths follow it. An\n   entry without `region` is the global endpoint.\n4. Authenticate again before `access.token.expires`, and whenever Cloud Backup answers\n   401: the token has expired or was revoked. Tokens usually last about a day.\n\nOn the reference server, `POST /__admin/tenants` (control API) returns credentials\nthis call accepts. Multi-factor authentication is not part of this subset.\n",
+    "contact": {
+      "name": "Cloud Backup API toolkit",
+      "url": "https://github.com/cloud-backup/cloud-backup-toolkit"
+    },
+    "license": {
+      "name": "Apache 2.0",
+      "identifier": "Apache-2.0"
+    }
+  },
+  "servers": [
+    {
+      "url": "https://identity.api.rackspacecloud.com",
+      "description": "Rackspace Cloud Identity, global endpoint."
+    },
+    {
+      "url": "http://localhost:4010",
+      "description": "The toolkit's reference server (`npm start`)."
+    }
+  ],
+  "security": [],
+  "tags": [
+    {
+      "name": "Tokens",
+      "description": "Exchange credentials (or a token) for a token and the service catalog of the account.\n"
+    }
+  ],
+  "paths": {
+    "/v2.0/tokens": {
+      "post": {
+        "operationId": "authenticate",
+        "tags": [
+          "Tokens"
+        ],
+        "summary": "Get a token and the service catalog",
+        "description": "Checks the credentials and answers a token, the user with its roles, and the service\ncatalog listing the endpoints of every service of the account. Three kinds of\ncredentials are accepted:\n\n- an API key (`RAX-KSKEY:apiKeyCredentials`), the usual choice for programs;\n- a password (`passwordCredentials`);\n- a token the caller already holds (`token`), optionally with a `tenantId`, to get a\n  token scoped to that tenant.\n\nThe call needs no token itself. Send the answer's `access.token.id` as\n`X-Auth-Token` to Cloud Backup at the `cloudBackup` endpoint of the right region.\n",
+        "security": [],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/AuthenticateRequest"
+              },
+              "examples": {
+                "ApiKeyExample": {
+                  "summary": "User name and API key",
+                  "value": {
+                    "auth": {
+                      "RAX-KSKEY:apiKeyCredentials": {
+                        "username": "jsmith",
+                        "apiKey": "aaaaa-bbbbb-ccccc-12345678"
+                      }
+                    }
+                  }
+                },
+                "PasswordExample": {
+                  "summary": "User name and password",
+                  "value": {
+                    "auth": {
+                      "passwordCredentials": {
+                        "username": "jsmith",
+                        "password": "mYp@ssw0rd"
+                      }
+                    }
+                  }
+                },
+                "TokenExample": {
+                  "summary": "Re-scope an existing token to a tenant",
+                  "value": {
+                    "auth": {
+                      "tenantId": "1234",
+                      "token": {
+                        "id": "4f3a2b1c9d8e7f6a5b4c3d2e1f0a9b8c"
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The credentials are valid. The body carries the token and the service catalog.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/AuthenticateResponse"
+                },
+                "examples": {
+                  "AccessExample": {
+                    "summary": "A US account with Cloud Backup in six regions and Cloud Files",
+                    "value": {
+                      "access": {
+                        "token": {
+                          "id": "4f3a2b1c9d8e7f6a5b4c3d2e1f0a9b8c",
+                          "expires": "2013-01-11T11:30:00.000Z",
+                          "tenant": {
+                            "id": "1234",
+                            "name": "1234"
+                          }
+                        },
+                        "user": {
+                          "id": "161418",
+                          "name": "jsmith",
+                          "RAX-AUTH:defaultRegion": "DFW",
+                          "roles": [
+                            {
+                              "name": "identity:user-admin",
+                              "description": "User Admin Role."
+                            },
+                            {
+                              "name": "cloudBackup:admin"
+                            }
+                          ]
+                        },
+                        "serviceCatalog": [
+                          {
+                            "name": "cloudBackup",
+                            "type": "rax:backup",
+                            "endpoints": [
+                              {
+                                "region": "DFW",
+                                "tenantId": "1234",
+                                "publicURL": "https://dfw.backup.api.rackspacecloud.com/v1.0/1234"
+                              },
+                              {
+                                "region": "ORD",
+                                "tenantId": "1234",
+                                "publicURL": "https://ord.backup.api.rackspacecloud.com/v1.0/1234"
+                              },
+                              {
+                                "region": "IAD",
+                                "tenantId": "1234",
+                                "publicURL": "https://iad.backup.api.rackspacecloud.com/v1.0/1234"
+                              },
+                              {
+                                "region": "LON",
+                                "tenantId": "1234",
+                                "publicURL": "https://lon.backup.api.rackspacecloud.com/v1.0/1234"
+                              },
+                              {
+                                "region": "HKG",
+                                "tenantId": "1234",
+                                "publicURL": "https://hkg.backup.api.rackspacecloud.com/v1.0/1234"
+                              },
+                              {
+                                "region": "SYD",
+                                "tenantId": "1234",
+                                "publicURL": "https://syd.backup.api.rackspacecloud.com/v1.0/1234"
+                              },
+                              {
+                                "tenantId": "1234",
+                                "publicURL": "https://backup.api.rackspacecloud.com/v1.0/1234"
+                              }
+                            ]
+                          },
+                          {
+                            "name": "cloudFiles",
+                            "type": "object-store",
+                            "endpoints": [
+                              {
+                                "region": "DFW",
+                                "tenantId": "MossoCloudFS_5d8f3c2a-6e7b-4a19-9c0d-1f2e3a4b5c6d",
+                                "publicURL": "https://storage101.dfw1.clouddrive.com/v1/MossoCloudFS_5d8f3c2a-6e7b-4a19-9c0d-1f2e3a4b5c6d",
+                                "internalURL": "https://snet-storage101.dfw1.clouddrive.com/v1/MossoCloudFS_5d8f3c2a-6e7b-4a19-9c0d-1f2e3a4b5c6d"
+                              },
+                              {
+                                "region": "ORD",
+                                "tenantId": "MossoCloudFS_5d8f3c2a-6e7b-4a19-9c0d-1f2e3a4b5c6d",
+                                "publicURL": "https://storage101.ord1.clouddrive.com/v1/MossoCloudFS_5d8f3c2a-6e7b-4a19-9c0d-1f2e3a4b5c6d",
+                                "internalURL": "https://snet-storage101.ord1.clouddrive.com/v1/MossoCloudFS_5d8f3c2a-6e7b-4a19-9c0d-1f2e3a4b5c6d"
+                              }
+                            ]
+                          }
+                        ]
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "The body is not JSON or does not hold exactly one kind of credentials.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/BadRequestFault"
+                },
+                "example": {
+                  "badRequest": {
+                    "code": 400,
+                    "message": "Invalid json request body"
+                  }
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "The credentials are wrong: unknown user, wrong API key or password, or an\nexpired or unknown token.\n",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/UnauthorizedFault"
+                },
+                "example": {
+                  "unauthorized": {
+                    "code": 401,
+                    "message": "Username or api key is invalid."
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  },
+  "components": {
+    "schemas": {
+      "AuthenticateRequest": {
+        "type": "object",
+        "title": "AuthenticateRequest",
+        "description": "One kind of credentials, under `auth`.",
+        "required": [
+          "auth"
+        ],
+        "properties": {
+          "auth": {
+            "$ref": "#/components/schemas/Credentials"
+          }
+        }
+      },
+      "Credentials": {
+        "title": "Credentials",
+        "description": "Exactly one of an API key, a password or an existing token.",
+        "oneOf": [
+          {
+            "$ref": "#/components/schemas/ApiKeyCredentials"
+          },
+          {
+            "$ref": "#/components/schemas/PasswordCredentials"
+          },
+          {
+            "$ref": "#/components/schemas/TokenCredentials"
+          }
+        ]
+      },
+      "ApiKeyCredentials": {
+        "type": "object",
+        "title": "ApiKeyCredentials",
+        "description": "Authenticate with the user name and the API key shown in the control panel.",
+        "required": [
+          "RAX-KSKEY:apiKeyCredentials"
+        ],
+        "properties": {
+          "RAX-KSKEY:apiKeyCredentials": {
+            "type": "object",
+            "required": [
+              "username",
+              "apiKey"
+            ],
+            "properties": {
+              "username": {
+                "type": "string",
+                "minLength": 1
+              },
+              "apiKey": {
+                "type": "string",
+                "minLength": 1
+              }
+            }
+          }
+        }
+      },
+      "PasswordCredentials": {
+        "type": "object",
+        "title": "PasswordCredentials",
+        "description": "Authenticate with the user name and password.",
+        "required": [
+          "passwordCredentials"
+        ],
+        "properties": {
+          "passwordCredentials": {
+            "type": "object",
+            "required": [
+              "username",
+              "password"
+            ],
+            "properties": {
+              "username": {
+                "type": "string",
+                "minLength": 1
+              },
+              "password": {
+                "type": "string",
+                "minLength": 1
+              }
+            }
+          }
+        }
+      },
+      "TokenCredentials": {
+        "type": "object",
+        "title": "TokenCredentials",
+        "description": "Exchange a valid token for another one, scoped to `tenantId` when given.",
+        "required": [
+          "token"
+        ],
+        "properties": {
+          "tenantId": {
+            "type": "string",
+            "description": "The tenant (account number) to scope the new token to."
+          },
+          "token": {
+            "type": "object",
+            "required": [
+              "id"
+            ],
+            "properties": {
+              "id": {
+                "type": "string",
+                "minLength": 1,
+                "description": "A token previously answered as `access.token.id`."
+              }
+            }
+          }
+        }
+      },
+      "Token": {
+        "type": "object",
+        "title": "Token",
+        "description": "The token to send as `X-Auth-Token`, its expiry and the tenant it is scoped to.",
+        "required": [
+          "id",
+          "expires",
+          "tenant"
+        ],
+        "properties": {
+          "id": {
+            "type": "string",
+            "description": "The token. Send it as the `X-Auth-Token` header; keep it secret."
+          },
+          "expires": {
+            "type": "string",
+            "format": "date-time",
+            "description": "When the token stops working. Authenticate again before this time."
+          },
+          "tenant": {
+            "type": "object",
+            "required": [
+              "id",
+              "name"
+            ],
+            "description": "The tenant (account) the token acts on.",
+            "properties": {
+              "id": {
+                "type": "string",
+                "description": "The account number, the `{tenant_id}` of Cloud Backup paths."
+              },
+              "name": {
+                "type": "string"
+              }
+            }
+          }
+        }
+      },
+      "Role": {
+        "type": "object",
+        "title": "Role",
+        "description": "A role of the user, such as `identity:user-admin` or `cloudBackup:observer`.",
+        "required": [
+          "name"
+        ],
+        "properties": {
+          "name": {
+            "type": "string"
+          },
+          "description": {
+            "type": "string"
+          }
+        }
+      },
+      "User": {
+        "type": "object",
+        "title": "User",
+        "description": "The authenticated user and its roles.",
+        "required": [
+          "id",
+          "name",
+          "RAX-AUTH:defaultRegion",
+          "roles"
+        ],
+        "properties": {
+          "id": {
+            "type": "string"
+          },
+          "name": {
+            "type": "string",
+            "description": "The user name."
+          },
+          "RAX-AUTH:defaultRegion": {
+            "type": "string",
+            "description": "The user's default region (for example `DFW`), a sensible endpoint choice when none is configured."
+          },
+          "roles": {
+            "type": "array",
+            "description": "The user's roles. Cloud Backup checks `cloudBackup:admin`, `cloudBackup:creator` and\n`cloudBackup:observer`; the account owner (`identity:user-admin`) may do everything.\n",
+            "items": {
+              "$ref": "#/components/schemas/Role"
+            }
+          }
+        }
+      },
+      "Endpoint": {
+        "type": "object",
+        "title": "Endpoint",
+        "description": "Where one service answers for one region.",
+        "required": [
+          "tenantId",
+          "publicURL"
+        ],
+        "properties": {
+          "region": {
+            "type": "string",
+            "description": "The region code (`DFW`, `ORD`, `IAD`, `LON`, `HKG`, `SYD`); absent for a global endpoint."
+          },
+          "tenantId": {
+            "type": "string",
+            "description": "The tenant id this service knows the account by."
+          },
+          "publicURL": {
+            "type": "string",
+            "format": "uri",
+            "description": "The base URL to call over the internet. For Cloud Backup it ends with `/v1.0/{tenant_id}`."
+          },
+          "internalURL": {
+            "type": "string",
+            "format": "uri",
+            "description": "The base URL on the Rackspace internal network (ServiceNet), when the service offers one."
+          }
+        }
+      },
+      "Service": {
+        "type": "object",
+        "title": "Service",
+        "description": "One service of the account and its endpoints.",
+        "required": [
+          "name",
+          "type",
+          "endpoints"
+        ],
+        "properties": {
+          "name": {
+            "type": "string",
+            "description": "The service name; Cloud Backup is `cloudBackup`."
+          },
+          "type": {
+            "type": "string",
+            "description": "The service type; Cloud Backup is `rax:backup`, Cloud Files is `object-store`."
+          },
+          "endpoints": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/Endpoint"
+            }
+          }
+        }
+      },
+      "AuthenticateResponse": {
+        "type": "object",
+        "title": "AuthenticateResponse",
+        "description": "A token, the user it belongs to and the account's service catalog.",
+        "required": [
+          "access"
+        ],
+        "properties": {
+          "access": {
+            "type": "object",
+            "required": [
+              "token",
+              "user",
+              "serviceCatalog"
+            ],
+            "properties": {
+              "token": {
+                "$ref": "#/components/schemas/Token"
+              },
+              "user": {
+                "$ref": "#/components/schemas/User"
+              },
+              "serviceCatalog": {
+                "type": "array",
+                "description": "Every service of the account with its endpoints.",
+                "items": {
+                  "$ref": "#/components/schemas/Service"
+                }
+              }
+            }
+          }
+        }
+      },
+      "BadRequestFault": {
+        "type": "object",
+        "title": "BadRequestFault",
+        "description": "Identity's error body for a malformed request (not RFC 9457).",
+        "required": [
+          "badRequest"
+        ],
+        "properties": {
+          "badRequest": {
+            "type": "object",
+            "required": [
+              "code",
+              "message"
+            ],
+            "properties": {
+              "code": {
+                "type": "integer",
+                "const": 400
+              },
+              "message": {
+                "type": "string",
+                "description": "What is wrong with the request."
+              }
+            }
+          }
+        }
+      },
+      "UnauthorizedFault": {
+        "type": "object",
+        "title": "UnauthorizedFault",
+        "description": "Identity's error body for credentials it does not accept (not RFC 9457).",
+        "required": [
+          "unauthorized"
+        ],
+        "properties": {
+          "unauthorized": {
+            "type": "object",
+            "required": [
+              "code",
+              "message"
+            ],
+            "properties": {
+              "code": {
+                "type": "integer",
+                "const": 401
+              },
+              "message": {
+                "type": "string",
+                "description": "Why the credentials were refused."
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+} as const;

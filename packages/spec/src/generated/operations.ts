@@ -747,7 +747,192 @@ export const operations = [
 ] as const;
 
 /** Every operation of the reference server's control API (`openapi/admin.yaml`). */
-export const adminOperations = [] as const;
+export const adminOperations = [
+  {
+    "key": "GET /__admin/clock",
+    "method": "GET",
+    "path": "/__admin/clock",
+    "operationId": "getClock",
+    "tag": "Control",
+    "summary": "Read the virtual clock",
+    "statuses": [
+      200,
+      401,
+      403
+    ],
+    "successStatuses": [
+      200
+    ],
+    "requestMediaTypes": []
+  },
+  {
+    "key": "POST /__admin/clock/advance",
+    "method": "POST",
+    "path": "/__admin/clock/advance",
+    "operationId": "advanceClock",
+    "tag": "Control",
+    "summary": "Move the virtual clock forward",
+    "statuses": [
+      200,
+      400,
+      401,
+      403
+    ],
+    "successStatuses": [
+      200
+    ],
+    "requestMediaTypes": [
+      "application/json"
+    ]
+  },
+  {
+    "key": "DELETE /__admin/faults",
+    "method": "DELETE",
+    "path": "/__admin/faults",
+    "operationId": "clearFaults",
+    "tag": "Control",
+    "summary": "Remove all faults",
+    "statuses": [
+      204,
+      401,
+      403
+    ],
+    "successStatuses": [
+      204
+    ],
+    "requestMediaTypes": []
+  },
+  {
+    "key": "GET /__admin/faults",
+    "method": "GET",
+    "path": "/__admin/faults",
+    "operationId": "listFaults",
+    "tag": "Control",
+    "summary": "List active faults",
+    "statuses": [
+      200,
+      401,
+      403
+    ],
+    "successStatuses": [
+      200
+    ],
+    "requestMediaTypes": []
+  },
+  {
+    "key": "POST /__admin/faults",
+    "method": "POST",
+    "path": "/__admin/faults",
+    "operationId": "createFault",
+    "tag": "Control",
+    "summary": "Inject a fault",
+    "statuses": [
+      201,
+      400,
+      401,
+      403
+    ],
+    "successStatuses": [
+      201
+    ],
+    "requestMediaTypes": [
+      "application/json"
+    ]
+  },
+  {
+    "key": "DELETE /__admin/faults/{faultId}",
+    "method": "DELETE",
+    "path": "/__admin/faults/{faultId}",
+    "operationId": "deleteFault",
+    "tag": "Control",
+    "summary": "Remove a fault",
+    "statuses": [
+      204,
+      401,
+      403,
+      404
+    ],
+    "successStatuses": [
+      204
+    ],
+    "requestMediaTypes": []
+  },
+  {
+    "key": "GET /__admin/health",
+    "method": "GET",
+    "path": "/__admin/health",
+    "operationId": "getHealth",
+    "tag": "Control",
+    "summary": "Check the server's health",
+    "statuses": [
+      200,
+      401,
+      403
+    ],
+    "successStatuses": [
+      200
+    ],
+    "requestMediaTypes": []
+  },
+  {
+    "key": "POST /__admin/reset",
+    "method": "POST",
+    "path": "/__admin/reset",
+    "operationId": "resetWorld",
+    "tag": "Control",
+    "summary": "Reset the simulated world",
+    "statuses": [
+      204,
+      401,
+      403
+    ],
+    "successStatuses": [
+      204
+    ],
+    "requestMediaTypes": []
+  },
+  {
+    "key": "POST /__admin/tenants",
+    "method": "POST",
+    "path": "/__admin/tenants",
+    "operationId": "createTenant",
+    "tag": "Control",
+    "summary": "Create a tenant",
+    "statuses": [
+      201,
+      400,
+      401,
+      403,
+      409
+    ],
+    "successStatuses": [
+      201
+    ],
+    "requestMediaTypes": [
+      "application/json"
+    ]
+  }
+] as const;
 
 /** Every operation of the minimal Identity service (`openapi/identity.yaml`). */
-export const identityOperations = [] as const;
+export const identityOperations = [
+  {
+    "key": "POST /v2.0/tokens",
+    "method": "POST",
+    "path": "/v2.0/tokens",
+    "operationId": "authenticate",
+    "tag": "Tokens",
+    "summary": "Get a token and the service catalog",
+    "statuses": [
+      200,
+      400,
+      401
+    ],
+    "successStatuses": [
+      200
+    ],
+    "requestMediaTypes": [
+      "application/json"
+    ]
+  }
+] as const;

@@ -1,0 +1,202 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import { adminDocument, specHash, specVersion } from "@cloud-backup/spec";
+import type { Context, Hono } from "hono";
+import { msDate, type VirtualClock } from "./clock.js";
+import { ApiError } from "./problem.js";
+import { compileAt, createAjv, pointerOf, toProblemFields } from "./validation.js";
+import { addDemoAgents } from "./world/seed.js";
+import type { Role, World } from "./world/world.js";
+
+export interface AdminOptions {
+  world: World;
+  clock: VirtualClock;
+  adminToken?: string;
+  reset: () => void;
+}
+
+export interface Fault {
+  id: string;
+  kind: "status" | "latency" | "backupFailure" | "agentOffline";
+  operationId?: string;
+  status?: 500 | 503;
+  count?: number;
+  remaining?: number;
+  retryAfter?: number;
+  ms?: number;
+  backupConfigurationId?: number;
+  percent?: number;
+  machineAgentId?: number;
+}
+
+const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
+
+function isLoopback(c: Context): boolean {
+  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
+  const address = env?.incoming?.socket?.remoteAddress;
+  // No socket means the app is called in-process, which is as local as it gets.
+  return address === undefined || LOOPBACK.test(address);
+}
+
+function problem(c: Context, error: ApiError): Response {
+  const requestId = c.req.header("x-request-id") ?? randomUUID();
+  return new Response(JSON.stringify(error.toProblem(new URL(c.req.url).pathname, requestId)), {
+    status: error.status,
+    headers: { "content-type": "application/problem+json", "x-request-id": requestId },
+  });
+}
+
+/** The registry of fault scenarios, consulted by the API pipeline. */
+export class FaultRegistry {
+  readonly faults: Fault[] = [];
+
+  /** The status fault that applies to this call, if any (and counts it down). */
+  takeStatus(operationId: string): Fault | undefined {
+    const fault = this.faults.find((f) => f.kind === "status" && f.operationId === operationId && (f.remaining ?? 0) > 0);
+    if (!fault) return undefined;
+    fault.remaining = (fault.remaining ?? 1) - 1;
+    if (fault.remaining <= 0) this.faults.splice(this.faults.indexOf(fault), 1);
+    return fault;
+  }
+
+  latency(operationId: string): number {
+    return this.faults.filter((f) => f.kind === "latency" && f.operationId === operationId).reduce((sum, f) => sum + (f.ms ?? 0), 0);
+  }
+
+  clear(): void {
+    this.faults.length = 0;
+  }
+}
+
+/** Mounts the control API under `/__admin` (see `openapi/admin.yaml`). */
+export function mountAdmin(app: Hono, options: AdminOptions & { faults: FaultRegistry }): void {
+  const { world, clock, faults } = options;
+  const ajv = createAjv(adminDocument);
+  const validator = (path: string, method: string) =>
+    compileAt(ajv, pointerOf("paths", path, method, "requestBody", "content", "application/json", "schema"));
+  const validateAdvance = validator("/__admin/clock/advance", "post");
+  const validateTenant = validator("/__admin/tenants", "post");
+  const validateFault = validator("/__admin/faults", "post");
+
+  const clockView = () => {
+    const now = clock.now();
+    return { now, iso: new Date(now).toISOString(), msDate: msDate(now), speed: clock.speed };
+  };
+
+  async function body(c: Context, validate: ReturnType<typeof validator>, optional: boolean): Promise<any> {
+    const raw = await c.req.text();
+    if (raw.trim() === "") {
+      if (optional) return {};
+      throw new ApiError(400, "The request needs a body.", [{ in: "body", pointer: "", message: "is required" }]);
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(raw);
+    } catch (error) {
+      throw new ApiError(400, "The body is not valid JSON.", [{ in: "body", pointer: "", message: `is not valid JSON: ${(error as Error).message}` }]);
+    }
+    if (!validate(value)) {
+      const fields = toProblemFields(validate.errors, "body");
+      throw new ApiError(400, `The body has ${fields.length} problem${fields.length === 1 ? "" : "s"}.`, fields);
+    }
+    return value;
+  }
+
+  app.use("/__admin/*", async (c, next) => {
+    if (options.adminToken) {
+      if (c.req.header("x-admin-token") !== options.adminToken) {
+        return problem(c, new ApiError(401, "Send the admin token in X-Admin-Token.", [{ in: "header", name: "X-Admin-Token", message: "is missing or wrong" }]));
+      }
+    } else if (!isLoopback(c)) {
+      return problem(c, new ApiError(403, "The control API answers only loopback callers unless an admin token is configured."));
+    }
+    try {
+      await next();
+    } catch (error) {
+      if (error instanceof ApiError) c.res = problem(c, error);
+      else throw error;
+    }
+  });
+
+  app.post("/__admin/reset", (c) => {
+    options.reset();
+    faults.clear();
+    return c.body(null, 204);
+  });
+  app.get("/__admin/clock", (c) => c.json(clockView()));
+  app.post("/__admin/clock/advance", async (c) => {
+    const { seconds } = await body(c, validateAdvance, false);
+    clock.advance(Math.round(seconds * 1000));
+    world.catchUp(clock.now());
+    return c.json(clockView());
+  });
+  app.get("/__admin/health", (c) =>
+    c.json({ status: "ok", specVersion, specHash, uptimeSeconds: Math.round(process.uptime()) }),
+  );
+
+  app.post("/__admin/tenants", async (c) => {
+    const request = await body(c, validateTenant, true);
+    const tenantId: string = request.tenantId ?? `t${randomBytes(5).toString("hex")}`;
+    if (world.tenants.has(tenantId)) throw new ApiError(409, `Tenant ${tenantId} already exists.`);
+    const roles: Role[] = request.roles?.length ? request.roles : ["cloudBackup:admin"];
+    const now = clock.now();
+    const tenant = world.createTenant(tenantId);
+    const agents = addDemoAgents(world, tenant, request.agents ?? 2, now);
+    const tokens: Record<string, string> = {};
+    for (const role of roles) {
+      const token = randomBytes(16).toString("hex");
+      world.tokens.set(token, { tenantId, role });
+      tokens[role] = token;
+    }
+    const username = `user-${tenantId}`;
+    const apiKey = randomBytes(16).toString("hex");
+    const password = randomBytes(12).toString("base64url");
+    world.users.set(username, { username, apiKey, password, tenantId, role: roles[0]! });
+    return c.json(
+      { tenantId, token: tokens["cloudBackup:admin"] ?? tokens[roles[0]!]!, tokens, agents: agents.map((a) => a.id), username, apiKey, password },
+      201,
+    );
+  });
+
+  app.get("/__admin/faults", (c) => c.json(faults.faults));
+  app.post("/__admin/faults", async (c) => {
+    const request = await body(c, validateFault, false);
+    const fault: Fault = { id: randomUUID(), ...request };
+    if (fault.kind === "status") fault.remaining = fault.count;
+    if (fault.kind === "backupFailure") {
+      const config = world.findConfig(fault.backupConfigurationId!);
+      if (!config) throw new ApiError(400, "No such backup configuration.", [{ in: "body", pointer: "/backupConfigurationId", message: "does not exist" }]);
+      config.failurePercent = fault.percent!;
+    }
+    if (fault.kind === "agentOffline") {
+      const agent = [...world.tenants.values()].map((t) => t.agents.get(fault.machineAgentId!)).find(Boolean);
+      if (!agent) throw new ApiError(400, "No such agent.", [{ in: "body", pointer: "/machineAgentId", message: "does not exist" }]);
+      agent.forcedOffline = true;
+    }
+    faults.faults.push(fault);
+    return c.json(fault, 201);
+  });
+  const undo = (fault: Fault) => {
+    if (fault.kind === "backupFailure") {
+      const config = world.findConfig(fault.backupConfigurationId!);
+      if (config) config.failurePercent = 0;
+    }
+    if (fault.kind === "agentOffline") {
+      for (const tenant of world.tenants.values()) {
+        const agent = tenant.agents.get(fault.machineAgentId!);
+        if (agent) agent.forcedOffline = false;
+      }
+    }
+  };
+  app.delete("/__admin/faults", (c) => {
+    faults.faults.forEach(undo);
+    faults.clear();
+    return c.body(null, 204);
+  });
+  app.delete("/__admin/faults/:faultId", (c) => {
+    const index = faults.faults.findIndex((f) => f.id === c.req.param("faultId"));
+    if (index < 0) throw new ApiError(404, `Fault ${c.req.param("faultId")} does not exist.`);
+    undo(faults.faults[index]!);
+    faults.faults.splice(index, 1);
+    return c.body(null, 204);
+  });
+}

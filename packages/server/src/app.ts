@@ -1,0 +1,252 @@
+import { randomUUID } from "node:crypto";
+import { document, specHash, specVersion } from "@cloud-backup/spec";
+import type { ValidateFunction } from "ajv";
+import { type Context, Hono } from "hono";
+import { VirtualClock } from "./clock.js";
+import { routes } from "./generated/routes.js";
+import type { OperationName } from "./handler-types.js";
+import { handlers } from "./handlers.js";
+import { ApiError } from "./problem.js";
+import { toHonoPath, withoutTenant } from "./routing.js";
+import { compileAt, createAjv, pointerOf, toProblemFields } from "./validation.js";
+import { FaultRegistry, mountAdmin } from "./admin.js";
+import { mountIdentity } from "./identity.js";
+import { type SeedOptions, seedWorld } from "./world/seed.js";
+import { World } from "./world/world.js";
+
+/** The largest request body accepted (the service limits an agent's configuration to 1 MB). */
+export const MAX_BODY_BYTES = 1_048_576;
+
+export interface ServerOptions {
+  /** The world to start from: the built-in demo world (default), an empty one, or a custom seed. */
+  seed?: SeedOptions;
+  /** Virtual clock start (epoch ms, default: now) and speed (virtual seconds per real second, default 1). */
+  clock?: { start?: number; speed?: number };
+  /** When set, the control API (`/__admin`) requires this value in `X-Admin-Token`. */
+  adminToken?: string;
+  /** Receives one line per request. Tokens are never written. */
+  log?: (line: string) => void;
+}
+
+export interface CloudBackupServer extends Hono {
+  /** The simulated world (tenants, agents, configurations, backups, restores). */
+  readonly world: World;
+  /** The virtual clock. */
+  readonly clock: VirtualClock;
+  /** Puts the world back to its seed. */
+  reset(): void;
+}
+
+interface CompiledOperation {
+  operationId: OperationName;
+  method: string;
+  path: string;
+  params: ValidateFunction;
+  bodies: Map<string, ValidateFunction>;
+  formBody?: ValidateFunction;
+  bodyRequired: boolean;
+  hasTenant: boolean;
+}
+
+function compileOperations(): CompiledOperation[] {
+  const doc = document as unknown as { paths: Record<string, Record<string, any>> };
+  const ajv = createAjv(doc);
+  const coercing = createAjv(doc, { coerceTypes: true });
+  return routes.map((route) => {
+    const item = doc.paths[route.path]!;
+    const op = item[route.method.toLowerCase()]!;
+    const resolveParam = (p: any) => (p.$ref ? ajvResolve(doc, p.$ref) : p);
+    const params = [...(item.parameters ?? []), ...(op.parameters ?? [])].map(resolveParam).filter((p: any) => p.in === "path");
+    const paramSchema = {
+      type: "object",
+      required: params.map((p: any) => p.name),
+      properties: Object.fromEntries(params.map((p: any) => [p.name, resolveRefs(doc, p.schema)])),
+    };
+    const bodies = new Map<string, ValidateFunction>();
+    let formBody: ValidateFunction | undefined;
+    for (const mediaType of Object.keys(op.requestBody?.content ?? {})) {
+      const pointer = pointerOf("paths", route.path, route.method.toLowerCase(), "requestBody", "content", mediaType, "schema");
+      if (mediaType === "application/x-www-form-urlencoded") formBody = compileAt(coercing, pointer);
+      else bodies.set(mediaType, compileAt(ajv, pointer));
+    }
+    return {
+      operationId: route.operationId,
+      method: route.method,
+      path: route.path,
+      params: coercing.compile(paramSchema),
+      bodies,
+      formBody,
+      bodyRequired: Boolean(op.requestBody?.required),
+      hasTenant: route.path.includes("{tenant_id}"),
+    };
+  });
+}
+
+function ajvResolve(doc: unknown, ref: string): any {
+  return ref
+    .replace(/^#\//, "")
+    .split("/")
+    .map((s) => s.replaceAll("~1", "/").replaceAll("~0", "~"))
+    .reduce((acc: any, key) => acc?.[key], doc);
+}
+
+/** Inlines `$ref`s of a small schema (path parameter schemas). */
+function resolveRefs(doc: unknown, schema: any): any {
+  if (!schema || typeof schema !== "object") return schema;
+  if (schema.$ref) return resolveRefs(doc, ajvResolve(doc, schema.$ref));
+  if (Array.isArray(schema)) return schema.map((s) => resolveRefs(doc, s));
+  return Object.fromEntries(Object.entries(schema).map(([k, v]) => [k, resolveRefs(doc, v)]));
+}
+
+const compiled = { value: undefined as CompiledOperation[] | undefined };
+
+function problemResponse(c: Context, error: ApiError, requestId: string): Response {
+  const body = JSON.stringify(error.toProblem(new URL(c.req.url).pathname, requestId));
+  return new Response(body, {
+    status: error.status,
+    headers: { "content-type": "application/problem+json", "x-request-id": requestId, ...error.headers },
+  });
+}
+
+async function readBody(c: Context, op: CompiledOperation): Promise<unknown> {
+  const declared = c.req.header("content-length");
+  if (declared && Number(declared) > MAX_BODY_BYTES) {
+    throw new ApiError(413, `The body is larger than ${MAX_BODY_BYTES} bytes.`);
+  }
+  const raw = await c.req.text();
+  if (raw.length > MAX_BODY_BYTES) throw new ApiError(413, `The body is larger than ${MAX_BODY_BYTES} bytes.`);
+  const contentType = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+  if (raw.trim() === "") {
+    if (op.bodyRequired) throw new ApiError(400, "The request needs a body.", [{ in: "body", pointer: "", message: "is required" }]);
+    return undefined;
+  }
+  if (contentType === "application/x-www-form-urlencoded" && op.formBody) {
+    const value: Record<string, string> = {};
+    for (const [k, v] of new URLSearchParams(raw)) value[k] = v;
+    if (!op.formBody(value)) {
+      throw new ApiError(400, "The form body is invalid.", toProblemFields(op.formBody.errors, "body"));
+    }
+    return value;
+  }
+  if (contentType && !contentType.endsWith("json") && contentType !== "text/plain") {
+    throw new ApiError(400, `Send the body as application/json (got ${contentType}).`, [
+      { in: "header", name: "Content-Type", message: "must be application/json" },
+    ]);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(raw, (_key, v) => v);
+  } catch (error) {
+    throw new ApiError(400, "The body is not valid JSON.", [{ in: "body", pointer: "", message: `is not valid JSON: ${(error as Error).message}` }]);
+  }
+  const validate = op.bodies.get("application/json");
+  if (validate && !validate(value)) {
+    const frequency = value && typeof value === "object" ? (value as Record<string, unknown>).Frequency : undefined;
+    const fields = toProblemFields(validate.errors, "body", { frequency });
+    throw new ApiError(400, fields.length === 1 ? `${fields[0]!.pointer || "The body"} ${fields[0]!.message}.` : `The body has ${fields.length} problems.`, fields);
+  }
+  return value;
+}
+
+/**
+ * Creates the reference server: a Hono app that simulates the Cloud Backup API, its control
+ * API under `/__admin` and a minimal Identity endpoint. Use it in-process (`app.request`,
+ * or `fetch: app.fetch` in a client) or serve it with `@hono/node-server`.
+ *
+ * @example
+ * ```ts
+ * const app = createServer({ clock: { speed: 0 } });
+ * const res = await app.request("/v1.0/1234/user/agents", { headers: { "X-Auth-Token": "demo-token" } });
+ * ```
+ */
+export function createServer(options: ServerOptions = {}): CloudBackupServer {
+  compiled.value ??= compileOperations();
+  const operations = compiled.value;
+  const clock = new VirtualClock({ start: options.clock?.start, speed: options.clock?.speed ?? 1 });
+  const world = new World();
+  const seed = options.seed ?? "default";
+  seedWorld(world, seed, clock.now());
+  const log = options.log ?? (() => {});
+  const app = new Hono() as unknown as CloudBackupServer;
+  Object.defineProperties(app, {
+    world: { value: world },
+    clock: { value: clock },
+    reset: {
+      value: () => {
+        world.clear();
+        seedWorld(world, seed, clock.now());
+      },
+    },
+  });
+
+  app.use(async (c, next) => {
+    const started = performance.now();
+    await next();
+    const op = (c.get as (key: string) => unknown)("operationId") ?? "-";
+    log(`${c.req.method} ${new URL(c.req.url).pathname} ${String(op)} ${c.res.status} ${(performance.now() - started).toFixed(1)}ms`);
+  });
+
+  const faults = new FaultRegistry();
+  mountAdmin(app, { world, clock, faults, adminToken: options.adminToken, reset: () => app.reset() });
+  mountIdentity(app, { world, clock });
+
+  const handle = (op: CompiledOperation, tenantInPath: boolean) => async (c: Context) => {
+    const requestId = c.req.header("x-request-id") ?? randomUUID();
+    (c.set as (key: string, value: unknown) => void)("operationId", op.operationId);
+    try {
+      const token = c.req.header("x-auth-token");
+      if (!token) throw new ApiError(401, "Send a token in the X-Auth-Token header.", [{ in: "header", name: "X-Auth-Token", message: "is required" }]);
+      const now = clock.now();
+      const grant = world.tokens.get(token);
+      if (!grant || (grant.expires !== undefined && grant.expires <= now)) {
+        throw new ApiError(401, "The token is unknown or expired; authenticate again.", [{ in: "header", name: "X-Auth-Token", message: "is not a valid token" }]);
+      }
+      const rawParams: Record<string, string> = c.req.param() as Record<string, string>;
+      const params: Record<string, unknown> = { ...rawParams };
+      if (!tenantInPath) params.tenant_id = grant.tenantId;
+      if (!op.params(params)) {
+        const fields = toProblemFields(op.params.errors, "path");
+        throw new ApiError(400, `The path has ${fields.length === 1 ? "a problem" : `${fields.length} problems`}: ${fields.map((f) => `${f.name} ${f.message}`).join("; ")}.`, fields);
+      }
+      if (params.tenant_id !== grant.tenantId) throw new ApiError(403, `This token may not act on account ${String(params.tenant_id)}.`);
+      const tenant = world.tenants.get(grant.tenantId);
+      if (!tenant) throw new ApiError(401, "The token's account no longer exists.");
+      const body = op.bodies.size || op.formBody ? await readBody(c, op) : undefined;
+      const delay = faults.latency(op.operationId);
+      if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+      const injected = faults.takeStatus(op.operationId);
+      if (injected) {
+        throw new ApiError(injected.status ?? 503, "A fault scenario made this call fail.", [], injected.retryAfter !== undefined ? { "retry-after": String(injected.retryAfter) } : {});
+      }
+      world.catchUp(now);
+      const handler = handlers[op.operationId] as unknown as (ctx: unknown) => { status: number; body?: unknown };
+      const reply = handler({ world, tenant, params, body, now });
+      const headers = { "x-request-id": requestId };
+      if (reply.body === undefined) return c.body(null, reply.status as 200, headers);
+      return c.json(reply.body as object, reply.status as 200, headers);
+    } catch (error) {
+      if (error instanceof ApiError) return problemResponse(c, error, requestId);
+      log(`internal error in ${op.operationId}: ${(error as Error).stack ?? String(error)}`);
+      return problemResponse(c, new ApiError(500, "The reference server failed while handling the request."), requestId);
+    }
+  };
+
+  for (const tenantForm of [true, false]) {
+    for (const op of operations) {
+      const template = tenantForm ? op.path : withoutTenant(op.path);
+      app.on(op.method, toHonoPath(template), handle(op, tenantForm));
+    }
+  }
+
+  app.get("/openapi.json", (c) => c.json(document as object));
+  app.notFound((c) =>
+    problemResponse(c, new ApiError(404, `No operation answers ${c.req.method} ${new URL(c.req.url).pathname}.`), c.req.header("x-request-id") ?? randomUUID()),
+  );
+  app.onError((error, c) => {
+    log(`internal error: ${error.stack ?? String(error)}`);
+    return problemResponse(c, new ApiError(500, "The reference server failed while handling the request."), randomUUID());
+  });
+  return app;
+}
+
+export { specHash, specVersion };

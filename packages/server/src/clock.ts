@@ -1,0 +1,48 @@
+/**
+ * The virtual clock every lifecycle derives from. It runs at `speed` virtual seconds per
+ * real second (0 freezes it) and can be moved forward by `advance`.
+ *
+ * @example
+ * ```ts
+ * const clock = new VirtualClock({ start: Date.UTC(2026, 0, 1), speed: 0 });
+ * clock.advance(60_000); // one virtual minute later
+ * ```
+ */
+export class VirtualClock {
+  private baseVirtual: number;
+  private baseReal: number;
+  speed: number;
+
+  constructor(options: { start?: number; speed?: number; realNow?: () => number } = {}) {
+    this.realNow = options.realNow ?? Date.now;
+    this.baseReal = this.realNow();
+    this.baseVirtual = options.start ?? this.baseReal;
+    this.speed = options.speed ?? 1;
+  }
+
+  private readonly realNow: () => number;
+
+  /** Current virtual time, epoch milliseconds. */
+  now(): number {
+    if (this.speed === 0) return this.baseVirtual;
+    return Math.floor(this.baseVirtual + (this.realNow() - this.baseReal) * this.speed);
+  }
+
+  /** Moves virtual time forward by `ms` and returns the new time. */
+  advance(ms: number): number {
+    const now = this.now();
+    this.baseVirtual = now + Math.max(0, ms);
+    this.baseReal = this.realNow();
+    return this.baseVirtual;
+  }
+
+  /** Sets the virtual time (never backwards). */
+  set(ms: number): void {
+    this.baseVirtual = Math.max(this.now(), ms);
+    this.baseReal = this.realNow();
+  }
+}
+
+/** `/Date(ms)/`, the service's date format. */
+export const msDate = (ms: number): string => `/Date(${Math.floor(ms)})/`;
+export const msDateOrNull = (ms: number | null | undefined): string | null => (ms == null ? null : msDate(ms));

@@ -1,0 +1,660 @@
+import { randomUUID } from "node:crypto";
+import type { components } from "@cloud-backup/spec";
+import { msDate, msDateOrNull } from "../clock.js";
+import { type AgentKeyPair, KeyPool } from "../crypto/index.js";
+import { nextRunAfter, utcEcho, type ScheduleInput } from "../schedule/index.js";
+import { buildFileTree, duration, type FileTree, humanSize, isUnder, selectFiles, type Selection, type SimFile } from "./filetree.js";
+import agentKeys from "./agent-keys.json" with { type: "json" };
+
+type S = components["schemas"];
+export type BackupState = S["BackupState"];
+export type Datacenter = S["Datacenter"];
+
+/** Seconds an agent takes to come online after a wake-up (the service says 10 to 20). */
+export const WAKE_DELAY_MS = 15_000;
+/** An agent with nothing to do goes idle (Offline) this long after its last activity. */
+export const IDLE_AFTER_MS = 30 * 60_000;
+const UPLOAD_BYTES_PER_SECOND = 20 * 1024 * 1024;
+const SCAN_FILES_PER_SECOND = 2_000;
+
+export interface Agent {
+  id: number;
+  tenantId: string;
+  name: string;
+  os: string;
+  osVersion: string;
+  windows: boolean;
+  architecture: "64-bit" | "32-bit";
+  agentVersion: string;
+  datacenter: Datacenter;
+  backupDatacenter: Datacenter;
+  ip: string;
+  hostServerId: string;
+  vaultId: string;
+  keys: AgentKeyPair;
+  isDisabled: boolean;
+  isEncrypted: boolean;
+  /** The agent's own copy of the passphrase (the simulated agent holds the private key). */
+  passphrase: string | null;
+  useServiceNet: boolean;
+  useFailoverUri: boolean;
+  logLevel: number;
+  tree: FileTree;
+  /** The agent answers as Online from this time ... */
+  onlineFrom: number;
+  /** ... until this time, unless a job keeps it busy. */
+  lastActivity: number;
+  /** A fault scenario forces it offline. */
+  forcedOffline: boolean;
+  deleted: boolean;
+}
+
+export interface ConfigItem {
+  FileId: number;
+  FilePath: string;
+  FileItemType: S["FileItemType"];
+}
+
+export interface BackupConfiguration {
+  id: number;
+  tenantId: string;
+  agentId: number;
+  scheduleId: number;
+  name: string;
+  isActive: boolean;
+  isDeleted: boolean;
+  versionRetention: S["VersionRetention"];
+  missedBackupActionId: S["MissedBackupActionId"];
+  schedule: ScheduleInput;
+  /** Anchor of hourly schedules: when the schedule was last set. */
+  anchor: number;
+  nextRun: number | null;
+  lastRunTime: number | null;
+  lastBackupId: number | null;
+  notifyRecipients: string;
+  notifySuccess: boolean;
+  notifyFailure: boolean;
+  inclusions: ConfigItem[];
+  exclusions: ConfigItem[];
+  prescript: string;
+  postscript: string;
+  /** A missed run waits to be made up when the agent can run again (MissedBackupActionId 1). */
+  makeUpPending: boolean;
+  /** Percentage of runs that fail (a fault scenario). */
+  failurePercent: number;
+}
+
+interface Step<T> {
+  state: T;
+  at: number;
+}
+
+export interface Backup {
+  id: number;
+  tenantId: string;
+  configId: number;
+  agentId: number;
+  configName: string;
+  machineName: string;
+  encrypted: boolean;
+  startedAt: number;
+  timeline: Step<BackupState>[];
+  selection: Selection;
+  filesSearched: number;
+  bytesSearched: number;
+  filesBackedUp: number;
+  bytesBackedUp: number;
+  errors: SimFile[];
+  /** Terminal state the run ends in unless stopped. */
+  outcome: BackupState;
+  expired: boolean;
+}
+
+export interface RestoreFileEntry {
+  id: number;
+  path: string;
+  filter: 1 | 2;
+  itemType: 0 | 1 | 2;
+}
+
+export interface Restore {
+  id: number;
+  tenantId: string;
+  backupId: number;
+  backupAgentId: number;
+  destinationAgentId: number;
+  destinationPath: string;
+  overwrite: boolean;
+  backupDatacenter: Datacenter;
+  createdAt: number;
+  timeline: Step<number>[];
+  files: RestoreFileEntry[];
+  encryptedPassword: string | null;
+  filesRestored: number;
+  bytesRestored: number;
+  errors: SimFile[];
+}
+
+export interface Cleanup {
+  id: number;
+  tenantId: string;
+  agentId: number;
+  at: number;
+}
+
+export interface Tenant {
+  id: string;
+  agents: Map<number, Agent>;
+  configs: Map<number, BackupConfiguration>;
+  backups: Map<number, Backup>;
+  restores: Map<number, Restore>;
+  cleanups: Cleanup[];
+  hostIndex: Map<string, number>;
+}
+
+export type Role = "cloudBackup:admin" | "cloudBackup:creator" | "cloudBackup:observer";
+
+export interface TokenInfo {
+  tenantId: string;
+  role: Role;
+  /** Virtual time after which the token is refused; undefined never expires. */
+  expires?: number;
+}
+
+export interface IdentityUser {
+  username: string;
+  apiKey: string;
+  password: string;
+  tenantId: string;
+  role: Role;
+}
+
+export interface AgentSpec {
+  id?: number;
+  name: string;
+  os?: string;
+  windows?: boolean;
+  datacenter?: Datacenter;
+  ip?: string;
+  hostServerId?: string;
+  online?: boolean;
+}
+
+const TERMINAL_BACKUP = new Set<BackupState>(["Completed", "CompletedWithErrors", "Failed", "Stopped", "Skipped", "Missed"]);
+export const TERMINAL_RESTORE = new Set([3, 4, 5, 8]);
+export const RESTORE_STATE_NAMES = [
+  "Creating",
+  "Queued",
+  "InProgress",
+  "Completed",
+  "Stopped",
+  "Failed",
+  "StartRequested",
+  "StopRequested",
+  "CompletedWithErrors",
+  "Preparing",
+] as const;
+
+function stateAt<T>(timeline: Step<T>[], now: number): Step<T> {
+  let current = timeline[0]!;
+  for (const step of timeline) {
+    if (step.at <= now) current = step;
+    else break;
+  }
+  return current;
+}
+
+/** A min-heap of (time, config id) for due scheduled runs. Stale entries are skipped on pop. */
+class DueQueue {
+  private heap: Array<[number, number]> = [];
+  push(at: number, id: number) {
+    const h = this.heap;
+    h.push([at, id]);
+    let i = h.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (h[p]![0] <= h[i]![0]) break;
+      [h[p], h[i]] = [h[i]!, h[p]!];
+      i = p;
+    }
+  }
+  peek(): [number, number] | undefined {
+    return this.heap[0];
+  }
+  pop(): [number, number] | undefined {
+    const h = this.heap;
+    const top = h[0];
+    const last = h.pop();
+    if (h.length && last) {
+      h[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < h.length && h[l]![0] < h[m]![0]) m = l;
+        if (r < h.length && h[r]![0] < h[m]![0]) m = r;
+        if (m === i) break;
+        [h[m], h[i]] = [h[i]!, h[m]!];
+        i = m;
+      }
+    }
+    return top;
+  }
+  clear() {
+    this.heap = [];
+  }
+}
+
+/**
+ * The simulated Cloud Backup service: tenants, agents, configurations, backups, restores
+ * and activity. Every state is derived from the virtual time passed in (`now`), so nothing
+ * runs on timers; `catchUp(now)` materialises the scheduled runs that fell due.
+ */
+export class World {
+  readonly tenants = new Map<string, Tenant>();
+  /** X-Auth-Token values and what they grant. */
+  readonly tokens = new Map<string, TokenInfo>();
+  /** Identity users (username to credentials). */
+  readonly users = new Map<string, IdentityUser>();
+  /** Global id counters, shared by all tenants, as the real service's ids are. */
+  private nextId = { agent: 300_000, config: 180_000, schedule: 175_000, backup: 400_000, restore: 20_000, file: 700_000, cleanup: 900_000 };
+  private readonly keys: KeyPool;
+  private readonly due = new DueQueue();
+  /** Optional hook deciding if a run fails (fault scenarios); defaults to the config's failurePercent. */
+  random: () => number = Math.random;
+
+  constructor() {
+    this.keys = KeyPool.preloaded(agentKeys.keys as AgentKeyPair[]);
+  }
+
+  // ---------------------------------------------------------------- tenants and agents
+
+  createTenant(id: string): Tenant {
+    const tenant: Tenant = { id, agents: new Map(), configs: new Map(), backups: new Map(), restores: new Map(), cleanups: [], hostIndex: new Map() };
+    this.tenants.set(id, tenant);
+    return tenant;
+  }
+
+  addAgent(tenant: Tenant, spec: AgentSpec, now: number): Agent {
+    const id = spec.id ?? this.nextId.agent++;
+    if (spec.id && spec.id >= this.nextId.agent) this.nextId.agent = spec.id + 1;
+    const windows = spec.windows ?? /windows/i.test(spec.os ?? "");
+    const os = spec.os ?? (windows ? "Windows Server 2019" : "Ubuntu");
+    const datacenter = spec.datacenter ?? "DFW";
+    const agent: Agent = {
+      id,
+      tenantId: tenant.id,
+      name: spec.name,
+      os,
+      osVersion: windows ? "" : "22.04",
+      windows,
+      architecture: "64-bit",
+      agentVersion: "1.36.008520",
+      datacenter,
+      backupDatacenter: datacenter,
+      ip: spec.ip ?? `10.${(id >> 16) & 255}.${(id >> 8) & 255}.${id & 255}`,
+      hostServerId: spec.hostServerId ?? randomUUID(),
+      vaultId: randomUUID(),
+      keys: this.keys.next(),
+      isDisabled: false,
+      isEncrypted: false,
+      passphrase: null,
+      useServiceNet: true,
+      useFailoverUri: false,
+      logLevel: 4,
+      tree: buildFileTree(id, windows),
+      onlineFrom: spec.online === false ? Number.POSITIVE_INFINITY : now,
+      lastActivity: spec.online === false ? now - IDLE_AFTER_MS - 1 : now,
+      forcedOffline: false,
+      deleted: false,
+    };
+    tenant.agents.set(id, agent);
+    tenant.hostIndex.set(agent.hostServerId.toLowerCase(), id);
+    return agent;
+  }
+
+  /** Whether the agent answers as Online at `now`. */
+  isOnline(agent: Agent, now: number): boolean {
+    if (agent.forcedOffline || agent.deleted) return false;
+    if (now < agent.onlineFrom) return false;
+    return now <= agent.lastActivity + IDLE_AFTER_MS || this.agentBusyUntil(agent) >= now;
+  }
+
+  private agentBusyUntil(agent: Agent): number {
+    let until = 0;
+    const tenant = this.tenants.get(agent.tenantId)!;
+    for (const backup of tenant.backups.values()) {
+      if (backup.agentId !== agent.id) continue;
+      const end = backup.timeline[backup.timeline.length - 1]!.at;
+      if (end > until) until = end;
+    }
+    return until;
+  }
+
+  /** Wakes every agent of the tenant: they come Online after the wake-up delay. */
+  wake(tenant: Tenant, now: number): void {
+    for (const agent of tenant.agents.values()) {
+      if (this.isOnline(agent, now)) {
+        agent.lastActivity = now;
+        continue;
+      }
+      agent.onlineFrom = now + WAKE_DELAY_MS;
+      agent.lastActivity = now + WAKE_DELAY_MS;
+    }
+  }
+
+  touch(agent: Agent, at: number): void {
+    if (at > agent.lastActivity) agent.lastActivity = at;
+  }
+
+  agentStatus(agent: Agent, now: number): S["AgentStatus"] {
+    return this.isOnline(agent, now) ? "Online" : "Offline";
+  }
+
+  lastSuccessfulBackup(tenant: Tenant, agent: Agent, now: number): number | null {
+    let best: number | null = null;
+    for (const b of tenant.backups.values()) {
+      if (b.agentId !== agent.id) continue;
+      const step = stateAt(b.timeline, now);
+      if ((step.state === "Completed" || step.state === "CompletedWithErrors") && (best === null || step.at > best)) best = step.at;
+    }
+    return best;
+  }
+
+  vaultBytes(tenant: Tenant, agent: Agent, now: number): number {
+    let bytes = 0;
+    for (const b of tenant.backups.values()) {
+      if (b.agentId !== agent.id || b.expired) continue;
+      const state = stateAt(b.timeline, now).state;
+      if (state === "Completed" || state === "CompletedWithErrors") bytes += b.bytesBackedUp;
+    }
+    return bytes;
+  }
+
+  // ---------------------------------------------------------------- configurations
+
+  newConfigId(): number {
+    return this.nextId.config++;
+  }
+  newScheduleId(): number {
+    return this.nextId.schedule++;
+  }
+  newFileId(): number {
+    return this.nextId.file++;
+  }
+
+  /** Recomputes the next run of a configuration and queues it. */
+  schedule(config: BackupConfiguration, now: number): void {
+    const agent = this.tenants.get(config.tenantId)?.agents.get(config.agentId);
+    if (!config.isActive || config.isDeleted || !agent || agent.deleted) {
+      config.nextRun = null;
+      return;
+    }
+    config.nextRun = nextRunAfter(config.schedule, now, config.anchor);
+    if (config.nextRun !== null) this.due.push(config.nextRun, config.id);
+  }
+
+  echo(config: BackupConfiguration, now: number) {
+    return utcEcho(config.schedule, now);
+  }
+
+  // ---------------------------------------------------------------- backups
+
+  isBackupRunning(tenant: Tenant, configId: number, now: number): boolean {
+    for (const b of tenant.backups.values()) {
+      if (b.configId === configId && !TERMINAL_BACKUP.has(stateAt(b.timeline, now).state)) return true;
+    }
+    return false;
+  }
+
+  backupState(backup: Backup, now: number): Step<BackupState> {
+    return stateAt(backup.timeline, now);
+  }
+
+  isTerminalBackup(state: BackupState): boolean {
+    return TERMINAL_BACKUP.has(state);
+  }
+
+  /** Starts a run of a configuration at `at` (manual, scheduled or made up). */
+  startBackup(tenant: Tenant, config: BackupConfiguration, at: number, scheduled: boolean): Backup {
+    const agent = tenant.agents.get(config.agentId)!;
+    const selection: Selection = {
+      include: config.inclusions.map((i) => i.FilePath),
+      exclude: config.exclusions.map((i) => i.FilePath),
+    };
+    const files = selectFiles(agent.tree, selection);
+    const previous = [...tenant.backups.values()].some(
+      (b) => b.configId === config.id && (b.outcome === "Completed" || b.outcome === "CompletedWithErrors") && !b.expired,
+    );
+    const readable = files.filter((f) => !f.locked);
+    const uploaded = previous ? readable.filter((f) => f.changes) : readable;
+    const bytesSearched = files.reduce((sum, f) => sum + f.size, 0);
+    const bytesBackedUp = uploaded.reduce((sum, f) => sum + f.size, 0);
+    const slow = agent.isEncrypted ? 1.5 : 1;
+    const scanMs = Math.ceil((files.length / SCAN_FILES_PER_SECOND) * 1000) + 3_000;
+    const uploadMs = Math.ceil((bytesBackedUp / UPLOAD_BYTES_PER_SECOND) * 1000 * slow) + 5_000;
+    const fails = config.failurePercent > 0 && this.random() * 100 < config.failurePercent;
+    const errors = files.filter((f) => f.locked);
+    const outcome: BackupState = fails ? "Failed" : errors.length ? "CompletedWithErrors" : "Completed";
+    const first: BackupState = scheduled ? "StartScheduled" : "StartRequested";
+    const t0 = at;
+    const timeline: Step<BackupState>[] = [
+      { state: first, at: t0 },
+      { state: "Queued", at: t0 + 2_000 },
+      { state: "Preparing", at: t0 + 4_000 },
+      { state: "InProgress", at: t0 + 4_000 + scanMs },
+      { state: outcome, at: t0 + 4_000 + scanMs + (fails ? Math.ceil(uploadMs / 2) : uploadMs) },
+    ];
+    const backup: Backup = {
+      id: this.nextId.backup++,
+      tenantId: tenant.id,
+      configId: config.id,
+      agentId: agent.id,
+      configName: config.name,
+      machineName: agent.name,
+      encrypted: agent.isEncrypted,
+      startedAt: t0,
+      timeline,
+      selection,
+      filesSearched: files.length,
+      bytesSearched,
+      filesBackedUp: fails ? 0 : uploaded.length,
+      bytesBackedUp: fails ? 0 : bytesBackedUp,
+      errors: fails ? [] : errors,
+      outcome,
+      expired: false,
+    };
+    tenant.backups.set(backup.id, backup);
+    config.lastRunTime = t0;
+    config.lastBackupId = backup.id;
+    this.touch(agent, timeline[timeline.length - 1]!.at);
+    return backup;
+  }
+
+  /** Records a run that could not happen (Skipped or Missed) at `at`. */
+  private recordUnrun(tenant: Tenant, config: BackupConfiguration, at: number, state: "Skipped" | "Missed"): void {
+    const agent = tenant.agents.get(config.agentId)!;
+    const backup: Backup = {
+      id: this.nextId.backup++,
+      tenantId: tenant.id,
+      configId: config.id,
+      agentId: agent.id,
+      configName: config.name,
+      machineName: agent.name,
+      encrypted: agent.isEncrypted,
+      startedAt: at,
+      timeline: [{ state, at }],
+      selection: { include: [], exclude: [] },
+      filesSearched: 0,
+      bytesSearched: 0,
+      filesBackedUp: 0,
+      bytesBackedUp: 0,
+      errors: [],
+      outcome: state,
+      expired: false,
+    };
+    tenant.backups.set(backup.id, backup);
+  }
+
+  /** Asks a running backup to stop: StopRequested now, Stopped shortly after. */
+  stopBackup(backup: Backup, now: number): void {
+    const kept = backup.timeline.filter((s) => s.at <= now);
+    kept.push({ state: "StopRequested", at: now }, { state: "Stopped", at: now + 3_000 });
+    backup.timeline = kept;
+    backup.outcome = "Stopped";
+    const ratio = 0.5;
+    backup.filesBackedUp = Math.floor(backup.filesBackedUp * ratio);
+    backup.bytesBackedUp = Math.floor(backup.bytesBackedUp * ratio);
+  }
+
+  /** Completed (or completed with errors) backups of a configuration that have not expired. */
+  restorableBackups(tenant: Tenant, config: BackupConfiguration, now: number): Backup[] {
+    this.expire(tenant, config, now);
+    const out: Backup[] = [];
+    for (const b of tenant.backups.values()) {
+      if (b.configId !== config.id || b.expired) continue;
+      const state = stateAt(b.timeline, now).state;
+      if (state === "Completed" || state === "CompletedWithErrors") out.push(b);
+    }
+    return out.sort((a, b) => b.startedAt - a.startedAt);
+  }
+
+  /** Expires backups older than the configuration's retention, keeping the newest one. */
+  private expire(tenant: Tenant, config: BackupConfiguration, now: number): void {
+    if (config.versionRetention === 0) return;
+    const limit = now - config.versionRetention * 86_400_000;
+    const done = [...tenant.backups.values()]
+      .filter((b) => b.configId === config.id && !b.expired && (b.outcome === "Completed" || b.outcome === "CompletedWithErrors"))
+      .sort((a, b) => b.startedAt - a.startedAt);
+    let expiredAny = false;
+    for (const b of done.slice(1)) {
+      const end = b.timeline[b.timeline.length - 1]!.at;
+      if (end <= now && end < limit) {
+        b.expired = true;
+        expiredAny = true;
+      }
+    }
+    if (expiredAny) tenant.cleanups.push({ id: this.nextId.cleanup++, tenantId: tenant.id, agentId: config.agentId, at: now });
+  }
+
+  // ---------------------------------------------------------------- schedule catch-up
+
+  /** Runs every scheduled backup that fell due at or before `now`, in time order. */
+  catchUp(now: number): void {
+    for (;;) {
+      const top = this.due.peek();
+      if (!top || top[0] > now) return;
+      this.due.pop();
+      const [at, configId] = top;
+      const config = this.findConfig(configId);
+      if (!config || config.nextRun !== at) continue; // stale entry
+      const tenant = this.tenants.get(config.tenantId)!;
+      const agent = tenant.agents.get(config.agentId);
+      if (!agent || agent.deleted) continue;
+      if (agent.isDisabled || agent.forcedOffline) {
+        this.recordUnrun(tenant, config, at, "Missed");
+        if (config.missedBackupActionId === 1) config.makeUpPending = true;
+      } else if (this.isBackupRunning(tenant, config.id, at)) {
+        this.recordUnrun(tenant, config, at, "Skipped");
+      } else {
+        this.startBackup(tenant, config, at, true);
+      }
+      config.nextRun = nextRunAfter(config.schedule, at, config.anchor);
+      if (config.nextRun !== null) this.due.push(config.nextRun, config.id);
+    }
+  }
+
+  /** Runs missed backups that wait for their agent (MissedBackupActionId 1). */
+  makeUp(tenant: Tenant, agent: Agent, now: number): void {
+    for (const config of tenant.configs.values()) {
+      if (config.agentId !== agent.id || !config.makeUpPending || config.isDeleted || !config.isActive) continue;
+      config.makeUpPending = false;
+      if (!this.isBackupRunning(tenant, config.id, now)) this.startBackup(tenant, config, now, true);
+    }
+  }
+
+  private configIndex = new Map<number, string>();
+
+  indexConfig(config: BackupConfiguration): void {
+    this.configIndex.set(config.id, config.tenantId);
+  }
+
+  findConfig(id: number): BackupConfiguration | undefined {
+    const tenantId = this.configIndex.get(id);
+    return tenantId === undefined ? undefined : this.tenants.get(tenantId)?.configs.get(id);
+  }
+
+  // ---------------------------------------------------------------- restores
+
+  newRestoreId(): number {
+    return this.nextId.restore++;
+  }
+
+  restoreState(restore: Restore, now: number): Step<number> {
+    return stateAt(restore.timeline, now);
+  }
+
+  /** The files a restore brings back: the backup's files, narrowed by the restore's own rules. */
+  restoreFiles(tenant: Tenant, restore: Restore): SimFile[] {
+    const backup = tenant.backups.get(restore.backupId);
+    const agent = tenant.agents.get(restore.backupAgentId);
+    if (!backup || !agent) return [];
+    const files = selectFiles(agent.tree, backup.selection).filter((f) => !f.locked);
+    const include = restore.files.filter((f) => f.filter === 1).map((f) => f.path);
+    const exclude = restore.files.filter((f) => f.filter === 2).map((f) => f.path);
+    return files.filter(
+      (f) =>
+        (include.length === 0 || include.some((root) => isUnder(f.path, root, agent.windows))) &&
+        !exclude.some((root) => isUnder(f.path, root, agent.windows)),
+    );
+  }
+
+  startRestore(tenant: Tenant, restore: Restore, now: number): void {
+    const files = this.restoreFiles(tenant, restore);
+    const destination = tenant.agents.get(restore.destinationAgentId)!;
+    // Overwriting in place fails for files another process holds open on the destination.
+    const errors = restore.overwrite && restore.destinationAgentId === restore.backupAgentId ? files.filter((f) => f.changes && /\.(mdf|log)$|ibdata1|syslog/.test(f.path)) : [];
+    const ok = files.filter((f) => !errors.includes(f));
+    const bytes = ok.reduce((sum, f) => sum + f.size, 0);
+    const slow = destination.isEncrypted || restore.encryptedPassword ? 1.5 : 1;
+    const workMs = Math.ceil((bytes / UPLOAD_BYTES_PER_SECOND) * 1000 * slow) + 5_000;
+    restore.filesRestored = ok.length;
+    restore.bytesRestored = bytes;
+    restore.errors = errors;
+    restore.timeline = [
+      { state: 0, at: restore.createdAt },
+      { state: 6, at: now },
+      { state: 1, at: now + 2_000 },
+      { state: 9, at: now + 4_000 },
+      { state: 2, at: now + 7_000 },
+      { state: errors.length ? 8 : 3, at: now + 7_000 + workMs },
+    ];
+    this.touch(destination, now + 7_000 + workMs);
+  }
+
+  stopRestore(restore: Restore, now: number): void {
+    const kept = restore.timeline.filter((s) => s.at <= now);
+    kept.push({ state: 7, at: now }, { state: 4, at: now + 3_000 });
+    restore.timeline = kept;
+    restore.filesRestored = Math.floor(restore.filesRestored / 2);
+    restore.bytesRestored = Math.floor(restore.bytesRestored / 2);
+  }
+
+  // ---------------------------------------------------------------- presentation helpers
+
+  static readonly msDate = msDate;
+  static readonly msDateOrNull = msDateOrNull;
+  static readonly humanSize = humanSize;
+  static readonly duration = duration;
+
+  /** Resets ids, queue and tenants (used by /__admin/reset before re-seeding). */
+  clear(): void {
+    this.tenants.clear();
+    this.tokens.clear();
+    this.users.clear();
+    this.configIndex.clear();
+    this.due.clear();
+    this.nextId = { agent: 300_000, config: 180_000, schedule: 175_000, backup: 400_000, restore: 20_000, file: 700_000, cleanup: 900_000 };
+  }
+}

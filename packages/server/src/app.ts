@@ -98,6 +98,17 @@ function resolveRefs(doc: unknown, schema: any): any {
   return Object.fromEntries(Object.entries(schema).map(([k, v]) => [k, resolveRefs(doc, v)]));
 }
 
+/** Operations only `cloudBackup:admin` may call (the service's published permission matrix). */
+export const ADMIN_ONLY = new Set<string>(["changeEncryptionPassword", "deleteAgent", "migrateVault", "deleteBackupConfiguration", "changeAgentLogLevel"]);
+
+/** Whether a role may call an operation: observers read, creators also create and run. */
+export function roleAllows(role: string, method: string, operationId: string): boolean {
+  if (role === "cloudBackup:admin") return true;
+  if (method === "GET") return true;
+  if (role === "cloudBackup:creator") return !ADMIN_ONLY.has(operationId);
+  return false;
+}
+
 const compiled = { value: undefined as CompiledOperation[] | undefined };
 
 function problemResponse(c: Context, error: ApiError, requestId: string): Response {
@@ -211,6 +222,9 @@ export function createServer(options: ServerOptions = {}): CloudBackupServer {
       if (params.tenant_id !== grant.tenantId) throw new ApiError(403, `This token may not act on account ${String(params.tenant_id)}.`);
       const tenant = world.tenants.get(grant.tenantId);
       if (!tenant) throw new ApiError(401, "The token's account no longer exists.");
+      if (!roleAllows(grant.role, op.method, op.operationId)) {
+        throw new ApiError(403, `The role ${grant.role} may not call ${op.operationId}.`);
+      }
       const body = op.bodies.size || op.formBody ? await readBody(c, op) : undefined;
       const delay = faults.latency(op.operationId);
       if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));

@@ -18,3 +18,4 @@ export { World, WAKE_DELAY_MS, IDLE_AFTER_MS, type Role } from "./world/world.js
 export { encryptPassphrase, decryptPassphrase, type AgentPublicKey } from "./crypto/index.js";
 export { strictCopy, createAjv, toProblemFields } from "./validation.js";
 export { FaultRegistry, type Fault } from "./admin.js";
+export { BACKUP_LIFECYCLE, RESTORE_LIFECYCLE, RESTORE_STATES, followsLifecycle, toMermaid, type Lifecycle, type Transition } from "./world/states.js";

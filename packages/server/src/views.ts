@@ -5,6 +5,9 @@ import { type Agent, type Backup, type BackupConfiguration, RESTORE_STATE_NAMES,
 
 type S = components["schemas"];
 
+/** Cleanup activity ids are this plus the id of the backup version they removed. */
+export const CLEANUP_ID_BASE = 1_000_000_000;
+
 export function agentView(world: World, tenant: Tenant, agent: Agent, now: number): S["Agent"] {
   const vault = world.vaultBytes(tenant, agent, now);
   return {
@@ -113,7 +116,7 @@ export function reportView(world: World, tenant: Tenant, backup: Backup, now: nu
     ComputerName: backup.machineName,
     MachineAgentId: backup.agentId,
     State: step.state,
-    CanRestore: (step.state === "Completed" || step.state === "CompletedWithErrors") && !backup.expired,
+    CanRestore: (step.state === "Completed" || step.state === "CompletedWithErrors") && !world.isExpired(tenant, backup, now),
     StartTime: msDate(backup.startedAt),
     CompletedTime: done ? msDate(step.at) : null,
     Duration: duration((done ? step.at : now) - backup.startedAt),
@@ -261,8 +264,12 @@ export function activityView(world: World, tenant: Tenant, now: number, agentId?
       DestinationDatacenter: destination?.datacenter ?? "",
     });
   }
-  for (const c of tenant.cleanups) {
-    if (c.at > now || (agentId !== undefined && c.agentId !== agentId)) continue;
+  // A cleanup removes each backup version when it expires; its id is derived from the backup's.
+  for (const b of tenant.backups.values()) {
+    if (agentId !== undefined && b.agentId !== agentId) continue;
+    const at = world.expiryTime(tenant, b, now);
+    if (at === null) continue;
+    const c = { id: CLEANUP_ID_BASE + b.id, agentId: b.agentId, at };
     const agent = tenant.agents.get(c.agentId);
     items.push({
       ID: c.id,

@@ -1,7 +1,6 @@
-import { randomUUID } from "node:crypto";
 import type { components } from "@cloud-backup/spec";
 import { msDate, msDateOrNull } from "../clock.js";
-import { type AgentKeyPair, KeyPool } from "../crypto/index.js";
+import type { AgentKeyPair } from "../crypto/index.js";
 import { nextRunAfter, utcEcho, type ScheduleInput } from "../schedule/index.js";
 import { buildFileTree, duration, type FileTree, humanSize, isUnder, selectFiles, type Selection, type SimFile } from "./filetree.js";
 import agentKeys from "./agent-keys.json" with { type: "json" };
@@ -107,7 +106,6 @@ export interface Backup {
   errors: SimFile[];
   /** Terminal state the run ends in unless stopped. */
   outcome: BackupState;
-  expired: boolean;
 }
 
 export interface RestoreFileEntry {
@@ -148,8 +146,11 @@ export interface Tenant {
   configs: Map<number, BackupConfiguration>;
   backups: Map<number, Backup>;
   restores: Map<number, Restore>;
+  /** Unused: cleanups are derived from expired backups (kept for older snapshots). */
   cleanups: Cleanup[];
   hostIndex: Map<string, number>;
+  /** Backups of each configuration, oldest first. */
+  byConfig: Map<number, Backup[]>;
 }
 
 export type Role = "cloudBackup:admin" | "cloudBackup:creator" | "cloudBackup:observer";
@@ -204,6 +205,9 @@ function stateAt<T>(timeline: Step<T>[], now: number): Step<T> {
   return current;
 }
 
+/** Orders due entries by time, then by configuration id, so ties pop in the same order every time. */
+const before = (a: [number, number], b: [number, number]) => a[0] < b[0] || (a[0] === b[0] && a[1] <= b[1]);
+
 /** A min-heap of (time, config id) for due scheduled runs. Stale entries are skipped on pop. */
 class DueQueue {
   private heap: Array<[number, number]> = [];
@@ -213,7 +217,7 @@ class DueQueue {
     let i = h.length - 1;
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if (h[p]![0] <= h[i]![0]) break;
+      if (before(h[p]!, h[i]!)) break;
       [h[p], h[i]] = [h[i]!, h[p]!];
       i = p;
     }
@@ -232,8 +236,8 @@ class DueQueue {
         const l = 2 * i + 1;
         const r = l + 1;
         let m = i;
-        if (l < h.length && h[l]![0] < h[m]![0]) m = l;
-        if (r < h.length && h[r]![0] < h[m]![0]) m = r;
+        if (l < h.length && before(h[l]!, h[m]!)) m = l;
+        if (r < h.length && before(h[r]!, h[m]!)) m = r;
         if (m === i) break;
         [h[m], h[i]] = [h[i]!, h[m]!];
         i = m;
@@ -259,19 +263,37 @@ export class World {
   readonly users = new Map<string, IdentityUser>();
   /** Global id counters, shared by all tenants, as the real service's ids are. */
   private nextId = { agent: 300_000, config: 180_000, schedule: 175_000, backup: 400_000, restore: 20_000, file: 700_000, cleanup: 900_000 };
-  private readonly keys: KeyPool;
   private readonly due = new DueQueue();
-  /** Optional hook deciding if a run fails (fault scenarios); defaults to the config's failurePercent. */
-  random: () => number = Math.random;
+  /** State of the world's seeded random source (mulberry32), so a replay makes the same draws. */
+  rngState = 0x5eed;
 
-  constructor() {
-    this.keys = KeyPool.preloaded(agentKeys.keys as AgentKeyPair[]);
+  /** A number in [0, 1) from the world's seeded random source. */
+  rand(): number {
+    let t = (this.rngState = (this.rngState + 0x6d2b79f5) >>> 0);
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+
+  /** A version-4 UUID from the world's seeded random source. */
+  uuid(): string {
+    const hex = Array.from({ length: 32 }, () => Math.floor(this.rand() * 16).toString(16));
+    hex[12] = "4";
+    hex[16] = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
+    const s = hex.join("");
+    return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
+  }
+
+  /** The key pair of an agent: one of the shipped pairs, chosen by id (generating 2048-bit keys is slow). */
+  static keysFor(agentId: number): AgentKeyPair {
+    const keys = agentKeys.keys as AgentKeyPair[];
+    return keys[agentId % keys.length]!;
   }
 
   // ---------------------------------------------------------------- tenants and agents
 
   createTenant(id: string): Tenant {
-    const tenant: Tenant = { id, agents: new Map(), configs: new Map(), backups: new Map(), restores: new Map(), cleanups: [], hostIndex: new Map() };
+    const tenant: Tenant = { id, agents: new Map(), configs: new Map(), backups: new Map(), restores: new Map(), cleanups: [], hostIndex: new Map(), byConfig: new Map() };
     this.tenants.set(id, tenant);
     return tenant;
   }
@@ -294,9 +316,9 @@ export class World {
       datacenter,
       backupDatacenter: datacenter,
       ip: spec.ip ?? `10.${(id >> 16) & 255}.${(id >> 8) & 255}.${id & 255}`,
-      hostServerId: spec.hostServerId ?? randomUUID(),
-      vaultId: randomUUID(),
-      keys: this.keys.next(),
+      hostServerId: spec.hostServerId ?? this.uuid(),
+      vaultId: this.uuid(),
+      keys: World.keysFor(id),
       isDisabled: false,
       isEncrypted: false,
       passphrase: null,
@@ -365,9 +387,9 @@ export class World {
   vaultBytes(tenant: Tenant, agent: Agent, now: number): number {
     let bytes = 0;
     for (const b of tenant.backups.values()) {
-      if (b.agentId !== agent.id || b.expired) continue;
+      if (b.agentId !== agent.id) continue;
       const state = stateAt(b.timeline, now).state;
-      if (state === "Completed" || state === "CompletedWithErrors") bytes += b.bytesBackedUp;
+      if ((state === "Completed" || state === "CompletedWithErrors") && !this.isExpired(tenant, b, now)) bytes += b.bytesBackedUp;
     }
     return bytes;
   }
@@ -424,8 +446,8 @@ export class World {
       exclude: config.exclusions.map((i) => i.FilePath),
     };
     const files = selectFiles(agent.tree, selection);
-    const previous = [...tenant.backups.values()].some(
-      (b) => b.configId === config.id && (b.outcome === "Completed" || b.outcome === "CompletedWithErrors") && !b.expired,
+    const previous = (tenant.byConfig.get(config.id) ?? []).some(
+      (b) => tenant.backups.has(b.id) && (b.outcome === "Completed" || b.outcome === "CompletedWithErrors") && b.timeline[b.timeline.length - 1]!.at <= at,
     );
     const readable = files.filter((f) => !f.locked);
     const uploaded = previous ? readable.filter((f) => f.changes) : readable;
@@ -434,7 +456,7 @@ export class World {
     const slow = agent.isEncrypted ? 1.5 : 1;
     const scanMs = Math.ceil((files.length / SCAN_FILES_PER_SECOND) * 1000) + 3_000;
     const uploadMs = Math.ceil((bytesBackedUp / UPLOAD_BYTES_PER_SECOND) * 1000 * slow) + 5_000;
-    const fails = config.failurePercent > 0 && this.random() * 100 < config.failurePercent;
+    const fails = config.failurePercent > 0 && this.rand() * 100 < config.failurePercent;
     const errors = files.filter((f) => f.locked);
     const outcome: BackupState = fails ? "Failed" : errors.length ? "CompletedWithErrors" : "Completed";
     const first: BackupState = scheduled ? "StartScheduled" : "StartRequested";
@@ -463,9 +485,8 @@ export class World {
       bytesBackedUp: fails ? 0 : bytesBackedUp,
       errors: fails ? [] : errors,
       outcome,
-      expired: false,
     };
-    tenant.backups.set(backup.id, backup);
+    this.addBackup(tenant, backup);
     config.lastRunTime = t0;
     config.lastBackupId = backup.id;
     this.touch(agent, timeline[timeline.length - 1]!.at);
@@ -492,9 +513,8 @@ export class World {
       bytesBackedUp: 0,
       errors: [],
       outcome: state,
-      expired: false,
     };
-    tenant.backups.set(backup.id, backup);
+    this.addBackup(tenant, backup);
   }
 
   /** Asks a running backup to stop: StopRequested now, Stopped shortly after. */
@@ -508,34 +528,46 @@ export class World {
     backup.bytesBackedUp = Math.floor(backup.bytesBackedUp * ratio);
   }
 
-  /** Completed (or completed with errors) backups of a configuration that have not expired. */
-  restorableBackups(tenant: Tenant, config: BackupConfiguration, now: number): Backup[] {
-    this.expire(tenant, config, now);
+  addBackup(tenant: Tenant, backup: Backup): void {
+    tenant.backups.set(backup.id, backup);
+    let list = tenant.byConfig.get(backup.configId);
+    if (!list) tenant.byConfig.set(backup.configId, (list = []));
+    list.push(backup);
+  }
+
+  /** Completed backups of a configuration at `now` (not expired), newest first. */
+  private completedOf(tenant: Tenant, configId: number, now: number): Backup[] {
     const out: Backup[] = [];
-    for (const b of tenant.backups.values()) {
-      if (b.configId !== config.id || b.expired) continue;
+    for (const b of tenant.byConfig.get(configId) ?? []) {
+      if (!tenant.backups.has(b.id) || b.configId !== configId) continue;
       const state = stateAt(b.timeline, now).state;
       if (state === "Completed" || state === "CompletedWithErrors") out.push(b);
     }
-    return out.sort((a, b) => b.startedAt - a.startedAt);
+    return out.sort((a, b) => b.startedAt - a.startedAt || b.id - a.id);
   }
 
-  /** Expires backups older than the configuration's retention, keeping the newest one. */
-  private expire(tenant: Tenant, config: BackupConfiguration, now: number): void {
-    if (config.versionRetention === 0) return;
-    const limit = now - config.versionRetention * 86_400_000;
-    const done = [...tenant.backups.values()]
-      .filter((b) => b.configId === config.id && !b.expired && (b.outcome === "Completed" || b.outcome === "CompletedWithErrors"))
-      .sort((a, b) => b.startedAt - a.startedAt);
-    let expiredAny = false;
-    for (const b of done.slice(1)) {
-      const end = b.timeline[b.timeline.length - 1]!.at;
-      if (end <= now && end < limit) {
-        b.expired = true;
-        expiredAny = true;
-      }
-    }
-    if (expiredAny) tenant.cleanups.push({ id: this.nextId.cleanup++, tenantId: tenant.id, agentId: config.agentId, at: now });
+  /**
+   * When a completed backup expired, or null while it is kept. A version older than the
+   * configuration's `VersionRetention` expires once a newer one exists; the newest is kept.
+   */
+  expiryTime(tenant: Tenant, backup: Backup, now: number): number | null {
+    const config = tenant.configs.get(backup.configId);
+    if (!config || config.versionRetention === 0) return null;
+    const completed = this.completedOf(tenant, backup.configId, now);
+    const index = completed.indexOf(backup);
+    if (index <= 0) return null;
+    const end = (b: Backup) => b.timeline[b.timeline.length - 1]!.at;
+    const at = Math.max(end(backup) + config.versionRetention * 86_400_000, end(completed[index - 1]!));
+    return at <= now ? at : null;
+  }
+
+  isExpired(tenant: Tenant, backup: Backup, now: number): boolean {
+    return this.expiryTime(tenant, backup, now) !== null;
+  }
+
+  /** Completed (or completed with errors) backups of a configuration that have not expired, newest first. */
+  restorableBackups(tenant: Tenant, config: BackupConfiguration, now: number): Backup[] {
+    return this.completedOf(tenant, config.id, now).filter((b) => !this.isExpired(tenant, b, now));
   }
 
   // ---------------------------------------------------------------- schedule catch-up
@@ -655,6 +687,7 @@ export class World {
     this.users.clear();
     this.configIndex.clear();
     this.due.clear();
+    this.rngState = 0x5eed;
     this.nextId = { agent: 300_000, config: 180_000, schedule: 175_000, backup: 400_000, restore: 20_000, file: 700_000, cleanup: 900_000 };
   }
 }

@@ -9,6 +9,8 @@ export interface CliOptions {
   seed?: string;
   clockSpeed: number;
   adminToken?: string;
+  data?: string;
+  fsync: boolean;
   quiet: boolean;
 }
 
@@ -22,13 +24,15 @@ Options:
   --seed FILE        start from a custom world (JSON) instead of the demo world
   --clock-speed N    virtual seconds per real second (default: 1; 0 freezes the clock)
   --admin-token T    require X-Admin-Token on the control API (needed to reach it from other hosts)
+  --data FILE        keep the world in this SQLite file (survives restarts; default: in memory)
+  --fsync            with --data, fsync every write (survives power loss; slower)
   --quiet            do not log requests
   -h, --help         show this help
 `;
 
 /** Parses command-line arguments; throws an Error with a readable message on bad input. */
 export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): CliOptions | "help" {
-  const options: CliOptions = { port: Number(env.PORT ?? 4010), host: "127.0.0.1", clockSpeed: 1, quiet: false };
+  const options: CliOptions = { port: Number(env.PORT ?? 4010), host: "127.0.0.1", clockSpeed: 1, quiet: false, fsync: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const value = () => {
@@ -55,6 +59,12 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
       case "--admin-token":
         options.adminToken = value();
         break;
+      case "--data":
+        options.data = value();
+        break;
+      case "--fsync":
+        options.fsync = true;
+        break;
       case "--quiet":
         options.quiet = true;
         break;
@@ -80,16 +90,28 @@ export async function start(options: CliOptions, out: (line: string) => void = c
     seed,
     clock: { speed: options.clockSpeed },
     adminToken: options.adminToken,
+    data: options.data,
+    fsync: options.fsync,
     log: options.quiet ? undefined : out,
   });
   return new Promise((resolve) => {
     const server = serve({ fetch: app.fetch, port: options.port, hostname: options.host }, (info: AddressInfo) => {
+      // Slow clients must not hold connections forever.
+      const http = server as unknown as { headersTimeout: number; requestTimeout: number; keepAliveTimeout: number };
+      http.headersTimeout = 10_000;
+      http.requestTimeout = 30_000;
+      http.keepAliveTimeout = 5_000;
       const host = options.host.includes(":") ? `[${options.host}]` : options.host;
       const url = `http://${host}:${info.port}`;
       resolve({
         app,
         url,
-        close: () => new Promise<void>((done) => server.close(() => done())),
+        close: () =>
+          new Promise<void>((done) => {
+            app.close();
+            server.close(() => done());
+            (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+          }),
       });
     });
   });

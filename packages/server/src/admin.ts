@@ -4,7 +4,8 @@ import type { Context, Hono } from "hono";
 import { msDate, type VirtualClock } from "./clock.js";
 import { ApiError } from "./problem.js";
 import { compileAt, createAjv, pointerOf, toProblemFields } from "./validation.js";
-import { addDemoAgents } from "./world/seed.js";
+import { applyTenant } from "./world/seed.js";
+import type { Command } from "./store.js";
 import type { Role, World } from "./world/world.js";
 
 export interface AdminOptions {
@@ -12,6 +13,27 @@ export interface AdminOptions {
   clock: VirtualClock;
   adminToken?: string;
   reset: () => void;
+  /** Records a change to the world durably (no-op without a data file). */
+  persist: (command: Command) => void;
+}
+
+/** A world change made by a fault scenario (persisted, unlike call counters and latency). */
+export interface FaultEffect {
+  kind: "backupFailure" | "agentOffline";
+  id: number;
+  value: number | boolean;
+}
+
+export function applyFaultEffect(world: World, effect: FaultEffect): void {
+  if (effect.kind === "backupFailure") {
+    const config = world.findConfig(effect.id);
+    if (config) config.failurePercent = Number(effect.value);
+    return;
+  }
+  for (const tenant of world.tenants.values()) {
+    const agent = tenant.agents.get(effect.id);
+    if (agent) agent.forcedOffline = Boolean(effect.value);
+  }
 }
 
 export interface Fault {
@@ -119,6 +141,7 @@ export function mountAdmin(app: Hono, options: AdminOptions & { faults: FaultReg
 
   app.post("/__admin/reset", (c) => {
     options.reset();
+    options.persist({ kind: "reset", now: clock.now(), payload: {} });
     faults.clear();
     return c.body(null, 204);
   });
@@ -127,6 +150,7 @@ export function mountAdmin(app: Hono, options: AdminOptions & { faults: FaultReg
     const { seconds } = await body(c, validateAdvance, false);
     clock.advance(Math.round(seconds * 1000));
     world.catchUp(clock.now());
+    options.persist({ kind: "clock", now: clock.now(), payload: { to: clock.now() } });
     return c.json(clockView());
   });
   app.get("/__admin/health", (c) =>
@@ -139,18 +163,15 @@ export function mountAdmin(app: Hono, options: AdminOptions & { faults: FaultReg
     if (world.tenants.has(tenantId)) throw new ApiError(409, `Tenant ${tenantId} already exists.`);
     const roles: Role[] = request.roles?.length ? request.roles : ["cloudBackup:admin"];
     const now = clock.now();
-    const tenant = world.createTenant(tenantId);
-    const agents = addDemoAgents(world, tenant, request.agents ?? 2, now);
     const tokens: Record<string, string> = {};
-    for (const role of roles) {
-      const token = randomBytes(16).toString("hex");
-      world.tokens.set(token, { tenantId, role });
-      tokens[role] = token;
-    }
+    for (const role of roles) tokens[role] = randomBytes(16).toString("hex");
     const username = `user-${tenantId}`;
     const apiKey = randomBytes(16).toString("hex");
     const password = randomBytes(12).toString("base64url");
-    world.users.set(username, { username, apiKey, password, tenantId, role: roles[0]! });
+    const spec = { tenantId, agents: request.agents ?? 2, tokens, username, apiKey, password };
+    world.catchUp(now);
+    const agents = applyTenant(world, spec, now);
+    options.persist({ kind: "tenant", now, payload: spec });
     return c.json(
       { tenantId, token: tokens["cloudBackup:admin"] ?? tokens[roles[0]!]!, tokens, agents: agents.map((a) => a.id), username, apiKey, password },
       201,
@@ -165,27 +186,30 @@ export function mountAdmin(app: Hono, options: AdminOptions & { faults: FaultReg
     if (fault.kind === "backupFailure") {
       const config = world.findConfig(fault.backupConfigurationId!);
       if (!config) throw new ApiError(400, "No such backup configuration.", [{ in: "body", pointer: "/backupConfigurationId", message: "does not exist" }]);
-      config.failurePercent = fault.percent!;
+      const effect: FaultEffect = { kind: "backupFailure", id: config.id, value: fault.percent! };
+      applyFaultEffect(world, effect);
+      options.persist({ kind: "fault", now: clock.now(), payload: effect });
     }
     if (fault.kind === "agentOffline") {
       const agent = [...world.tenants.values()].map((t) => t.agents.get(fault.machineAgentId!)).find(Boolean);
       if (!agent) throw new ApiError(400, "No such agent.", [{ in: "body", pointer: "/machineAgentId", message: "does not exist" }]);
-      agent.forcedOffline = true;
+      const effect: FaultEffect = { kind: "agentOffline", id: agent.id, value: true };
+      applyFaultEffect(world, effect);
+      options.persist({ kind: "fault", now: clock.now(), payload: effect });
     }
     faults.faults.push(fault);
     return c.json(fault, 201);
   });
   const undo = (fault: Fault) => {
-    if (fault.kind === "backupFailure") {
-      const config = world.findConfig(fault.backupConfigurationId!);
-      if (config) config.failurePercent = 0;
-    }
-    if (fault.kind === "agentOffline") {
-      for (const tenant of world.tenants.values()) {
-        const agent = tenant.agents.get(fault.machineAgentId!);
-        if (agent) agent.forcedOffline = false;
-      }
-    }
+    const effect: FaultEffect | undefined =
+      fault.kind === "backupFailure"
+        ? { kind: "backupFailure", id: fault.backupConfigurationId!, value: 0 }
+        : fault.kind === "agentOffline"
+          ? { kind: "agentOffline", id: fault.machineAgentId!, value: false }
+          : undefined;
+    if (!effect) return;
+    applyFaultEffect(world, effect);
+    options.persist({ kind: "fault", now: clock.now(), payload: effect });
   };
   app.delete("/__admin/faults", (c) => {
     faults.faults.forEach(undo);

@@ -9,9 +9,10 @@ import { handlers } from "./handlers.js";
 import { ApiError } from "./problem.js";
 import { toHonoPath, withoutTenant } from "./routing.js";
 import { compileAt, createAjv, pointerOf, toProblemFields } from "./validation.js";
-import { FaultRegistry, mountAdmin } from "./admin.js";
+import { applyFaultEffect, FaultRegistry, mountAdmin } from "./admin.js";
+import { type Command, Store, StoreError } from "./store.js";
 import { mountIdentity } from "./identity.js";
-import { type SeedOptions, seedWorld } from "./world/seed.js";
+import { applyTenant, type SeedOptions, seedWorld } from "./world/seed.js";
 import { World } from "./world/world.js";
 
 /** The largest request body accepted (the service limits an agent's configuration to 1 MB). */
@@ -26,6 +27,12 @@ export interface ServerOptions {
   adminToken?: string;
   /** Receives one line per request. Tokens are never written. */
   log?: (line: string) => void;
+  /** Keep the world in this SQLite file (created when missing); without it the world lives in memory. */
+  data?: string;
+  /** With `data`: fsync every commit (survives power loss, slower). By default commits survive process crashes. */
+  fsync?: boolean;
+  /** With `data`: write a snapshot after this many commands (default 1000). */
+  snapshotEvery?: number;
 }
 
 export interface CloudBackupServer extends Hono {
@@ -35,6 +42,8 @@ export interface CloudBackupServer extends Hono {
   readonly clock: VirtualClock;
   /** Puts the world back to its seed. */
   reset(): void;
+  /** Writes a final snapshot and closes the data file (no-op in memory). */
+  close(): void;
 }
 
 interface CompiledOperation {
@@ -42,6 +51,8 @@ interface CompiledOperation {
   method: string;
   path: string;
   params: ValidateFunction;
+  /** Path parameters typed integer: parsed from strict decimal digits before validation. */
+  integerParams: string[];
   bodies: Map<string, ValidateFunction>;
   formBody?: ValidateFunction;
   bodyRequired: boolean;
@@ -73,7 +84,11 @@ function compileOperations(): CompiledOperation[] {
       operationId: route.operationId,
       method: route.method,
       path: route.path,
-      params: coercing.compile(paramSchema),
+      // No type coercion here: ajv would read "1e3", "0x10" or " 5" as numbers.
+      params: ajv.compile(paramSchema),
+      integerParams: Object.entries(paramSchema.properties)
+        .filter(([, schema]: [string, any]) => schema?.type === "integer")
+        .map(([name]) => name),
       bodies,
       formBody,
       bodyRequired: Boolean(op.requestBody?.required),
@@ -173,11 +188,55 @@ async function readBody(c: Context, op: CompiledOperation): Promise<unknown> {
 export function createServer(options: ServerOptions = {}): CloudBackupServer {
   compiled.value ??= compileOperations();
   const operations = compiled.value;
-  const clock = new VirtualClock({ start: options.clock?.start, speed: options.clock?.speed ?? 1 });
   const world = new World();
   const seed = options.seed ?? "default";
-  seedWorld(world, seed, clock.now());
+  const store = options.data ? Store.open(options.data, { fsync: options.fsync }) : undefined;
+  const snapshot = store?.latestSnapshot();
+  const commands = store ? store.commandsAfter(snapshot?.seq ?? 0) : [];
+  const last = commands.at(-1) ?? snapshot;
+  const speed = options.clock?.speed ?? 1;
+  // After a restart the virtual clock resumes where it was, plus the real time elapsed at its speed.
+  const start = last ? Math.max(options.clock?.start ?? 0, last.now + Math.max(0, Date.now() - last.real) * speed) : options.clock?.start;
+  const clock = new VirtualClock({ start, speed });
   const log = options.log ?? (() => {});
+
+  const apply = (command: Command) => {
+    const p = command.payload;
+    world.catchUp(command.now);
+    switch (command.kind) {
+      case "api": {
+        const tenant = world.tenants.get(p.tenantId);
+        const handler = handlers[p.operationId as OperationName] as unknown as (ctx: unknown) => unknown;
+        if (!tenant || !handler) throw new StoreError(`cannot replay ${p.operationId} for tenant ${p.tenantId}`);
+        handler({ world, tenant, params: p.params, body: p.body, now: command.now });
+        break;
+      }
+      case "clock":
+        world.catchUp(p.to);
+        break;
+      case "reset":
+        world.clear();
+        seedWorld(world, seed, command.now);
+        break;
+      case "tenant":
+        applyTenant(world, p, command.now);
+        break;
+      case "fault":
+        applyFaultEffect(world, p);
+        break;
+    }
+  };
+  if (snapshot) world.load(snapshot.world);
+  else seedWorld(world, seed, store ? (last?.now ?? clock.now()) : clock.now());
+  for (const command of commands) apply(command);
+  if (store && !snapshot) store.writeSnapshot(world.toJSON(), clock.now());
+
+  const snapshotEvery = options.snapshotEvery ?? 1000;
+  const persist = (command: Command) => {
+    if (!store) return;
+    store.append(command);
+    if (store.pending >= snapshotEvery) store.writeSnapshot(world.toJSON(), command.now);
+  };
   const app = new Hono() as unknown as CloudBackupServer;
   Object.defineProperties(app, {
     world: { value: world },
@@ -186,6 +245,13 @@ export function createServer(options: ServerOptions = {}): CloudBackupServer {
       value: () => {
         world.clear();
         seedWorld(world, seed, clock.now());
+      },
+    },
+    close: {
+      value: () => {
+        if (!store) return;
+        store.writeSnapshot(world.toJSON(), clock.now());
+        store.close();
       },
     },
   });
@@ -198,7 +264,7 @@ export function createServer(options: ServerOptions = {}): CloudBackupServer {
   });
 
   const faults = new FaultRegistry();
-  mountAdmin(app, { world, clock, faults, adminToken: options.adminToken, reset: () => app.reset() });
+  mountAdmin(app, { world, clock, faults, adminToken: options.adminToken, reset: () => app.reset(), persist });
   mountIdentity(app, { world, clock });
 
   const handle = (op: CompiledOperation, tenantInPath: boolean) => async (c: Context) => {
@@ -215,6 +281,10 @@ export function createServer(options: ServerOptions = {}): CloudBackupServer {
       const rawParams: Record<string, string> = c.req.param() as Record<string, string>;
       const params: Record<string, unknown> = { ...rawParams };
       if (!tenantInPath) params.tenant_id = grant.tenantId;
+      for (const name of op.integerParams) {
+        const raw = params[name];
+        if (typeof raw === "string" && /^-?[0-9]+$/.test(raw)) params[name] = Number(raw);
+      }
       if (!op.params(params)) {
         const fields = toProblemFields(op.params.errors, "path");
         throw new ApiError(400, `The path has ${fields.length === 1 ? "a problem" : `${fields.length} problems`}: ${fields.map((f) => `${f.name} ${f.message}`).join("; ")}.`, fields);
@@ -235,6 +305,7 @@ export function createServer(options: ServerOptions = {}): CloudBackupServer {
       world.catchUp(now);
       const handler = handlers[op.operationId] as unknown as (ctx: unknown) => { status: number; body?: unknown };
       const reply = handler({ world, tenant, params, body, now });
+      if (op.method !== "GET") persist({ kind: "api", now, payload: { operationId: op.operationId, tenantId: tenant.id, params, body } });
       const headers = { "x-request-id": requestId };
       if (reply.body === undefined) return c.body(null, reply.status as 200, headers);
       return c.json(reply.body as object, reply.status as 200, headers);

@@ -138,6 +138,8 @@ export const handlers: Handlers = {
     tenant.hostIndex.delete(agent.hostServerId.toLowerCase());
     for (const [id, config] of tenant.configs) if (config.agentId === agent.id) tenant.configs.delete(id);
     for (const [id, backup] of tenant.backups) if (backup.agentId === agent.id) tenant.backups.delete(id);
+    // Restores of the deleted backups go with them (a restore view needs its backup and source agent).
+    for (const [id, restore] of tenant.restores) if (!tenant.backups.has(restore.backupId)) tenant.restores.delete(id);
     tenant.cleanups = tenant.cleanups.filter((c) => c.agentId !== agent.id);
     return { status: 204 };
   },
@@ -162,6 +164,10 @@ export const handlers: Handlers = {
       if (backup.agentId !== source.id) continue;
       backup.agentId = destination.id;
       backup.machineName = destination.name;
+    }
+    // Restores follow their backups, so a restore's source agent is always its backup's agent.
+    for (const restore of tenant.restores.values()) {
+      if (tenant.backups.get(restore.backupId)?.agentId === destination.id) restore.backupAgentId = destination.id;
     }
     destination.vaultId = source.vaultId;
     return { status: 200 };
@@ -308,6 +314,7 @@ export const handlers: Handlers = {
         throw error;
       }
       if (config.isDeleted) throw conflict(`Backup configuration ${config.id} is deleted.`);
+      if (!config.isActive) throw conflict(`Backup configuration ${config.id} is disabled; enable it first.`);
       const agent = agentOf(tenant, config.agentId);
       if (agent.isDisabled) throw conflict(`Agent ${agent.id} is disabled; enable it first.`);
       if (!world.isOnline(agent, now)) {

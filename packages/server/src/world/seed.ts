@@ -38,6 +38,26 @@ export function seedWorld(world: World, seed: SeedOptions, now: number): void {
   }
 }
 
+/** What POST /__admin/tenants decided: replaying it rebuilds the same tenant. */
+export interface TenantSpec {
+  tenantId: string;
+  agents: number;
+  tokens: Record<string, string>;
+  username: string;
+  apiKey: string;
+  password: string;
+}
+
+/** Creates a tenant with online demo agents, tokens and an Identity user. */
+export function applyTenant(world: World, spec: TenantSpec, now: number): Agent[] {
+  const tenant = world.createTenant(spec.tenantId);
+  const agents = addDemoAgents(world, tenant, spec.agents, now);
+  const roles = Object.keys(spec.tokens) as Role[];
+  for (const role of roles) world.tokens.set(spec.tokens[role]!, { tenantId: spec.tenantId, role });
+  world.users.set(spec.username, { username: spec.username, apiKey: spec.apiKey, password: spec.password, tenantId: spec.tenantId, role: roles[0] ?? "cloudBackup:admin" });
+  return agents;
+}
+
 /** Adds `count` online agents (Linux and Windows in turn) with seeded file trees. */
 export function addDemoAgents(world: World, tenant: Tenant, count: number, now: number): Agent[] {
   const agents: Agent[] = [];

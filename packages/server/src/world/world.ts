@@ -9,6 +9,9 @@ type S = components["schemas"];
 export type BackupState = S["BackupState"];
 export type Datacenter = S["Datacenter"];
 
+/** A time that never comes (JSON-safe, unlike Infinity). */
+export const NEVER = Number.MAX_SAFE_INTEGER;
+
 /** Seconds an agent takes to come online after a wake-up (the service says 10 to 20). */
 export const WAKE_DELAY_MS = 15_000;
 /** An agent with nothing to do goes idle (Offline) this long after its last activity. */
@@ -170,6 +173,31 @@ export interface IdentityUser {
   role: Role;
 }
 
+export interface IdCounters {
+  agent: number;
+  config: number;
+  schedule: number;
+  backup: number;
+  restore: number;
+  file: number;
+  cleanup: number;
+}
+
+export interface WorldSnapshot {
+  version: 1;
+  nextId: IdCounters;
+  rngState: number;
+  tokens: Array<[string, TokenInfo]>;
+  users: IdentityUser[];
+  tenants: Array<{
+    id: string;
+    agents: Array<Omit<Agent, "tree" | "keys">>;
+    configs: BackupConfiguration[];
+    backups: Backup[];
+    restores: Restore[];
+  }>;
+}
+
 export interface AgentSpec {
   id?: number;
   name: string;
@@ -262,7 +290,7 @@ export class World {
   /** Identity users (username to credentials). */
   readonly users = new Map<string, IdentityUser>();
   /** Global id counters, shared by all tenants, as the real service's ids are. */
-  private nextId = { agent: 300_000, config: 180_000, schedule: 175_000, backup: 400_000, restore: 20_000, file: 700_000, cleanup: 900_000 };
+  private nextId: IdCounters = { agent: 300_000, config: 180_000, schedule: 175_000, backup: 400_000, restore: 20_000, file: 700_000, cleanup: 900_000 };
   private readonly due = new DueQueue();
   /** State of the world's seeded random source (mulberry32), so a replay makes the same draws. */
   rngState = 0x5eed;
@@ -326,7 +354,7 @@ export class World {
       useFailoverUri: false,
       logLevel: 4,
       tree: buildFileTree(id, windows),
-      onlineFrom: spec.online === false ? Number.POSITIVE_INFINITY : now,
+      onlineFrom: spec.online === false ? NEVER : now,
       lastActivity: spec.online === false ? now - IDLE_AFTER_MS - 1 : now,
       forcedOffline: false,
       deleted: false,
@@ -679,6 +707,50 @@ export class World {
   static readonly msDateOrNull = msDateOrNull;
   static readonly humanSize = humanSize;
   static readonly duration = duration;
+
+  // ---------------------------------------------------------------- persistence
+
+  /** The whole world as plain JSON (file trees and keys are rebuilt from agent ids on load). */
+  toJSON(): WorldSnapshot {
+    return {
+      version: 1,
+      nextId: { ...this.nextId },
+      rngState: this.rngState,
+      tokens: [...this.tokens],
+      users: [...this.users.values()],
+      tenants: [...this.tenants.values()].map((t) => ({
+        id: t.id,
+        agents: [...t.agents.values()].map(({ tree: _tree, keys: _keys, ...rest }) => rest),
+        configs: [...t.configs.values()],
+        backups: [...t.backups.values()],
+        restores: [...t.restores.values()],
+      })),
+    };
+  }
+
+  /** Replaces this world's state with a snapshot made by `toJSON`. */
+  load(snapshot: WorldSnapshot): void {
+    this.clear();
+    this.nextId = { ...snapshot.nextId };
+    this.rngState = snapshot.rngState;
+    for (const [token, info] of snapshot.tokens) this.tokens.set(token, info);
+    for (const user of snapshot.users) this.users.set(user.username, user);
+    for (const t of snapshot.tenants) {
+      const tenant = this.createTenant(t.id);
+      for (const a of t.agents) {
+        const agent: Agent = { ...a, tree: buildFileTree(a.id, a.windows), keys: World.keysFor(a.id) };
+        tenant.agents.set(agent.id, agent);
+        tenant.hostIndex.set(agent.hostServerId.toLowerCase(), agent.id);
+      }
+      for (const c of t.configs) {
+        tenant.configs.set(c.id, c);
+        this.indexConfig(c);
+        if (c.nextRun !== null) this.due.push(c.nextRun, c.id);
+      }
+      for (const b of t.backups) this.addBackup(tenant, b);
+      for (const r of t.restores) tenant.restores.set(r.id, r);
+    }
+  }
 
   /** Resets ids, queue and tenants (used by /__admin/reset before re-seeding). */
   clear(): void {

@@ -76,7 +76,8 @@ function checkConfigBody(tenant: Tenant, body: ConfigBody, exceptId?: number): A
   checkPaths(body.Exclusions, agent, "/Exclusions");
   for (const other of tenant.configs.values()) {
     if (other.id !== exceptId && !other.isDeleted && other.agentId === agent.id && other.name === body.BackupConfigurationName) {
-      throw new ApiError(409, `Agent ${agent.id} already has a configuration named "${body.BackupConfigurationName}".`, [
+      // createBackupConfiguration documents 409 for this; updateBackupConfiguration documents no 409, so 400 there.
+      throw new ApiError(exceptId === undefined ? 409 : 400, `Agent ${agent.id} already has a configuration named "${body.BackupConfigurationName}".`, [
         { in: "body", pointer: "/BackupConfigurationName", message: "is already used by another configuration of this agent" },
       ]);
     }

@@ -11,12 +11,16 @@ import { toHonoPath, withoutTenant } from "./routing.js";
 import { compileAt, createAjv, pointerOf, toProblemFields } from "./validation.js";
 import { applyFaultEffect, FaultRegistry, mountAdmin } from "./admin.js";
 import { type Command, Store, StoreError } from "./store.js";
+import { parsePrefer } from "./prefer.js";
 import { mountIdentity } from "./identity.js";
 import { applyTenant, type SeedOptions, seedWorld } from "./world/seed.js";
 import { World } from "./world/world.js";
 
 /** The largest request body accepted (the service limits an agent's configuration to 1 MB). */
 export const MAX_BODY_BYTES = 1_048_576;
+
+/** Marks an answer whose connection was dropped on purpose (`Prefer: fault=reset`). */
+const RESET_HEADER = "x-cloud-backup-reset";
 
 export interface ServerOptions {
   /** The world to start from: the built-in demo world (default), an empty one, or a custom seed. */
@@ -57,6 +61,10 @@ interface CompiledOperation {
   formBody?: ValidateFunction;
   bodyRequired: boolean;
   hasTenant: boolean;
+  /** Every documented status of the operation. */
+  statuses: Set<number>;
+  /** Named examples of its success answers, for `Prefer: example=`. */
+  examples: Map<string, { status: number; mediaType: string; value: unknown }>;
 }
 
 function compileOperations(): CompiledOperation[] {
@@ -92,6 +100,14 @@ function compileOperations(): CompiledOperation[] {
       bodies,
       formBody,
       bodyRequired: Boolean(op.requestBody?.required),
+      statuses: new Set(Object.keys(op.responses).map(Number)),
+      examples: new Map(
+        Object.entries<any>(op.responses).flatMap(([status, res]) =>
+          Object.entries<any>(res.content ?? {}).flatMap(([mediaType, media]) =>
+            Object.entries<any>(media.examples ?? {}).map(([name, ex]) => [name, { status: Number(status), mediaType, value: ex.value }] as const),
+          ),
+        ),
+      ),
       hasTenant: route.path.includes("{tenant_id}"),
     };
   });
@@ -134,13 +150,40 @@ function problemResponse(c: Context, error: ApiError, requestId: string): Respon
   });
 }
 
+/** No body of this API nests deeper than a few levels; anything past this is refused unparsed. */
+export const MAX_DEPTH = 32;
+
+// The spec documents no 413, so an oversized body is a 400 like any other bad body.
+const tooLarge = () =>
+  new ApiError(400, `The body is larger than ${MAX_BODY_BYTES} bytes.`, [{ in: "body", pointer: "", message: `is larger than ${MAX_BODY_BYTES} bytes` }]);
+
+/** Whether JSON text nests deeper than MAX_DEPTH, found by one pass over the characters. */
+function tooDeep(raw: string): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < raw.length; i++) {
+    const ch = raw.charCodeAt(i);
+    if (inString) {
+      if (ch === 92) i++;
+      else if (ch === 34) inString = false;
+    } else if (ch === 34) inString = true;
+    else if (ch === 123 || ch === 91) {
+      if (++depth > MAX_DEPTH) return true;
+    } else if (ch === 125 || ch === 93) depth--;
+  }
+  return false;
+}
+
 async function readBody(c: Context, op: CompiledOperation): Promise<unknown> {
   const declared = c.req.header("content-length");
   if (declared && Number(declared) > MAX_BODY_BYTES) {
-    throw new ApiError(413, `The body is larger than ${MAX_BODY_BYTES} bytes.`);
+    throw tooLarge();
   }
   const raw = await c.req.text();
-  if (raw.length > MAX_BODY_BYTES) throw new ApiError(413, `The body is larger than ${MAX_BODY_BYTES} bytes.`);
+  if (raw.length > MAX_BODY_BYTES) throw tooLarge();
+  if (tooDeep(raw)) {
+    throw new ApiError(400, `The body nests deeper than ${MAX_DEPTH} levels.`, [{ in: "body", pointer: "", message: `nests deeper than ${MAX_DEPTH} levels` }]);
+  }
   const contentType = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
   if (raw.trim() === "") {
     if (op.bodyRequired) throw new ApiError(400, "The request needs a body.", [{ in: "body", pointer: "", message: "is required" }]);
@@ -296,6 +339,25 @@ export function createServer(options: ServerOptions = {}): CloudBackupServer {
         throw new ApiError(403, `The role ${grant.role} may not call ${op.operationId}.`);
       }
       const body = op.bodies.size || op.formBody ? await readBody(c, op) : undefined;
+      const prefer = parsePrefer(c.req.header("prefer"));
+      if (prefer.latency) await new Promise((resolve) => setTimeout(resolve, prefer.latency));
+      if (prefer.reset) {
+        const socket = (c.env as { incoming?: { socket?: { destroy(): void } } } | undefined)?.incoming?.socket;
+        if (socket) socket.destroy();
+        return new Response(null, { status: 599, headers: { [RESET_HEADER]: "1" } });
+      }
+      if (prefer.code && prefer.code >= 400 && op.statuses.has(prefer.code)) {
+        throw new ApiError(prefer.code, `Answered ${prefer.code} as asked by Prefer: code=${prefer.code}.`, [], prefer.code === 503 ? { "retry-after": "1" } : {});
+      }
+      if (prefer.example) {
+        const example = op.examples.get(prefer.example);
+        if (example) {
+          return new Response(example.mediaType === "text/plain" ? String(example.value) : JSON.stringify(example.value), {
+            status: example.status,
+            headers: { "content-type": example.mediaType, "x-request-id": requestId },
+          });
+        }
+      }
       const delay = faults.latency(op.operationId);
       if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
       const injected = faults.takeStatus(op.operationId);
@@ -322,6 +384,14 @@ export function createServer(options: ServerOptions = {}): CloudBackupServer {
       app.on(op.method, toHonoPath(template), handle(op, tenantForm));
     }
   }
+
+  // In-process callers have no socket to drop: `Prefer: fault=reset` rejects their fetch instead.
+  const honoFetch = app.fetch.bind(app);
+  (app as { fetch: typeof app.fetch }).fetch = async (request, env, executionContext) => {
+    const response = await honoFetch(request, env, executionContext);
+    if (response.headers.get(RESET_HEADER)) throw new TypeError("fetch failed: connection reset (Prefer: fault=reset)");
+    return response;
+  };
 
   app.get("/openapi.json", (c) => c.json(document as object));
   app.notFound((c) =>

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { adminDocument, specHash, specVersion } from "@cloud-backup/spec";
+import { adminDocument, operations, specHash, specVersion } from "@cloud-backup/spec";
 import type { Context, Hono } from "hono";
 import { msDate, type VirtualClock } from "./clock.js";
 import { ApiError } from "./problem.js";
@@ -24,7 +24,7 @@ export interface FaultEffect {
   value: number | boolean;
 }
 
-export function applyFaultEffect(world: World, effect: FaultEffect): void {
+export function applyFaultEffect(world: World, effect: FaultEffect, now: number): void {
   if (effect.kind === "backupFailure") {
     const config = world.findConfig(effect.id);
     if (config) config.failurePercent = Number(effect.value);
@@ -32,7 +32,10 @@ export function applyFaultEffect(world: World, effect: FaultEffect): void {
   }
   for (const tenant of world.tenants.values()) {
     const agent = tenant.agents.get(effect.id);
-    if (agent) agent.forcedOffline = Boolean(effect.value);
+    if (!agent) continue;
+    agent.forcedOffline = Boolean(effect.value);
+    // Back online: runs missed meanwhile (MissedBackupActionId 1) happen now.
+    if (!agent.forcedOffline && !agent.isDisabled) world.makeUp(tenant, agent, now);
   }
 }
 
@@ -182,19 +185,27 @@ export function mountAdmin(app: Hono, options: AdminOptions & { faults: FaultReg
   app.post("/__admin/faults", async (c) => {
     const request = await body(c, validateFault, false);
     const fault: Fault = { id: randomUUID(), ...request };
+    if (fault.kind === "status" || fault.kind === "latency") {
+      const op = operations.find((o) => o.operationId === fault.operationId);
+      if (!op) throw new ApiError(400, `No operation is named ${fault.operationId}.`, [{ in: "body", pointer: "/operationId", message: "is not an operationId of the API" }]);
+      if (fault.kind === "status" && !(op.statuses as readonly number[]).includes(fault.status!)) {
+        // Faults stay within the spec: an operation only fails with a status it documents.
+        throw new ApiError(400, `${op.operationId} does not document ${fault.status}.`, [{ in: "body", pointer: "/status", message: `is not a status ${op.operationId} documents` }]);
+      }
+    }
     if (fault.kind === "status") fault.remaining = fault.count;
     if (fault.kind === "backupFailure") {
       const config = world.findConfig(fault.backupConfigurationId!);
       if (!config) throw new ApiError(400, "No such backup configuration.", [{ in: "body", pointer: "/backupConfigurationId", message: "does not exist" }]);
       const effect: FaultEffect = { kind: "backupFailure", id: config.id, value: fault.percent! };
-      applyFaultEffect(world, effect);
+      applyFaultEffect(world, effect, clock.now());
       options.persist({ kind: "fault", now: clock.now(), payload: effect });
     }
     if (fault.kind === "agentOffline") {
       const agent = [...world.tenants.values()].map((t) => t.agents.get(fault.machineAgentId!)).find(Boolean);
       if (!agent) throw new ApiError(400, "No such agent.", [{ in: "body", pointer: "/machineAgentId", message: "does not exist" }]);
       const effect: FaultEffect = { kind: "agentOffline", id: agent.id, value: true };
-      applyFaultEffect(world, effect);
+      applyFaultEffect(world, effect, clock.now());
       options.persist({ kind: "fault", now: clock.now(), payload: effect });
     }
     faults.faults.push(fault);
@@ -208,7 +219,7 @@ export function mountAdmin(app: Hono, options: AdminOptions & { faults: FaultReg
           ? { kind: "agentOffline", id: fault.machineAgentId!, value: false }
           : undefined;
     if (!effect) return;
-    applyFaultEffect(world, effect);
+    applyFaultEffect(world, effect, clock.now());
     options.persist({ kind: "fault", now: clock.now(), payload: effect });
   };
   app.delete("/__admin/faults", (c) => {

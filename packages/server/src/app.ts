@@ -1,4 +1,6 @@
 import { randomUUID } from "node:crypto";
+import { readFile, stat } from "node:fs/promises";
+import { extname, join, resolve, sep } from "node:path";
 import { document, specHash, specVersion } from "@cloud-backup/spec";
 import type { ValidateFunction } from "ajv";
 import { type Context, Hono } from "hono";
@@ -37,6 +39,8 @@ export interface ServerOptions {
   fsync?: boolean;
   /** With `data`: write a snapshot after this many commands (default 1000). */
   snapshotEvery?: number;
+  /** A built docs site (`apps/docs/dist`), served read-only at `/docs/`; unset, `/docs` answers 404 with a hint. */
+  docsDir?: string;
 }
 
 export interface CloudBackupServer extends Hono {
@@ -59,6 +63,8 @@ interface CompiledOperation {
   integerParams: string[];
   bodies: Map<string, ValidateFunction>;
   formBody?: ValidateFunction;
+  /** Form fields typed integer: parsed from strict decimal digits before validation. */
+  formIntegers: string[];
   bodyRequired: boolean;
   hasTenant: boolean;
   /** Every documented status of the operation. */
@@ -70,7 +76,6 @@ interface CompiledOperation {
 function compileOperations(): CompiledOperation[] {
   const doc = document as unknown as { paths: Record<string, Record<string, any>> };
   const ajv = createAjv(doc);
-  const coercing = createAjv(doc, { coerceTypes: true });
   return routes.map((route) => {
     const item = doc.paths[route.path]!;
     const op = item[route.method.toLowerCase()]!;
@@ -83,9 +88,15 @@ function compileOperations(): CompiledOperation[] {
     };
     const bodies = new Map<string, ValidateFunction>();
     let formBody: ValidateFunction | undefined;
+    let formIntegers: string[] = [];
     for (const mediaType of Object.keys(op.requestBody?.content ?? {})) {
       const pointer = pointerOf("paths", route.path, route.method.toLowerCase(), "requestBody", "content", mediaType, "schema");
-      if (mediaType === "application/x-www-form-urlencoded") formBody = compileAt(coercing, pointer);
+      if (mediaType === "application/x-www-form-urlencoded") {
+        // No type coercion (ajv would read "0x10" or " 6" as numbers): integers are parsed strictly in readBody.
+        formBody = compileAt(ajv, pointer);
+        const schema = resolveRefs(doc, op.requestBody.content[mediaType].schema);
+        formIntegers = Object.entries<any>(schema?.properties ?? {}).filter(([, s]) => s?.type === "integer").map(([name]) => name);
+      }
       else bodies.set(mediaType, compileAt(ajv, pointer));
     }
     return {
@@ -99,6 +110,7 @@ function compileOperations(): CompiledOperation[] {
         .map(([name]) => name),
       bodies,
       formBody,
+      formIntegers,
       bodyRequired: Boolean(op.requestBody?.required),
       statuses: new Set(Object.keys(op.responses).map(Number)),
       examples: new Map(
@@ -141,6 +153,16 @@ export function roleAllows(role: string, method: string, operationId: string): b
 }
 
 const compiled = { value: undefined as CompiledOperation[] | undefined };
+
+/** Content types of the files a built docs site has. */
+const DOCS_TYPES: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".json": "application/json",
+};
 
 function problemResponse(c: Context, error: ApiError, requestId: string): Response {
   const body = JSON.stringify(error.toProblem(new URL(c.req.url).pathname, requestId));
@@ -190,8 +212,8 @@ async function readBody(c: Context, op: CompiledOperation): Promise<unknown> {
     return undefined;
   }
   if (contentType === "application/x-www-form-urlencoded" && op.formBody) {
-    const value: Record<string, string> = {};
-    for (const [k, v] of new URLSearchParams(raw)) value[k] = v;
+    const value: Record<string, string | number> = {};
+    for (const [k, v] of new URLSearchParams(raw)) value[k] = op.formIntegers.includes(k) && /^-?[0-9]+$/.test(v) ? Number(v) : v;
     if (!op.formBody(value)) {
       throw new ApiError(400, "The form body is invalid.", toProblemFields(op.formBody.errors, "body"));
     }
@@ -265,7 +287,7 @@ export function createServer(options: ServerOptions = {}): CloudBackupServer {
         applyTenant(world, p, command.now);
         break;
       case "fault":
-        applyFaultEffect(world, p);
+        applyFaultEffect(world, p, command.now);
         break;
     }
   };
@@ -394,12 +416,36 @@ export function createServer(options: ServerOptions = {}): CloudBackupServer {
   };
 
   app.get("/openapi.json", (c) => c.json(document as object));
+  app.get("/docs", (c) => c.redirect("/docs/", 301));
+  app.get("/docs/*", async (c) => {
+    const miss = (detail: string) => problemResponse(c, new ApiError(404, detail), c.req.header("x-request-id") ?? randomUUID());
+    if (!options.docsDir) return miss("The docs site is not served here: build it with `npm run docs` and give its folder as `docsDir`.");
+    const root = resolve(options.docsDir);
+    let file: string;
+    try {
+      file = resolve(root, decodeURIComponent(new URL(c.req.url).pathname.slice("/docs/".length)) || "index.html");
+    } catch {
+      return miss("No such page of the docs site.");
+    }
+    // Only files inside docsDir: "..", encoded or not, cannot climb out of it.
+    if (file !== root && !file.startsWith(root + sep)) return miss("No such page of the docs site.");
+    try {
+      if ((await stat(file)).isDirectory()) file = join(file, "index.html");
+      const type = DOCS_TYPES[extname(file)] ?? "application/octet-stream";
+      return new Response(await readFile(file), { headers: { "content-type": type, "cache-control": "no-cache" } });
+    } catch {
+      return miss("No such page of the docs site.");
+    }
+  });
   app.notFound((c) =>
     problemResponse(c, new ApiError(404, `No operation answers ${c.req.method} ${new URL(c.req.url).pathname}.`), c.req.header("x-request-id") ?? randomUUID()),
   );
   app.onError((error, c) => {
+    const requestId = c.req.header("x-request-id") ?? randomUUID();
+    // Hono hands errors thrown by handlers (the control API throws ApiError) to onError, not to middleware.
+    if (error instanceof ApiError) return problemResponse(c, error, requestId);
     log(`internal error: ${error.stack ?? String(error)}`);
-    return problemResponse(c, new ApiError(500, "The reference server failed while handling the request."), randomUUID());
+    return problemResponse(c, new ApiError(500, "The reference server failed while handling the request."), requestId);
   });
   return app;
 }

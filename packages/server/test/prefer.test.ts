@@ -73,3 +73,15 @@ describe("abuse resistance", () => {
     expect(res.status).toBe(404);
   });
 });
+
+describe("fault scenarios stay within the spec", () => {
+  it("refuses a status the operation does not document, and an unknown operation", async () => {
+    const { call } = testServer();
+    const undocumented = await call("POST", "/__admin/faults", { token: null, body: { kind: "status", operationId: "listAgents", status: 500, count: 1 } });
+    expect(undocumented.status).toBe(400);
+    expect(undocumented.body.errors[0].pointer).toBe("/status");
+    const unknown = await call("POST", "/__admin/faults", { token: null, body: { kind: "status", operationId: "getAgents", status: 503, count: 1 } });
+    expect(unknown.status).toBe(400);
+    expect((await call("GET", "/__admin/faults", { token: null })).body).toEqual([]);
+  });
+});

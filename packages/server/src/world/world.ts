@@ -4,6 +4,7 @@ import type { AgentKeyPair } from "../crypto/index.js";
 import { nextRunAfter, utcEcho, type ScheduleInput } from "../schedule/index.js";
 import { buildFileTree, duration, type FileTree, humanSize, isUnder, selectFiles, type Selection, type SimFile } from "./filetree.js";
 import agentKeys from "./agent-keys.json" with { type: "json" };
+import { BACKUP_LIFECYCLE, RESTORE_LIFECYCLE, RESTORE_STATES } from "./states.js";
 
 type S = components["schemas"];
 export type BackupState = S["BackupState"];
@@ -209,20 +210,10 @@ export interface AgentSpec {
   online?: boolean;
 }
 
-const TERMINAL_BACKUP = new Set<BackupState>(["Completed", "CompletedWithErrors", "Failed", "Stopped", "Skipped", "Missed"]);
-export const TERMINAL_RESTORE = new Set([3, 4, 5, 8]);
-export const RESTORE_STATE_NAMES = [
-  "Creating",
-  "Queued",
-  "InProgress",
-  "Completed",
-  "Stopped",
-  "Failed",
-  "StartRequested",
-  "StopRequested",
-  "CompletedWithErrors",
-  "Preparing",
-] as const;
+const TERMINAL_BACKUP = new Set<BackupState>(BACKUP_LIFECYCLE.terminal);
+/** Terminal restore states by `RestoreStateId` (Completed, Stopped, Failed, CompletedWithErrors). */
+export const TERMINAL_RESTORE = new Set(RESTORE_LIFECYCLE.terminal.map((name) => RESTORE_STATES.indexOf(name)));
+export const RESTORE_STATE_NAMES = RESTORE_STATES;
 
 function stateAt<T>(timeline: Step<T>[], now: number): Step<T> {
   let current = timeline[0]!;

@@ -67,20 +67,19 @@ function scheduleOf(body: ConfigBody): ScheduleInput {
   };
 }
 
-function checkConfigBody(tenant: Tenant, body: ConfigBody, exceptId?: number): Agent {
+function checkConfigBody(world: World, tenant: Tenant, body: ConfigBody, exceptId?: number): Agent {
   if (!isKnownTimeZone(body.TimeZoneId)) {
     throw badField("/TimeZoneId", `is not a known Windows time-zone name (for example "Eastern Standard Time")`);
   }
   const agent = agentOf(tenant, body.MachineAgentId, "/MachineAgentId");
   checkPaths(body.Inclusions, agent, "/Inclusions");
   checkPaths(body.Exclusions, agent, "/Exclusions");
-  for (const other of tenant.configs.values()) {
-    if (other.id !== exceptId && !other.isDeleted && other.agentId === agent.id && other.name === body.BackupConfigurationName) {
-      // createBackupConfiguration documents 409 for this; updateBackupConfiguration documents no 409, so 400 there.
-      throw new ApiError(exceptId === undefined ? 409 : 400, `Agent ${agent.id} already has a configuration named "${body.BackupConfigurationName}".`, [
-        { in: "body", pointer: "/BackupConfigurationName", message: "is already used by another configuration of this agent" },
-      ]);
-    }
+  const sameName = world.configByName(tenant, agent.id, body.BackupConfigurationName);
+  if (sameName && sameName.id !== exceptId) {
+    // createBackupConfiguration documents 409 for this; updateBackupConfiguration documents no 409, so 400 there.
+    throw new ApiError(exceptId === undefined ? 409 : 400, `Agent ${agent.id} already has a configuration named "${body.BackupConfigurationName}".`, [
+      { in: "body", pointer: "/BackupConfigurationName", message: "is already used by another configuration of this agent" },
+    ]);
   }
   return agent;
 }
@@ -159,6 +158,7 @@ export const handlers: Handlers = {
     for (const config of tenant.configs.values()) {
       if (config.agentId !== source.id) continue;
       config.agentId = destination.id;
+      world.indexConfig(config);
       world.schedule(config, now);
     }
     for (const backup of tenant.backups.values()) {
@@ -210,7 +210,7 @@ export const handlers: Handlers = {
 
   // ------------------------------------------------------------------ backup configurations
   createBackupConfiguration({ world, tenant, body, now }) {
-    const agent = checkConfigBody(tenant, body);
+    const agent = checkConfigBody(world, tenant, body);
     const config: BackupConfiguration = {
       id: world.newConfigId(),
       tenantId: tenant.id,
@@ -251,7 +251,7 @@ export const handlers: Handlers = {
     if (body.BackupConfigurationScheduleId !== undefined && body.BackupConfigurationScheduleId !== config.scheduleId) {
       throw badField("/BackupConfigurationScheduleId", `must be this configuration's schedule id (${config.scheduleId})`);
     }
-    checkConfigBody(tenant, body, config.id);
+    checkConfigBody(world, tenant, body, config.id);
     config.name = body.BackupConfigurationName;
     config.isActive = body.IsActive;
     config.versionRetention = body.VersionRetention;
@@ -265,6 +265,7 @@ export const handlers: Handlers = {
     if (body.Exclusions !== undefined) config.exclusions = items(world, body.Exclusions);
     if (body.BackupPrescript !== undefined) config.prescript = body.BackupPrescript;
     if (body.BackupPostscript !== undefined) config.postscript = body.BackupPostscript;
+    world.indexConfig(config);
     world.schedule(config, now);
     return { status: 200 };
   },

@@ -265,10 +265,12 @@ export function activityView(world: World, tenant: Tenant, now: number, agentId?
     });
   }
   // A cleanup removes each backup version when it expires; its id is derived from the backup's.
-  for (const b of tenant.backups.values()) {
+  const expired: Array<{ b: Backup; at: number }> = [];
+  for (const configId of tenant.byConfig.keys()) {
+    for (const v of world.versions(tenant, configId, now)) if (v.expiresAt !== null) expired.push({ b: v.backup, at: v.expiresAt });
+  }
+  for (const { b, at } of expired) {
     if (agentId !== undefined && b.agentId !== agentId) continue;
-    const at = world.expiryTime(tenant, b, now);
-    if (at === null) continue;
     const c = { id: CLEANUP_ID_BASE + b.id, agentId: b.agentId, at };
     const agent = tenant.agents.get(c.agentId);
     items.push({

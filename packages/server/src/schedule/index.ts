@@ -79,11 +79,17 @@ const WINDOWS_NAME_ALIASES: Readonly<Record<string, string>> = {
  * windowsZoneToIana("Nowhere Standard Time"); // undefined
  */
 export function windowsZoneToIana(name: string): string | undefined {
+  // findIana scans its whole table; names repeat, so remember each answer.
+  if (zoneCache.has(name)) return zoneCache.get(name);
   const windowsName = Object.hasOwn(WINDOWS_NAME_ALIASES, name)
     ? (WINDOWS_NAME_ALIASES[name] ?? name)
     : name;
-  return findIana(windowsName)[0];
+  const zone = findIana(windowsName)[0];
+  if (zoneCache.size < 1024) zoneCache.set(name, zone);
+  return zone;
 }
+
+const zoneCache = new Map<string, string | undefined>();
 
 /**
  * Whether `name` is a Windows time-zone name this module can schedule in.

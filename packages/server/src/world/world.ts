@@ -155,6 +155,8 @@ export interface Tenant {
   hostIndex: Map<string, number>;
   /** Backups of each configuration, oldest first. */
   byConfig: Map<number, Backup[]>;
+  /** Configuration ids by agent and name (entries are checked on use, so stale ones are harmless). */
+  byName: Map<string, number>;
 }
 
 export type Role = "cloudBackup:admin" | "cloudBackup:creator" | "cloudBackup:observer";
@@ -312,7 +314,7 @@ export class World {
   // ---------------------------------------------------------------- tenants and agents
 
   createTenant(id: string): Tenant {
-    const tenant: Tenant = { id, agents: new Map(), configs: new Map(), backups: new Map(), restores: new Map(), cleanups: [], hostIndex: new Map(), byConfig: new Map() };
+    const tenant: Tenant = { id, agents: new Map(), configs: new Map(), backups: new Map(), restores: new Map(), cleanups: [], hostIndex: new Map(), byConfig: new Map(), byName: new Map() };
     this.tenants.set(id, tenant);
     return tenant;
   }
@@ -359,18 +361,8 @@ export class World {
   isOnline(agent: Agent, now: number): boolean {
     if (agent.forcedOffline || agent.deleted) return false;
     if (now < agent.onlineFrom) return false;
-    return now <= agent.lastActivity + IDLE_AFTER_MS || this.agentBusyUntil(agent) >= now;
-  }
-
-  private agentBusyUntil(agent: Agent): number {
-    let until = 0;
-    const tenant = this.tenants.get(agent.tenantId)!;
-    for (const backup of tenant.backups.values()) {
-      if (backup.agentId !== agent.id) continue;
-      const end = backup.timeline[backup.timeline.length - 1]!.at;
-      if (end > until) until = end;
-    }
-    return until;
+    // Starting a job moves lastActivity to the job's end, so a busy agent stays online.
+    return now <= agent.lastActivity + IDLE_AFTER_MS;
   }
 
   /** Wakes every agent of the tenant: they come Online after the wake-up delay. */
@@ -393,22 +385,30 @@ export class World {
     return this.isOnline(agent, now) ? "Online" : "Offline";
   }
 
+  /** Ids of the configurations whose backups belong to an agent (live or deleted). */
+  private agentConfigIds(tenant: Tenant, agent: Agent): number[] {
+    const ids: number[] = [];
+    for (const id of tenant.byConfig.keys()) if (tenant.configs.get(id)?.agentId === agent.id) ids.push(id);
+    return ids;
+  }
+
   lastSuccessfulBackup(tenant: Tenant, agent: Agent, now: number): number | null {
     let best: number | null = null;
-    for (const b of tenant.backups.values()) {
-      if (b.agentId !== agent.id) continue;
-      const step = stateAt(b.timeline, now);
-      if ((step.state === "Completed" || step.state === "CompletedWithErrors") && (best === null || step.at > best)) best = step.at;
+    for (const id of this.agentConfigIds(tenant, agent)) {
+      for (const { backup } of this.versions(tenant, id, now)) {
+        const at = backup.timeline[backup.timeline.length - 1]!.at;
+        if (backup.agentId === agent.id && (best === null || at > best)) best = at;
+      }
     }
     return best;
   }
 
   vaultBytes(tenant: Tenant, agent: Agent, now: number): number {
     let bytes = 0;
-    for (const b of tenant.backups.values()) {
-      if (b.agentId !== agent.id) continue;
-      const state = stateAt(b.timeline, now).state;
-      if ((state === "Completed" || state === "CompletedWithErrors") && !this.isExpired(tenant, b, now)) bytes += b.bytesBackedUp;
+    for (const id of this.agentConfigIds(tenant, agent)) {
+      for (const { backup, expiresAt } of this.versions(tenant, id, now)) {
+        if (backup.agentId === agent.id && expiresAt === null) bytes += backup.bytesBackedUp;
+      }
     }
     return bytes;
   }
@@ -436,15 +436,29 @@ export class World {
     if (config.nextRun !== null) this.due.push(config.nextRun, config.id);
   }
 
-  echo(config: BackupConfiguration, now: number) {
-    return utcEcho(config.schedule, now);
+  /**
+   * The schedule as the service echoes it (in UTC). It only changes when the next run
+   * moves, so it is computed once per next-run time (once per hour for inactive ones).
+   */
+  echo(config: BackupConfiguration, now: number): ReturnType<typeof utcEcho> {
+    const key = config.nextRun !== null && config.nextRun > now ? config.nextRun : -Math.floor(now / 3_600_000);
+    const cached = this.echoes.get(config);
+    if (cached && cached.key === key && cached.schedule === config.schedule) return cached.value;
+    const value = utcEcho(config.schedule, now);
+    this.echoes.set(config, { key, schedule: config.schedule, value });
+    return value;
   }
+
+  private readonly echoes = new WeakMap<BackupConfiguration, { key: number; schedule: ScheduleInput; value: ReturnType<typeof utcEcho> }>();
 
   // ---------------------------------------------------------------- backups
 
   isBackupRunning(tenant: Tenant, configId: number, now: number): boolean {
-    for (const b of tenant.backups.values()) {
-      if (b.configId === configId && !TERMINAL_BACKUP.has(stateAt(b.timeline, now).state)) return true;
+    const list = tenant.byConfig.get(configId) ?? [];
+    // Runs of one configuration never overlap, so only the newest can still be running.
+    for (let i = list.length - 1; i >= 0 && i >= list.length - 2; i--) {
+      const b = list[i]!;
+      if (tenant.backups.has(b.id) && !TERMINAL_BACKUP.has(stateAt(b.timeline, now).state)) return true;
     }
     return false;
   }
@@ -554,30 +568,31 @@ export class World {
     list.push(backup);
   }
 
-  /** Completed backups of a configuration at `now` (not expired), newest first. */
-  private completedOf(tenant: Tenant, configId: number, now: number): Backup[] {
-    const out: Backup[] = [];
+  /**
+   * The completed backups (versions) of a configuration at `now`, newest first, each with the
+   * time it expired or null while it is kept. A version older than the configuration's
+   * `VersionRetention` expires once a newer one exists; the newest is always kept.
+   */
+  versions(tenant: Tenant, configId: number, now: number): Array<{ backup: Backup; expiresAt: number | null }> {
+    const done: Backup[] = [];
     for (const b of tenant.byConfig.get(configId) ?? []) {
       if (!tenant.backups.has(b.id) || b.configId !== configId) continue;
       const state = stateAt(b.timeline, now).state;
-      if (state === "Completed" || state === "CompletedWithErrors") out.push(b);
+      if (state === "Completed" || state === "CompletedWithErrors") done.push(b);
     }
-    return out.sort((a, b) => b.startedAt - a.startedAt || b.id - a.id);
+    done.sort((a, b) => b.startedAt - a.startedAt || b.id - a.id);
+    const retention = tenant.configs.get(configId)?.versionRetention ?? 0;
+    const end = (b: Backup) => b.timeline[b.timeline.length - 1]!.at;
+    return done.map((backup, i) => {
+      if (i === 0 || retention === 0) return { backup, expiresAt: null };
+      const at = Math.max(end(backup) + retention * 86_400_000, end(done[i - 1]!));
+      return { backup, expiresAt: at <= now ? at : null };
+    });
   }
 
-  /**
-   * When a completed backup expired, or null while it is kept. A version older than the
-   * configuration's `VersionRetention` expires once a newer one exists; the newest is kept.
-   */
+  /** When a completed backup expired, or null while it is kept. */
   expiryTime(tenant: Tenant, backup: Backup, now: number): number | null {
-    const config = tenant.configs.get(backup.configId);
-    if (!config || config.versionRetention === 0) return null;
-    const completed = this.completedOf(tenant, backup.configId, now);
-    const index = completed.indexOf(backup);
-    if (index <= 0) return null;
-    const end = (b: Backup) => b.timeline[b.timeline.length - 1]!.at;
-    const at = Math.max(end(backup) + config.versionRetention * 86_400_000, end(completed[index - 1]!));
-    return at <= now ? at : null;
+    return this.versions(tenant, backup.configId, now).find((v) => v.backup === backup)?.expiresAt ?? null;
   }
 
   isExpired(tenant: Tenant, backup: Backup, now: number): boolean {
@@ -586,7 +601,9 @@ export class World {
 
   /** Completed (or completed with errors) backups of a configuration that have not expired, newest first. */
   restorableBackups(tenant: Tenant, config: BackupConfiguration, now: number): Backup[] {
-    return this.completedOf(tenant, config.id, now).filter((b) => !this.isExpired(tenant, b, now));
+    return this.versions(tenant, config.id, now)
+      .filter((v) => v.expiresAt === null)
+      .map((v) => v.backup);
   }
 
   // ---------------------------------------------------------------- schedule catch-up
@@ -627,8 +644,17 @@ export class World {
 
   private configIndex = new Map<number, string>();
 
+  /** Indexes a configuration by id and by (agent, name); call again after changing either. */
   indexConfig(config: BackupConfiguration): void {
     this.configIndex.set(config.id, config.tenantId);
+    this.tenants.get(config.tenantId)?.byName.set(`${config.agentId}\u0000${config.name}`, config.id);
+  }
+
+  /** The live (not deleted) configuration of an agent with this name, if any. */
+  configByName(tenant: Tenant, agentId: number, name: string): BackupConfiguration | undefined {
+    const id = tenant.byName.get(`${agentId}\u0000${name}`);
+    const config = id === undefined ? undefined : tenant.configs.get(id);
+    return config && !config.isDeleted && config.agentId === agentId && config.name === name ? config : undefined;
   }
 
   findConfig(id: number): BackupConfiguration | undefined {

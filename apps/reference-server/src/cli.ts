@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { banner, parseArgs, start, USAGE } from "./main.js";
+import { banner, defaultDocsDir, parseArgs, start, USAGE } from "./main.js";
 
 let parsed;
 try {
@@ -15,7 +15,7 @@ if (parsed === "help") {
 const options = parsed;
 try {
   const running = await start(options);
-  console.log(banner(running.url, !options.seed));
+  console.log(banner(running.url, !options.seed, Boolean(options.docsDir ?? defaultDocsDir())));
   const stop = (signal: string) => {
     console.log(`Received ${signal}, shutting down.`);
     running.close().then(() => process.exit(0));

@@ -1,4 +1,6 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { createServer, DEMO, type CloudBackupServer, type WorldSeed } from "@cloud-backup/server";
@@ -11,6 +13,7 @@ export interface CliOptions {
   adminToken?: string;
   data?: string;
   fsync: boolean;
+  docsDir?: string;
   quiet: boolean;
 }
 
@@ -26,6 +29,7 @@ Options:
   --admin-token T    require X-Admin-Token on the control API (needed to reach it from other hosts)
   --data FILE        keep the world in this SQLite file (survives restarts; default: in memory)
   --fsync            with --data, fsync every write (survives power loss; slower)
+  --docs DIR         serve a built docs site at /docs (default: apps/docs/dist when built)
   --quiet            do not log requests
   -h, --help         show this help
 `;
@@ -65,6 +69,9 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
       case "--fsync":
         options.fsync = true;
         break;
+      case "--docs":
+        options.docsDir = value();
+        break;
       case "--quiet":
         options.quiet = true;
         break;
@@ -75,6 +82,12 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
   if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535) throw new Error("--port must be an integer from 0 to 65535");
   if (!Number.isFinite(options.clockSpeed) || options.clockSpeed < 0) throw new Error("--clock-speed must be a number >= 0");
   return options;
+}
+
+/** The docs site built in this repository (`npm run docs`), when it is there. */
+export function defaultDocsDir(): string | undefined {
+  const dir = fileURLToPath(new URL("../../docs/dist/", import.meta.url));
+  return existsSync(join(dir, "index.html")) ? dir : undefined;
 }
 
 export interface Running {
@@ -91,6 +104,7 @@ export async function start(options: CliOptions, out: (line: string) => void = c
     clock: { speed: options.clockSpeed },
     adminToken: options.adminToken,
     data: options.data,
+    docsDir: options.docsDir ?? defaultDocsDir(),
     fsync: options.fsync,
     log: options.quiet ? undefined : out,
   });
@@ -117,7 +131,7 @@ export async function start(options: CliOptions, out: (line: string) => void = c
   });
 }
 
-export function banner(url: string, seeded: boolean): string {
+export function banner(url: string, seeded: boolean, docs = false): string {
   const lines = [`Cloud Backup reference server listening on ${url}`];
   if (seeded) {
     lines.push(
@@ -126,6 +140,7 @@ export function banner(url: string, seeded: boolean): string {
       `  Try:          curl -s -H 'X-Auth-Token: ${DEMO.token}' ${url}/v1.0/${DEMO.tenantId}/user/agents`,
     );
   }
+  if (docs) lines.push(`  Docs:         ${url}/docs/`);
   lines.push(`  Spec:         ${url}/openapi.json`, `  Control API:  ${url}/__admin/health (clock: POST ${url}/__admin/clock/advance)`);
   return lines.join("\n");
 }

@@ -8,8 +8,8 @@ import type { CallOptions, OperationId, OperationMethods, Schemas } from "./type
 /** The package version, sent in the default User-Agent. */
 export const CLIENT_VERSION = "0.1.0";
 
-/** A `fetch`: the global one, or anything with its shape (for example a Hono app's `fetch`). */
-export type FetchLike = (input: Request, init?: RequestInit) => Promise<Response>;
+/** A `fetch`: the global one, or anything with its shape (a Hono app's `fetch`, which may answer synchronously, fits as is). */
+export type FetchLike = (input: Request, init?: RequestInit) => Response | Promise<Response>;
 
 /** Sleeps `ms` milliseconds; must reject with `signal.reason` when the signal aborts. */
 export type SleepFn = (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -130,7 +130,7 @@ export function createBackupClient(options: BackupClientOptions): BackupClient {
   const random = options.random ?? Math.random;
   const retryPolicy = resolveRetry(DEFAULT_RETRY, options.retry);
   const defaultTimeoutMs = options.timeoutMs ?? 30_000;
-  const fetchOne = (request: Request) => baseFetch(request);
+  const fetchOne = async (request: Request): Promise<Response> => baseFetch(request);
 
   let sessions: SessionManager;
   if (options.auth) {

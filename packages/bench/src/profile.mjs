@@ -1,0 +1,128 @@
+#!/usr/bin/env node
+// Profiles the in-memory reference server under load: one `node --cpu-prof` server per
+// scenario, driven like the bench drives it, then self time aggregated per function and per
+// script. Writes packages/bench/PROFILE.md and prints it.
+//
+// Usage: npm run profile --workspace @cloud-backup/bench [-- --duration S --connections N --keep DIR --only get-agent,create,list-1000,create-data]
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { configBody, createConfigs, createTenant } from "./api.mjs";
+import { aggregate, toMarkdown } from "./cpuprofile.mjs";
+import { hasWrk, runLoad } from "./load.mjs";
+import { BENCH_DIR, DEMO, killAll, startReference, stopProcess } from "./servers.mjs";
+
+const argv = process.argv.slice(2);
+const arg = (name, fallback) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : fallback);
+const duration = Number(arg("--duration", process.env.BENCH_DURATION ?? 10));
+const connections = Number(arg("--connections", 50));
+const keep = arg("--keep", undefined);
+const top = Number(arg("--top", 20));
+const loader = hasWrk() ? "wrk" : "autocannon";
+const tmpDir = mkdtempSync(join(tmpdir(), "cloud-backup-profile-"));
+const log = (line) => process.stderr.write(`[profile] ${line}\n`);
+
+/**
+ * What each profile runs: the load, and whether the server keeps a data file.
+ * @type {Record<string, { data?: boolean, prebuilt?: boolean, startupOnly?: boolean, title: string, spec: (base: string) => Promise<import("./load.mjs").LoadSpec> }>}
+ */
+const SCENARIOS = {
+  "get-agent": {
+    title: "get agent details (memory)",
+    spec: async () => ({ entries: [{ method: "GET", path: `/v1.0/${DEMO.tenant}/agent/${DEMO.agent}`, headers: { "X-Auth-Token": DEMO.token } }] }),
+  },
+  create: { title: "create a configuration (memory)", spec: (base) => createSpec(base) },
+  "list-1000": {
+    // Built by an unprofiled server with a data file, then read by a profiled one started on that
+    // file, so creating the 1,000 configurations stays out of the profile (reads never touch SQLite).
+    title: "list 1,000 configurations (--data file built beforehand; reads only)",
+    data: true,
+    prebuilt: true,
+    spec: async (base) => {
+      const t = await createTenant(base, "profile-list");
+      await createConfigs(base, t, 1_000, { concurrency: 8, prefix: "list" });
+      return { entries: [{ method: "GET", path: `/v1.0/${t.tenantId}/backup-configuration`, headers: { "X-Auth-Token": t.token } }] };
+    },
+  },
+  startup: { title: "start-up to the first answer (memory), no load", startupOnly: true, spec: async () => ({ entries: [] }) },
+  "create-data": { title: "create a configuration (--data)", data: true, spec: (base) => createSpec(base) },
+};
+
+async function createSpec(base) {
+  const t = await createTenant(base, "profile-create");
+  const body = JSON.stringify(configBody(t.agents[0], "__UNIQUE__"));
+  return {
+    entries: [{ method: "POST", path: `/v1.0/${t.tenantId}/backup-configuration`, headers: { "X-Auth-Token": t.token, "content-type": "application/json" }, body, unique: true }],
+  };
+}
+
+const only = arg("--only", process.env.BENCH_ONLY)?.split(",").filter((s) => s in SCENARIOS);
+
+async function profileScenario(name) {
+  const dir = keep ? join(keep, name) : join(tmpDir, name);
+  const scenario = SCENARIOS[name];
+  const data = scenario.data ? join(tmpDir, `${name}.db`) : undefined;
+  let spec;
+  if (scenario.prebuilt) {
+    const builder = await startReference({ name: `build-${name}`, data });
+    try {
+      spec = await scenario.spec(builder.baseUrl);
+    } finally {
+      await stopProcess(builder);
+    }
+  }
+  const proc = await startReference({ name: `profile-${name}`, nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${dir}`], data });
+  let result = { rps: NaN, p99: NaN, startMs: proc.startMs };
+  try {
+    if (!scenario.startupOnly) {
+      spec ??= await scenario.spec(proc.baseUrl);
+      await runLoad({ loader, baseUrl: proc.baseUrl, spec, seconds: 1, connections, tmpDir, prefix: `w-${name}` });
+      const measured = await runLoad({ loader, baseUrl: proc.baseUrl, spec, seconds: duration, connections, tmpDir, prefix: `m-${name}` });
+      result = { ...measured, startMs: proc.startMs };
+    }
+  } finally {
+    await stopProcess(proc); // the profile is written when the process exits
+  }
+  const file = readdirSync(dir).find((f) => f.endsWith(".cpuprofile"));
+  if (!file) throw new Error(`no .cpuprofile in ${dir}`);
+  const profile = JSON.parse(readFileSync(join(dir, file), "utf8"));
+  log(`${name}: ${Number.isFinite(result.rps) ? `${Math.round(result.rps)} req/s` : `first answer after ${Math.round(result.startMs)} ms`}; profile ${join(dir, file)}`);
+  return { name, title: scenario.title, result, byFunction: aggregate(profile, "function"), byUrl: aggregate(profile, "url") };
+}
+
+try {
+  const sections = [
+    "# Reference server CPU profile",
+    "",
+    `Reference server under \`node --cpu-prof\` (--quiet --clock-speed 0; in memory unless marked --data), ${duration} s of ${loader} at ${connections} connections per scenario after 1 s warm-up; ` +
+      "self time per function, then per script. The profile covers the whole process life (start-up included), so idle and module loading show too.",
+    "",
+  ];
+  for (const name of only?.length ? only : Object.keys(SCENARIOS)) {
+    const p = await profileScenario(name);
+    const busy = p.byFunction.rows.filter((r) => r.functionName !== "(idle)");
+    const busyMs = busy.reduce((n, r) => n + r.selfMs, 0);
+    sections.push(
+      Number.isFinite(p.result.rps)
+        ? `## ${p.title}: ${Math.round(p.result.rps)} req/s, p99 ${p.result.p99.toFixed(1)} ms`
+        : `## ${p.title}: first answer after ${Math.round(p.result.startMs)} ms`,
+      "",
+      `${p.byFunction.totalMs.toFixed(0)} ms sampled, ${busyMs.toFixed(0)} ms not idle.`,
+      "",
+      toMarkdown(p.byFunction.rows, top, "function"),
+      "",
+      toMarkdown(p.byUrl.rows, 12, "script"),
+      "",
+    );
+  }
+  const text = sections.join("\n");
+  console.log(text);
+  writeFileSync(join(BENCH_DIR, "PROFILE.md"), text);
+  log(`wrote ${join(BENCH_DIR, "PROFILE.md")}`);
+} catch (error) {
+  console.error(`profile: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  process.exitCode = 1;
+} finally {
+  killAll();
+  rmSync(tmpDir, { recursive: true, force: true });
+}

@@ -107,7 +107,25 @@ function machine() {
     wrk: hasWrk() ? `wrk ${/\d+\.\d+\.\d+/.exec(version("wrk", ["--version"]))?.[0] ?? ""}`.trim() : "not installed",
     prism: bin ? version(process.execPath, [bin, "--version"]) : "not installed",
     load: loadavg().map((n) => n.toFixed(2)).join(" "),
+    source: sourceState(),
   };
+}
+
+/** The commit measured, and whether the server's sources differ from it (the build is of the work tree). */
+function sourceState() {
+  const root = join(BENCH_DIR, "..", "..");
+  try {
+    const head = execFileSync("git", ["-C", root, "rev-parse", "--short", "HEAD"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    const dirty = execFileSync("git", ["-C", root, "status", "--porcelain", "--", "packages/spec", "packages/server", "apps/reference-server"], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    })
+      .split("\n")
+      .filter(Boolean).length;
+    return dirty ? `commit ${head} plus ${dirty} uncommitted change${dirty === 1 ? "" : "s"} under packages/spec, packages/server and apps/reference-server` : `commit ${head}`;
+  } catch {
+    return "unknown (not a git work tree)";
+  }
 }
 
 // ---------------------------------------------------------------- worlds
@@ -563,7 +581,8 @@ async function main() {
     "# Reference server benchmark",
     "",
     `Run ${startedAt.toISOString()} in ${elapsed.toFixed(0)} s on ${info.nproc} CPUs (${info.cpu}), ${info.memory}, Node ${info.node}; ` +
-      `load generator ${loader === "wrk" ? info.wrk : "autocannon"}; Prism ${info.prism}. Load average ${info.load} before, ${after} after.`,
+      `load generator ${loader === "wrk" ? info.wrk : "autocannon"}; Prism ${info.prism}. Load average ${info.load} before, ${after} after. ` +
+      `Server built from ${info.source}.`,
     "",
     `Each cell: ${options.warmup} s warm-up, then ${options.duration} s at ${options.connections} connections over loopback. ` +
       `One-minute load average while cells ran: ${loadRange(rows)}.`,

@@ -14,7 +14,7 @@ export interface AdminOptions {
   adminToken?: string;
   reset: () => void;
   /** Records a change to the world durably (no-op without a data file). */
-  persist: (command: Command) => void;
+  persist: (command: Command) => Promise<void>;
 }
 
 /** A world change made by a fault scenario (persisted, unlike call counters and latency). */
@@ -96,8 +96,14 @@ export class FaultRegistry {
 export function mountAdmin(app: Hono, options: AdminOptions & { faults: FaultRegistry }): void {
   const { world, clock, faults } = options;
   const ajv = createAjv(adminDocument);
-  const validator = (path: string, method: string) =>
-    compileAt(ajv, pointerOf("paths", path, method, "requestBody", "content", "application/json", "schema"));
+  const validator = (path: string, method: string) => {
+    // Compiled on first use: the control API is not on the start-up path.
+    let compiled: ReturnType<typeof compileAt> | undefined;
+    const validate = ((data: unknown) =>
+      (compiled ??= compileAt(ajv, pointerOf("paths", path, method, "requestBody", "content", "application/json", "schema")))(data)) as ReturnType<typeof compileAt>;
+    Object.defineProperty(validate, "errors", { get: () => compiled?.errors });
+    return validate;
+  };
   const validateAdvance = validator("/__admin/clock/advance", "post");
   const validateTenant = validator("/__admin/tenants", "post");
   const validateFault = validator("/__admin/faults", "post");
@@ -142,9 +148,9 @@ export function mountAdmin(app: Hono, options: AdminOptions & { faults: FaultReg
     }
   });
 
-  app.post("/__admin/reset", (c) => {
+  app.post("/__admin/reset", async (c) => {
     options.reset();
-    options.persist({ kind: "reset", now: clock.now(), payload: {} });
+    await options.persist({ kind: "reset", now: clock.now(), payload: {} });
     faults.clear();
     return c.body(null, 204);
   });
@@ -153,7 +159,7 @@ export function mountAdmin(app: Hono, options: AdminOptions & { faults: FaultReg
     const { seconds } = await body(c, validateAdvance, false);
     clock.advance(Math.round(seconds * 1000));
     world.catchUp(clock.now());
-    options.persist({ kind: "clock", now: clock.now(), payload: { to: clock.now() } });
+    await options.persist({ kind: "clock", now: clock.now(), payload: { to: clock.now() } });
     return c.json(clockView());
   });
   app.get("/__admin/health", (c) =>
@@ -174,7 +180,7 @@ export function mountAdmin(app: Hono, options: AdminOptions & { faults: FaultReg
     const spec = { tenantId, agents: request.agents ?? 2, tokens, username, apiKey, password };
     world.catchUp(now);
     const agents = applyTenant(world, spec, now);
-    options.persist({ kind: "tenant", now, payload: spec });
+    await options.persist({ kind: "tenant", now, payload: spec });
     return c.json(
       { tenantId, token: tokens["cloudBackup:admin"] ?? tokens[roles[0]!]!, tokens, agents: agents.map((a) => a.id), username, apiKey, password },
       201,
@@ -199,19 +205,19 @@ export function mountAdmin(app: Hono, options: AdminOptions & { faults: FaultReg
       if (!config) throw new ApiError(400, "No such backup configuration.", [{ in: "body", pointer: "/backupConfigurationId", message: "does not exist" }]);
       const effect: FaultEffect = { kind: "backupFailure", id: config.id, value: fault.percent! };
       applyFaultEffect(world, effect, clock.now());
-      options.persist({ kind: "fault", now: clock.now(), payload: effect });
+      await options.persist({ kind: "fault", now: clock.now(), payload: effect });
     }
     if (fault.kind === "agentOffline") {
       const agent = [...world.tenants.values()].map((t) => t.agents.get(fault.machineAgentId!)).find(Boolean);
       if (!agent) throw new ApiError(400, "No such agent.", [{ in: "body", pointer: "/machineAgentId", message: "does not exist" }]);
       const effect: FaultEffect = { kind: "agentOffline", id: agent.id, value: true };
       applyFaultEffect(world, effect, clock.now());
-      options.persist({ kind: "fault", now: clock.now(), payload: effect });
+      await options.persist({ kind: "fault", now: clock.now(), payload: effect });
     }
     faults.faults.push(fault);
     return c.json(fault, 201);
   });
-  const undo = (fault: Fault) => {
+  const undo = async (fault: Fault): Promise<void> => {
     const effect: FaultEffect | undefined =
       fault.kind === "backupFailure"
         ? { kind: "backupFailure", id: fault.backupConfigurationId!, value: 0 }
@@ -220,18 +226,18 @@ export function mountAdmin(app: Hono, options: AdminOptions & { faults: FaultReg
           : undefined;
     if (!effect) return;
     applyFaultEffect(world, effect, clock.now());
-    options.persist({ kind: "fault", now: clock.now(), payload: effect });
+    await options.persist({ kind: "fault", now: clock.now(), payload: effect });
   };
-  app.delete("/__admin/faults", (c) => {
-    faults.faults.forEach(undo);
+  app.delete("/__admin/faults", async (c) => {
+    for (const fault of faults.faults) await undo(fault);
     faults.clear();
     return c.body(null, 204);
   });
-  app.delete("/__admin/faults/:faultId", (c) => {
+  app.delete("/__admin/faults/:faultId", async (c) => {
     const index = faults.faults.findIndex((f) => f.id === c.req.param("faultId"));
     if (index < 0) throw new ApiError(404, `Fault ${c.req.param("faultId")} does not exist.`);
-    undo(faults.faults[index]!);
-    faults.faults.splice(index, 1);
+    const [fault] = faults.faults.splice(index, 1);
+    await undo(fault!);
     return c.body(null, 204);
   });
 }

@@ -73,6 +73,14 @@ interface CompiledOperation {
   examples: Map<string, { status: number; mediaType: string; value: unknown }>;
 }
 
+/** A validator compiled on first use (start-up stays fast; each is still compiled once). */
+function lazy(make: () => ValidateFunction): ValidateFunction {
+  let compiled: ValidateFunction | undefined;
+  const validate = ((data: unknown) => (compiled ??= make())(data)) as ValidateFunction;
+  Object.defineProperty(validate, "errors", { get: () => compiled?.errors });
+  return validate;
+}
+
 function compileOperations(): CompiledOperation[] {
   const doc = document as unknown as { paths: Record<string, Record<string, any>> };
   const ajv = createAjv(doc);
@@ -93,18 +101,18 @@ function compileOperations(): CompiledOperation[] {
       const pointer = pointerOf("paths", route.path, route.method.toLowerCase(), "requestBody", "content", mediaType, "schema");
       if (mediaType === "application/x-www-form-urlencoded") {
         // No type coercion (ajv would read "0x10" or " 6" as numbers): integers are parsed strictly in readBody.
-        formBody = compileAt(ajv, pointer);
+        formBody = lazy(() => compileAt(ajv, pointer));
         const schema = resolveRefs(doc, op.requestBody.content[mediaType].schema);
         formIntegers = Object.entries<any>(schema?.properties ?? {}).filter(([, s]) => s?.type === "integer").map(([name]) => name);
       }
-      else bodies.set(mediaType, compileAt(ajv, pointer));
+      else bodies.set(mediaType, lazy(() => compileAt(ajv, pointer)));
     }
     return {
       operationId: route.operationId,
       method: route.method,
       path: route.path,
       // No type coercion here: ajv would read "1e3", "0x10" or " 5" as numbers.
-      params: ajv.compile(paramSchema),
+      params: lazy(() => ajv.compile(paramSchema)),
       integerParams: Object.entries(paramSchema.properties)
         .filter(([, schema]: [string, any]) => schema?.type === "integer")
         .map(([name]) => name),
@@ -226,7 +234,7 @@ async function readBody(c: Context, op: CompiledOperation): Promise<unknown> {
   }
   let value: unknown;
   try {
-    value = JSON.parse(raw, (_key, v) => v);
+    value = JSON.parse(raw);
   } catch (error) {
     throw new ApiError(400, "The body is not valid JSON.", [{ in: "body", pointer: "", message: `is not valid JSON: ${(error as Error).message}` }]);
   }
@@ -296,11 +304,28 @@ export function createServer(options: ServerOptions = {}): CloudBackupServer {
   for (const command of commands) apply(command);
   if (store && !snapshot) store.writeSnapshot(world.toJSON(), clock.now());
 
-  const snapshotEvery = options.snapshotEvery ?? 1000;
-  const persist = (command: Command) => {
-    if (!store) return;
-    store.append(command);
-    if (store.pending >= snapshotEvery) store.writeSnapshot(world.toJSON(), command.now);
+  const snapshotEvery = options.snapshotEvery ?? 5000;
+  // Group commit: the writes of one turn of the event loop are committed in one transaction,
+  // and each request answers only once its command is durable.
+  let queue: Array<{ command: Command; done: () => void; fail: (error: unknown) => void }> = [];
+  const flush = () => {
+    const batch = queue;
+    queue = [];
+    try {
+      store!.appendMany(batch.map((b) => b.command));
+      // Snapshot here, while no applied command is waiting to be committed.
+      if (store!.pending >= snapshotEvery) store!.writeSnapshot(world.toJSON(), clock.now());
+    } catch (error) {
+      for (const b of batch) b.fail(error);
+      return;
+    }
+    for (const b of batch) b.done();
+  };
+  const persist = (command: Command): Promise<void> => {
+    if (!store) return Promise.resolve();
+    return new Promise((done, fail) => {
+      if (queue.push({ command, done, fail }) === 1) setImmediate(flush);
+    });
   };
   const app = new Hono() as unknown as CloudBackupServer;
   Object.defineProperties(app, {
@@ -321,12 +346,14 @@ export function createServer(options: ServerOptions = {}): CloudBackupServer {
     },
   });
 
-  app.use(async (c, next) => {
-    const started = performance.now();
-    await next();
-    const op = (c.get as (key: string) => unknown)("operationId") ?? "-";
-    log(`${c.req.method} ${new URL(c.req.url).pathname} ${String(op)} ${c.res.status} ${(performance.now() - started).toFixed(1)}ms`);
-  });
+  if (options.log) {
+    app.use(async (c, next) => {
+      const started = performance.now();
+      await next();
+      const op = (c.get as (key: string) => unknown)("operationId") ?? "-";
+      log(`${c.req.method} ${new URL(c.req.url).pathname} ${String(op)} ${c.res.status} ${(performance.now() - started).toFixed(1)}ms`);
+    });
+  }
 
   const faults = new FaultRegistry();
   mountAdmin(app, { world, clock, faults, adminToken: options.adminToken, reset: () => app.reset(), persist });
@@ -389,7 +416,7 @@ export function createServer(options: ServerOptions = {}): CloudBackupServer {
       world.catchUp(now);
       const handler = handlers[op.operationId] as unknown as (ctx: unknown) => { status: number; body?: unknown };
       const reply = handler({ world, tenant, params, body, now });
-      if (op.method !== "GET") persist({ kind: "api", now, payload: { operationId: op.operationId, tenantId: tenant.id, params, body } });
+      if (op.method !== "GET") await persist({ kind: "api", now, payload: { operationId: op.operationId, tenantId: tenant.id, params, body } });
       const headers = { "x-request-id": requestId };
       if (reply.body === undefined) return c.body(null, reply.status as 200, headers);
       return c.json(reply.body as object, reply.status as 200, headers);

@@ -88,6 +88,15 @@ export class Store {
     return Number(info.lastInsertRowid);
   }
 
+  /** Commits several commands in one transaction (group commit), in order. Durable when this returns. */
+  appendMany(commands: Command[]): void {
+    const real = Date.now();
+    this.db.transaction(() => {
+      for (const c of commands) this.insert.run(c.now, real, c.kind, JSON.stringify(c.payload));
+    })();
+    this.sinceSnapshot += commands.length;
+  }
+
   /** How many commands were appended since the last snapshot. */
   get pending(): number {
     return this.sinceSnapshot;

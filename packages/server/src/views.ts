@@ -290,5 +290,8 @@ export function activityView(world: World, tenant: Tenant, now: number, agentId?
       DestinationDatacenter: "",
     });
   }
-  return items.sort((a, b) => Number(b.TimeOfActivity.slice(6, -2)) - Number(a.TimeOfActivity.slice(6, -2)) || b.ID - a.ID);
+  // Sort on numbers read once, not on strings parsed inside the comparator.
+  const keyed = items.map((item) => ({ item, at: Number(item.TimeOfActivity.slice(6, -2)) }));
+  keyed.sort((a, b) => b.at - a.at || b.item.ID - a.item.ID);
+  return keyed.map((k) => k.item);
 }

@@ -474,10 +474,7 @@ export class World {
   /** Starts a run of a configuration at `at` (manual, scheduled or made up). */
   startBackup(tenant: Tenant, config: BackupConfiguration, at: number, scheduled: boolean): Backup {
     const agent = tenant.agents.get(config.agentId)!;
-    const selection: Selection = {
-      include: config.inclusions.map((i) => i.FilePath),
-      exclude: config.exclusions.map((i) => i.FilePath),
-    };
+    const selection = this.selectionOf(config);
     const files = selectFiles(agent.tree, selection);
     const previous = (tenant.byConfig.get(config.id) ?? []).some(
       (b) => tenant.backups.has(b.id) && (b.outcome === "Completed" || b.outcome === "CompletedWithErrors") && b.timeline[b.timeline.length - 1]!.at <= at,
@@ -525,6 +522,17 @@ export class World {
     this.touch(agent, timeline[timeline.length - 1]!.at);
     return backup;
   }
+
+  /** The configuration's file selection, shared by all its backups while it is unchanged. */
+  private selectionOf(config: BackupConfiguration): Selection {
+    const cached = this.selections.get(config.inclusions);
+    if (cached && cached.exclusions === config.exclusions) return cached.selection;
+    const selection: Selection = { include: config.inclusions.map((i) => i.FilePath), exclude: config.exclusions.map((i) => i.FilePath) };
+    this.selections.set(config.inclusions, { exclusions: config.exclusions, selection });
+    return selection;
+  }
+
+  private readonly selections = new WeakMap<ConfigItem[], { exclusions: ConfigItem[]; selection: Selection }>();
 
   /** Records a run that could not happen (Skipped or Missed) at `at`. */
   private recordUnrun(tenant: Tenant, config: BackupConfiguration, at: number, state: "Skipped" | "Missed"): void {

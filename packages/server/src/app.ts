@@ -18,6 +18,12 @@ import { mountIdentity } from "./identity.js";
 import { applyTenant, type SeedOptions, seedWorld } from "./world/seed.js";
 import { World } from "./world/world.js";
 
+/** Reads whose answer is at least this large are kept for reuse at the same world revision and time. */
+const ANSWER_CACHE_MIN_BYTES = 16 * 1024;
+const ANSWER_CACHE_ENTRIES = 256;
+/** At most this many characters of answers are kept in all. */
+const ANSWER_CACHE_MAX_BYTES = 32 * 1024 * 1024;
+
 /** The largest request body accepted (the service limits an agent's configuration to 1 MB). */
 export const MAX_BODY_BYTES = 1_048_576;
 
@@ -305,6 +311,8 @@ export function createServer(options: ServerOptions = {}): CloudBackupServer {
   if (store && !snapshot) store.writeSnapshot(world.toJSON(), clock.now());
 
   const snapshotEvery = options.snapshotEvery ?? 5000;
+  const answers = new Map<string, { revision: number; now: number; status: number; text: string }>();
+  let cachedBytes = 0;
   // Group commit: the writes of one turn of the event loop are committed in one transaction,
   // and each request answers only once its command is durable.
   let queue: Array<{ command: Command; done: () => void; fail: (error: unknown) => void }> = [];
@@ -322,6 +330,7 @@ export function createServer(options: ServerOptions = {}): CloudBackupServer {
     for (const b of batch) b.done();
   };
   const persist = (command: Command): Promise<void> => {
+    world.revision++;
     if (!store) return Promise.resolve();
     return new Promise((done, fail) => {
       if (queue.push({ command, done, fail }) === 1) setImmediate(flush);
@@ -414,8 +423,35 @@ export function createServer(options: ServerOptions = {}): CloudBackupServer {
         throw new ApiError(injected.status ?? 503, "A fault scenario made this call fail.", [], injected.retryAfter !== undefined ? { "retry-after": String(injected.retryAfter) } : {});
       }
       world.catchUp(now);
+      // Only a frozen clock repeats `now`; a running one would never hit.
+      const cacheKey = op.method === "GET" && clock.speed === 0 ? `${tenant.id} ${new URL(c.req.url).pathname}` : "";
+      if (cacheKey) {
+        const hit = answers.get(cacheKey);
+        if (hit && hit.revision === world.revision && hit.now === now) {
+          return c.body(hit.text, hit.status as 200, { "content-type": "application/json", "x-request-id": requestId });
+        }
+      }
       const handler = handlers[op.operationId] as unknown as (ctx: unknown) => { status: number; body?: unknown };
       const reply = handler({ world, tenant, params, body, now });
+      if (cacheKey && reply.body !== undefined) {
+        // Large reads (lists) are kept while nothing changes and the clock stands still.
+        const text = JSON.stringify(reply.body);
+        if (text.length >= ANSWER_CACHE_MIN_BYTES && text.length <= ANSWER_CACHE_MAX_BYTES) {
+          const previous = answers.get(cacheKey);
+          if (previous) {
+            answers.delete(cacheKey);
+            cachedBytes -= previous.text.length;
+          }
+          while (answers.size >= ANSWER_CACHE_ENTRIES || (answers.size && cachedBytes + text.length > ANSWER_CACHE_MAX_BYTES)) {
+            const [oldestKey, oldest] = answers.entries().next().value!;
+            answers.delete(oldestKey);
+            cachedBytes -= oldest.text.length;
+          }
+          answers.set(cacheKey, { revision: world.revision, now, status: reply.status, text });
+          cachedBytes += text.length;
+        }
+        return c.body(text, reply.status as 200, { "content-type": "application/json", "x-request-id": requestId });
+      }
       if (op.method !== "GET") await persist({ kind: "api", now, payload: { operationId: op.operationId, tenantId: tenant.id, params, body } });
       const headers = { "x-request-id": requestId };
       if (reply.body === undefined) return c.body(null, reply.status as 200, headers);

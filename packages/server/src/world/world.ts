@@ -285,6 +285,12 @@ export class World {
   /** Global id counters, shared by all tenants, as the real service's ids are. */
   private nextId: IdCounters = { agent: 300_000, config: 180_000, schedule: 175_000, backup: 400_000, restore: 20_000, file: 700_000, cleanup: 900_000 };
   private readonly due = new DueQueue();
+  /**
+   * Bumped by every change to the world (writes, runs that start on schedule, resets), so an
+   * answer computed at (revision, now) can be reused for the same (revision, now).
+   */
+  revision = 0;
+
   /** State of the world's seeded random source (mulberry32), so a replay makes the same draws. */
   rngState = 0x5eed;
 
@@ -570,6 +576,7 @@ export class World {
   }
 
   addBackup(tenant: Tenant, backup: Backup): void {
+    this.revision++;
     tenant.backups.set(backup.id, backup);
     let list = tenant.byConfig.get(backup.configId);
     if (!list) tenant.byConfig.set(backup.configId, (list = []));
@@ -779,6 +786,7 @@ export class World {
 
   /** Resets ids, queue and tenants (used by /__admin/reset before re-seeding). */
   clear(): void {
+    this.revision++;
     this.tenants.clear();
     this.tokens.clear();
     this.users.clear();

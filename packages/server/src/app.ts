@@ -311,7 +311,7 @@ export function createServer(options: ServerOptions = {}): CloudBackupServer {
   if (store && !snapshot) store.writeSnapshot(world.toJSON(), clock.now());
 
   const snapshotEvery = options.snapshotEvery ?? 5000;
-  const answers = new Map<string, { revision: number; now: number; status: number; text: string }>();
+  const answers = new Map<string, { revision: number; now: number; status: number; bytes: Uint8Array<ArrayBuffer> }>();
   let cachedBytes = 0;
   // Group commit: the writes of one turn of the event loop are committed in one transaction,
   // and each request answers only once its command is durable.
@@ -428,7 +428,7 @@ export function createServer(options: ServerOptions = {}): CloudBackupServer {
       if (cacheKey) {
         const hit = answers.get(cacheKey);
         if (hit && hit.revision === world.revision && hit.now === now) {
-          return c.body(hit.text, hit.status as 200, { "content-type": "application/json", "x-request-id": requestId });
+          return c.body(hit.bytes, hit.status as 200, { "content-type": "application/json", "x-request-id": requestId });
         }
       }
       const handler = handlers[op.operationId] as unknown as (ctx: unknown) => { status: number; body?: unknown };
@@ -437,18 +437,21 @@ export function createServer(options: ServerOptions = {}): CloudBackupServer {
         // Large reads (lists) are kept while nothing changes and the clock stands still.
         const text = JSON.stringify(reply.body);
         if (text.length >= ANSWER_CACHE_MIN_BYTES && text.length <= ANSWER_CACHE_MAX_BYTES) {
+          // Kept encoded, so a reuse writes the bytes as they are.
+          const bytes = new TextEncoder().encode(text) as Uint8Array<ArrayBuffer>;
           const previous = answers.get(cacheKey);
           if (previous) {
             answers.delete(cacheKey);
-            cachedBytes -= previous.text.length;
+            cachedBytes -= previous.bytes.byteLength;
           }
-          while (answers.size >= ANSWER_CACHE_ENTRIES || (answers.size && cachedBytes + text.length > ANSWER_CACHE_MAX_BYTES)) {
+          while (answers.size >= ANSWER_CACHE_ENTRIES || (answers.size && cachedBytes + bytes.byteLength > ANSWER_CACHE_MAX_BYTES)) {
             const [oldestKey, oldest] = answers.entries().next().value!;
             answers.delete(oldestKey);
-            cachedBytes -= oldest.text.length;
+            cachedBytes -= oldest.bytes.byteLength;
           }
-          answers.set(cacheKey, { revision: world.revision, now, status: reply.status, text });
-          cachedBytes += text.length;
+          answers.set(cacheKey, { revision: world.revision, now, status: reply.status, bytes });
+          cachedBytes += bytes.byteLength;
+          return c.body(bytes, reply.status as 200, { "content-type": "application/json", "x-request-id": requestId });
         }
         return c.body(text, reply.status as 200, { "content-type": "application/json", "x-request-id": requestId });
       }

@@ -18,8 +18,8 @@ import { mountIdentity } from "./identity.js";
 import { applyTenant, type SeedOptions, seedWorld } from "./world/seed.js";
 import { World } from "./world/world.js";
 
-/** Reads whose answer is at least this large are kept for reuse at the same world revision and time. */
-const ANSWER_CACHE_MIN_BYTES = 16 * 1024;
+/** Reads whose answer is at least this large (all, today) are kept for reuse at the same world revision and time. */
+const ANSWER_CACHE_MIN_BYTES = 0;
 const ANSWER_CACHE_ENTRIES = 256;
 /** At most this many characters of answers are kept in all. */
 const ANSWER_CACHE_MAX_BYTES = 32 * 1024 * 1024;
@@ -434,7 +434,7 @@ export function createServer(options: ServerOptions = {}): CloudBackupServer {
       const handler = handlers[op.operationId] as unknown as (ctx: unknown) => { status: number; body?: unknown };
       const reply = handler({ world, tenant, params, body, now });
       if (cacheKey && reply.body !== undefined) {
-        // Large reads (lists) are kept while nothing changes and the clock stands still.
+        // Reads are kept while nothing changes and the clock stands still.
         const text = JSON.stringify(reply.body);
         if (text.length >= ANSWER_CACHE_MIN_BYTES && text.length <= ANSWER_CACHE_MAX_BYTES) {
           // Kept encoded, so a reuse writes the bytes as they are.

@@ -8,7 +8,7 @@ describe("reuse of large answers on a frozen clock", () => {
       expect((await call("POST", "/v1.0/1234/backup-configuration", { body: weeklyConfig(202743, { BackupConfigurationName: `c${i}` }) })).status).toBe(200);
     }
     const first = await call("GET", "/v1.0/1234/backup-configuration");
-    expect(JSON.stringify(first.body).length).toBeGreaterThan(16 * 1024);
+    expect(first.body.length).toBeGreaterThan(30);
     const again = await call("GET", "/v1.0/1234/backup-configuration");
     expect(again.body).toEqual(first.body);
 

@@ -179,7 +179,7 @@ const DOCS_TYPES: Record<string, string> = {
 };
 
 function problemResponse(c: Context, error: ApiError, requestId: string): Response {
-  const body = JSON.stringify(error.toProblem(new URL(c.req.url).pathname, requestId));
+  const body = JSON.stringify(error.toProblem(c.req.path, requestId));
   return new Response(body, {
     status: error.status,
     headers: { "content-type": "application/problem+json", "x-request-id": requestId, ...error.headers },
@@ -360,7 +360,7 @@ export function createServer(options: ServerOptions = {}): CloudBackupServer {
       const started = performance.now();
       await next();
       const op = (c.get as (key: string) => unknown)("operationId") ?? "-";
-      log(`${c.req.method} ${new URL(c.req.url).pathname} ${String(op)} ${c.res.status} ${(performance.now() - started).toFixed(1)}ms`);
+      log(`${c.req.method} ${c.req.path} ${String(op)} ${c.res.status} ${(performance.now() - started).toFixed(1)}ms`);
     });
   }
 
@@ -424,7 +424,7 @@ export function createServer(options: ServerOptions = {}): CloudBackupServer {
       }
       world.catchUp(now);
       // Only a frozen clock repeats `now`; a running one would never hit.
-      const cacheKey = op.method === "GET" && clock.speed === 0 ? `${tenant.id} ${new URL(c.req.url).pathname}` : "";
+      const cacheKey = op.method === "GET" && clock.speed === 0 ? `${tenant.id} ${c.req.path}` : "";
       if (cacheKey) {
         const hit = answers.get(cacheKey);
         if (hit && hit.revision === world.revision && hit.now === now) {

@@ -5,6 +5,7 @@
  */
 import { ApiClient, type Answer, CheckFailure, CheckSkipped, expectStatus, type FetchLike, type HttpOptions, joinUrl } from "./http.js";
 import type { Spec } from "./spec.js";
+import { document } from "@cloud-backup/spec";
 
 export interface ResolvedOptions {
   baseUrl: string;
@@ -54,18 +55,8 @@ export const BACKUP_ORDER = ["StartRequested", "StartScheduled", "Queued", "Prep
 export const TERMINAL_RESTORE_STATES = [3, 4, 5, 8];
 /** The order a restore moves through: 0, 6, 1, 9, 2, (7), terminal. */
 export const RESTORE_ORDER = [0, 6, 1, 9, 2, 7];
-export const RESTORE_STATE_NAMES = [
-  "Creating",
-  "Queued",
-  "InProgress",
-  "Completed",
-  "Stopped",
-  "Failed",
-  "StartRequested",
-  "StopRequested",
-  "CompletedWithErrors",
-  "Preparing",
-];
+/** Restore state names by `RestoreStateId`, as the description lists them. */
+export const RESTORE_STATE_NAMES: readonly string[] = document.components.schemas.RestoreState.enum;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

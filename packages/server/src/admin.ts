@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { adminDocument, operations, specHash, specVersion } from "@cloud-backup/spec";
 import type { Context, Hono } from "hono";
 import { msDate, type VirtualClock } from "./clock.js";
-import { ApiError } from "./problem.js";
+import { ApiError, problemResponse } from "./problem.js";
 import { compileAt, createAjv, pointerOf, toProblemFields } from "./validation.js";
 import { applyTenant } from "./world/seed.js";
 import type { Command } from "./store.js";
@@ -63,11 +63,7 @@ function isLoopback(c: Context): boolean {
 }
 
 function problem(c: Context, error: ApiError): Response {
-  const requestId = c.req.header("x-request-id") ?? randomUUID();
-  return new Response(JSON.stringify(error.toProblem(new URL(c.req.url).pathname, requestId)), {
-    status: error.status,
-    headers: { "content-type": "application/problem+json", "x-request-id": requestId },
-  });
+  return problemResponse(error, c.req.path, c.req.header("x-request-id") ?? randomUUID());
 }
 
 /** The registry of fault scenarios, consulted by the API pipeline. */

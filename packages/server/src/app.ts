@@ -8,7 +8,7 @@ import { VirtualClock } from "./clock.js";
 import { routes } from "./generated/routes.js";
 import type { OperationName } from "./handler-types.js";
 import { handlers } from "./handlers.js";
-import { ApiError } from "./problem.js";
+import { ApiError, problemResponse as toProblemResponse } from "./problem.js";
 import { toHonoPath, withoutTenant } from "./routing.js";
 import { compileAt, createAjv, pointerOf, toProblemFields } from "./validation.js";
 import { applyFaultEffect, FaultRegistry, mountAdmin } from "./admin.js";
@@ -179,11 +179,7 @@ const DOCS_TYPES: Record<string, string> = {
 };
 
 function problemResponse(c: Context, error: ApiError, requestId: string): Response {
-  const body = JSON.stringify(error.toProblem(c.req.path, requestId));
-  return new Response(body, {
-    status: error.status,
-    headers: { "content-type": "application/problem+json", "x-request-id": requestId, ...error.headers },
-  });
+  return toProblemResponse(error, c.req.path, requestId);
 }
 
 /** No body of this API nests deeper than a few levels; anything past this is refused unparsed. */

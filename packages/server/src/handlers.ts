@@ -140,7 +140,6 @@ export const handlers: Handlers = {
     for (const [id, backup] of tenant.backups) if (backup.agentId === agent.id) tenant.backups.delete(id);
     // Restores of the deleted backups go with them (a restore view needs its backup and source agent).
     for (const [id, restore] of tenant.restores) if (!tenant.backups.has(restore.backupId)) tenant.restores.delete(id);
-    tenant.cleanups = tenant.cleanups.filter((c) => c.agentId !== agent.id);
     return { status: 204 };
   },
 

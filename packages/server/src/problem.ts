@@ -59,3 +59,11 @@ export function badField(pointer: string, message: string): ApiError {
 export const notFound = (what: string) => new ApiError(404, `${what} does not exist in this account.`);
 export const conflict = (detail: string) => new ApiError(409, detail);
 export const forbidden = (detail: string) => new ApiError(403, detail);
+
+/** The answer for an `ApiError`: problem JSON, the request id echoed, any extra headers. */
+export function problemResponse(error: ApiError, instance: string, requestId: string): Response {
+  return new Response(JSON.stringify(error.toProblem(instance, requestId)), {
+    status: error.status,
+    headers: { "content-type": "application/problem+json", "x-request-id": requestId, ...error.headers },
+  });
+}

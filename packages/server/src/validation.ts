@@ -36,9 +36,9 @@ export function strictCopy<T>(doc: T): T {
 }
 
 /** An ajv instance holding a description under the id `doc`. */
-export function createAjv(doc: unknown, options: { coerceTypes?: boolean } = {}): Ajv2020 {
+export function createAjv(doc: unknown): Ajv2020 {
   // `verbose` gives errors their `parentSchema`, which `toProblemFields` lists the options of a `oneOf` from.
-  const ajv = new Ajv2020({ strict: false, allErrors: true, verbose: true, coerceTypes: options.coerceTypes ?? false });
+  const ajv = new Ajv2020({ strict: false, allErrors: true, verbose: true });
   addFormats(ajv);
   ajv.addSchema(doc as object, "doc");
   return ajv;

@@ -1,7 +1,8 @@
 import type { components } from "@cloud-backup/spec";
 import { msDate, msDateOrNull } from "./clock.js";
 import { duration, humanSize } from "./world/filetree.js";
-import { type Agent, type Backup, type BackupConfiguration, RESTORE_STATE_NAMES, type Restore, type Tenant, type World } from "./world/world.js";
+import { RESTORE_STATES } from "./world/states.js";
+import { type Agent, type Backup, type BackupConfiguration, type Restore, type Tenant, type World } from "./world/world.js";
 
 type S = components["schemas"];
 
@@ -197,14 +198,14 @@ export function restoreReportView(world: World, tenant: Tenant, restore: Restore
     CompletedTime: done ? msDate(step.at) : null,
     Duration: duration(started === null ? 0 : (done ? step.at : now) - started),
     OriginatingComputerName: backup?.machineName ?? "",
-    State: RESTORE_STATE_NAMES[step.state] ?? "Creating",
+    State: RESTORE_STATES[step.state] ?? "Creating",
     NumFilesRestored: String(done ? restore.filesRestored : 0),
     NumBytesRestored: humanSize(done ? restore.bytesRestored : 0),
     RestoreDestination: destination?.name ?? "",
     RestoreDestinationMachineId: restore.destinationAgentId,
     NumErrors: String(errors.length),
     Reason: errors.length ? "UnableToProcessSomeFiles" : step.state === 4 ? "StoppedByUser" : "Success",
-    Diagnostics: errors.length ? "Some files may not have been restored" : done ? RESTORE_STATE_NAMES[step.state]! : "In progress",
+    Diagnostics: errors.length ? "Some files may not have been restored" : done ? RESTORE_STATES[step.state]! : "In progress",
     ErrorList: errors.map((f, i) => ({
       ListIndex: i,
       ErrorType: 101,
@@ -257,7 +258,7 @@ export function activityView(world: World, tenant: Tenant, now: number, agentId?
       SourceMachineName: source?.name ?? backup?.machineName ?? "",
       DestinationMachineAgentId: r.destinationAgentId,
       DestinationMachineName: destination?.name ?? "",
-      CurrentState: RESTORE_STATE_NAMES[step.state] ?? "Creating",
+      CurrentState: RESTORE_STATES[step.state] ?? "Creating",
       TimeOfActivity: msDate(step.at),
       BackupId: r.backupId,
       SourceDatacenter: source?.datacenter ?? "",

@@ -33,7 +33,8 @@ for (const [name, doc] of Object.entries(docs)) {
   }
 }
 // Literal segments first, as the server matches them.
-routes.sort((a, b) => b.regex.source.split("[^/]+").length - a.regex.source.split("[^/]+").length === 0 ? 0 : a.regex.source.split("[^/]+").length - b.regex.source.split("[^/]+").length);
+const parameterCount = (r: Route) => r.regex.source.split("[^/]+").length - 1;
+routes.sort((a, b) => parameterCount(a) - parameterCount(b));
 
 const cache = new Map<string, ValidateFunction>();
 const escape = (s: string) => s.replaceAll("~", "~0").replaceAll("/", "~1");

@@ -1,7 +1,6 @@
 import { createPublicKey } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  KeyPool,
   decryptPassphrase,
   encryptPassphrase,
   generateAgentKeyPair,
@@ -170,37 +169,5 @@ describe('isWellFormedCiphertext', () => {
     expect(isWellFormedCiphertext(pair.publicKey, '')).toBe(false);
     expect(isWellFormedCiphertext(pair.publicKey, 'xyz')).toBe(false);
     expect(isWellFormedCiphertext({ ModulusHex: 'nope', ExponentHex: 10001 }, 'ab')).toBe(false);
-  });
-});
-
-describe('KeyPool', () => {
-  it('hands out at most `size` distinct keys, then reuses them round-robin', () => {
-    const pool = new KeyPool({ size: 3, bits: 1024 });
-    expect(pool.available).toBe(0); // lazy
-    const first = pool.next();
-    expect(pool.available).toBe(1);
-    const handed = [first];
-    for (let i = 1; i < 9; i++) handed.push(pool.next());
-    expect(pool.available).toBe(3);
-    expect(new Set(handed.map((p) => p.privateKeyPem)).size).toBe(3);
-    expect(new Set(handed).size).toBe(3);
-    expect(handed[3]).toBe(handed[0]);
-    expect(handed[4]).toBe(handed[1]);
-    expect(handed[5]).toBe(handed[2]);
-    expect(handed[6]).toBe(handed[0]);
-  });
-
-  it('defaults to 8 keys and rejects a bad size', () => {
-    expect(new KeyPool().size).toBe(8);
-    expect(() => new KeyPool({ size: 0 })).toThrow(RangeError);
-    expect(() => new KeyPool({ size: 1.5 })).toThrow(RangeError);
-  });
-
-  it('can be preloaded and then never generates', () => {
-    const pool = KeyPool.preloaded([pair, other]);
-    expect(pool.size).toBe(2);
-    expect(pool.available).toBe(2);
-    expect([pool.next(), pool.next(), pool.next()]).toEqual([pair, other, pair]);
-    expect(() => KeyPool.preloaded([])).toThrow(RangeError);
   });
 });

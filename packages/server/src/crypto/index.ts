@@ -158,8 +158,8 @@ function parsePublicKey(publicKey: AgentPublicKey): ParsedPublicKey {
 /**
  * Generates an RSA key pair for a simulated agent with `e` = 65537.
  *
- * 2048-bit generation costs tens to a few hundred milliseconds; use
- * {@link KeyPool} to amortise it.
+ * 2048-bit generation costs tens to a few hundred milliseconds, which is why the world
+ * ships pre-generated pairs (`world/agent-keys.json`) and picks one by agent id.
  *
  * @param bits Modulus length in bits (default 2048).
  */
@@ -181,73 +181,6 @@ export function generateAgentKeyPair(bits = 2048): AgentKeyPair {
     },
     privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
   };
-}
-
-/** Options for {@link KeyPool}. */
-export interface KeyPoolOptions {
-  /** Maximum number of distinct key pairs (default 8). */
-  size?: number;
-  /** Modulus length of generated keys in bits (default 2048). */
-  bits?: number;
-}
-
-/**
- * A small pool of agent key pairs. Generating a 2048-bit key costs tens of
- * milliseconds or more, so the simulator keeps up to `size` distinct pairs,
- * generates each lazily the first time it is needed, and once the pool is
- * full hands them out round-robin.
- */
-export class KeyPool {
-  /** Maximum number of distinct key pairs this pool hands out. */
-  readonly size: number;
-  readonly #bits: number;
-  readonly #pairs: AgentKeyPair[] = [];
-  #cursor = 0;
-
-  constructor(options: KeyPoolOptions = {}) {
-    const { size = 8, bits = 2048 } = options;
-    if (!Number.isSafeInteger(size) || size < 1) {
-      throw new RangeError(`KeyPool size must be a positive integer, got ${String(size)}`);
-    }
-    if (!Number.isSafeInteger(bits) || bits < 1) {
-      throw new RangeError(`KeyPool bits must be a positive integer, got ${String(bits)}`);
-    }
-    this.size = size;
-    this.#bits = bits;
-  }
-
-  /**
-   * A pool that hands out the given pairs round-robin and never generates
-   * keys (e.g. keys shipped in a seed file). Its size is `pairs.length`.
-   *
-   * @throws RangeError when `pairs` is empty.
-   */
-  static preloaded(pairs: readonly AgentKeyPair[]): KeyPool {
-    if (pairs.length === 0) {
-      throw new RangeError('KeyPool.preloaded needs at least one key pair');
-    }
-    const pool = new KeyPool({ size: pairs.length });
-    pool.#pairs.push(...pairs);
-    return pool;
-  }
-
-  /** Number of key pairs generated or preloaded so far. */
-  get available(): number {
-    return this.#pairs.length;
-  }
-
-  /** The next key pair: a new one while the pool is filling, then round-robin. */
-  next(): AgentKeyPair {
-    if (this.#pairs.length < this.size) {
-      const pair = generateAgentKeyPair(this.#bits);
-      this.#pairs.push(pair);
-      return pair;
-    }
-    const pair = this.#pairs[this.#cursor % this.#pairs.length];
-    this.#cursor = (this.#cursor + 1) % this.#pairs.length;
-    if (pair === undefined) throw new Error('KeyPool is empty');
-    return pair;
-  }
 }
 
 /** Parsed private keys, by PEM, so repeated decryptions skip PEM parsing. */

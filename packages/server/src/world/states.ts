@@ -4,6 +4,8 @@
  * builds), and the docs draw their state diagrams from the same tables.
  */
 
+import { type components, document } from "@cloud-backup/spec";
+
 export interface Transition<S> {
   from: S;
   to: S;
@@ -17,19 +19,8 @@ export interface Lifecycle<S> {
   transitions: readonly Transition<S>[];
 }
 
-export type BackupStateName =
-  | "StartRequested"
-  | "StartScheduled"
-  | "Queued"
-  | "Preparing"
-  | "InProgress"
-  | "StopRequested"
-  | "Completed"
-  | "CompletedWithErrors"
-  | "Failed"
-  | "Stopped"
-  | "Skipped"
-  | "Missed";
+/** A backup state, as the description names them. */
+export type BackupStateName = components["schemas"]["BackupState"];
 
 export const BACKUP_LIFECYCLE: Lifecycle<BackupStateName> = {
   initial: ["StartRequested", "StartScheduled", "Skipped", "Missed"],
@@ -51,19 +42,8 @@ export const BACKUP_LIFECYCLE: Lifecycle<BackupStateName> = {
   ],
 };
 
-/** Restore states by `RestoreStateId`. */
-export const RESTORE_STATES = [
-  "Creating",
-  "Queued",
-  "InProgress",
-  "Completed",
-  "Stopped",
-  "Failed",
-  "StartRequested",
-  "StopRequested",
-  "CompletedWithErrors",
-  "Preparing",
-] as const;
+/** Restore states by `RestoreStateId`, as the description lists them. */
+export const RESTORE_STATES = document.components.schemas.RestoreState.enum;
 
 export type RestoreStateName = (typeof RESTORE_STATES)[number];
 

@@ -1,8 +1,7 @@
 import type { components } from "@cloud-backup/spec";
-import { msDate, msDateOrNull } from "../clock.js";
 import type { AgentKeyPair } from "../crypto/index.js";
 import { nextRunAfter, utcEcho, type ScheduleInput } from "../schedule/index.js";
-import { buildFileTree, duration, type FileTree, humanSize, isUnder, selectFiles, type Selection, type SimFile } from "./filetree.js";
+import { buildFileTree, type FileTree, isUnder, selectFiles, type Selection, type SimFile } from "./filetree.js";
 import agentKeys from "./agent-keys.json" with { type: "json" };
 import { BACKUP_LIFECYCLE, RESTORE_LIFECYCLE, RESTORE_STATES } from "./states.js";
 
@@ -137,21 +136,12 @@ export interface Restore {
   errors: SimFile[];
 }
 
-export interface Cleanup {
-  id: number;
-  tenantId: string;
-  agentId: number;
-  at: number;
-}
-
 export interface Tenant {
   id: string;
   agents: Map<number, Agent>;
   configs: Map<number, BackupConfiguration>;
   backups: Map<number, Backup>;
   restores: Map<number, Restore>;
-  /** Unused: cleanups are derived from expired backups (kept for older snapshots). */
-  cleanups: Cleanup[];
   hostIndex: Map<string, number>;
   /** Backups of each configuration, oldest first. */
   byConfig: Map<number, Backup[]>;
@@ -183,7 +173,6 @@ export interface IdCounters {
   backup: number;
   restore: number;
   file: number;
-  cleanup: number;
 }
 
 export interface WorldSnapshot {
@@ -215,7 +204,6 @@ export interface AgentSpec {
 const TERMINAL_BACKUP = new Set<BackupState>(BACKUP_LIFECYCLE.terminal);
 /** Terminal restore states by `RestoreStateId` (Completed, Stopped, Failed, CompletedWithErrors). */
 export const TERMINAL_RESTORE = new Set(RESTORE_LIFECYCLE.terminal.map((name) => RESTORE_STATES.indexOf(name)));
-export const RESTORE_STATE_NAMES = RESTORE_STATES;
 
 function stateAt<T>(timeline: Step<T>[], now: number): Step<T> {
   let current = timeline[0]!;
@@ -283,7 +271,7 @@ export class World {
   /** Identity users (username to credentials). */
   readonly users = new Map<string, IdentityUser>();
   /** Global id counters, shared by all tenants, as the real service's ids are. */
-  private nextId: IdCounters = { agent: 300_000, config: 180_000, schedule: 175_000, backup: 400_000, restore: 20_000, file: 700_000, cleanup: 900_000 };
+  private nextId: IdCounters = { agent: 300_000, config: 180_000, schedule: 175_000, backup: 400_000, restore: 20_000, file: 700_000 };
   private readonly due = new DueQueue();
   /**
    * Bumped by every change to the world (writes, runs that start on schedule, resets), so an
@@ -320,7 +308,7 @@ export class World {
   // ---------------------------------------------------------------- tenants and agents
 
   createTenant(id: string): Tenant {
-    const tenant: Tenant = { id, agents: new Map(), configs: new Map(), backups: new Map(), restores: new Map(), cleanups: [], hostIndex: new Map(), byConfig: new Map(), byName: new Map() };
+    const tenant: Tenant = { id, agents: new Map(), configs: new Map(), backups: new Map(), restores: new Map(), hostIndex: new Map(), byConfig: new Map(), byName: new Map() };
     this.tenants.set(id, tenant);
     return tenant;
   }
@@ -733,13 +721,6 @@ export class World {
     restore.bytesRestored = Math.floor(restore.bytesRestored / 2);
   }
 
-  // ---------------------------------------------------------------- presentation helpers
-
-  static readonly msDate = msDate;
-  static readonly msDateOrNull = msDateOrNull;
-  static readonly humanSize = humanSize;
-  static readonly duration = duration;
-
   // ---------------------------------------------------------------- persistence
 
   /** The whole world as plain JSON (file trees and keys are rebuilt from agent ids on load). */
@@ -793,6 +774,6 @@ export class World {
     this.configIndex.clear();
     this.due.clear();
     this.rngState = 0x5eed;
-    this.nextId = { agent: 300_000, config: 180_000, schedule: 175_000, backup: 400_000, restore: 20_000, file: 700_000, cleanup: 900_000 };
+    this.nextId = { agent: 300_000, config: 180_000, schedule: 175_000, backup: 400_000, restore: 20_000, file: 700_000 };
   }
 }

@@ -1,10 +1,12 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { adminDocument, operations, specHash, specVersion } from "@cloud-backup/spec";
 import type { Context, Hono } from "hono";
-import { msDate, type VirtualClock } from "./clock.js";
+import { MAX_VIRTUAL_TIME, msDate, type VirtualClock } from "./clock.js";
 import { ApiError, problemResponse } from "./problem.js";
 import { compileAt, createAjv, pointerOf, toProblemFields } from "./validation.js";
 import { applyTenant } from "./world/seed.js";
+import { parseJson, readText, stripUndeclared } from "./limits.js";
+import { overSocket } from "./guard.js";
 import type { Command } from "./store.js";
 import type { Role, World } from "./world/world.js";
 
@@ -62,6 +64,21 @@ function isLoopback(c: Context): boolean {
   return address === undefined || LOOPBACK.test(address);
 }
 
+/**
+ * A control-API write over a socket must say `Content-Type: application/json` (or carry the
+ * admin token): a web page can send a "simple" cross-origin POST (text/plain, form or no body)
+ * without a CORS preflight, but not one of type application/json.
+ */
+function requireJson(c: Context, adminToken: string | undefined): ApiError | undefined {
+  if (c.req.method === "GET" || c.req.method === "HEAD" || c.req.method === "OPTIONS" || !overSocket(c)) return undefined;
+  if (adminToken && c.req.header("x-admin-token") === adminToken) return undefined;
+  const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+  if (type === "application/json") return undefined;
+  return new ApiError(415, `Control API writes must be sent with Content-Type: application/json${type ? ` (got ${type})` : ""}.`, [
+    { in: "header", name: "Content-Type", message: "must be application/json" },
+  ]);
+}
+
 function problem(c: Context, error: ApiError): Response {
   return problemResponse(error, c.req.path, c.req.header("x-request-id") ?? randomUUID());
 }
@@ -95,9 +112,10 @@ export function mountAdmin(app: Hono, options: AdminOptions & { faults: FaultReg
   const validator = (path: string, method: string) => {
     // Compiled on first use: the control API is not on the start-up path.
     let compiled: ReturnType<typeof compileAt> | undefined;
-    const validate = ((data: unknown) =>
-      (compiled ??= compileAt(ajv, pointerOf("paths", path, method, "requestBody", "content", "application/json", "schema")))(data)) as ReturnType<typeof compileAt>;
+    const pointer = pointerOf("paths", path, method, "requestBody", "content", "application/json", "schema");
+    const validate = ((data: unknown) => (compiled ??= compileAt(ajv, pointer))(data)) as ReturnType<typeof compileAt> & { ref: { $ref: string } };
     Object.defineProperty(validate, "errors", { get: () => compiled?.errors });
+    validate.ref = { $ref: pointer };
     return validate;
   };
   const validateAdvance = validator("/__admin/clock/advance", "post");
@@ -110,22 +128,18 @@ export function mountAdmin(app: Hono, options: AdminOptions & { faults: FaultReg
   };
 
   async function body(c: Context, validate: ReturnType<typeof validator>, optional: boolean): Promise<any> {
-    const raw = await c.req.text();
+    const raw = await readText(c);
     if (raw.trim() === "") {
       if (optional) return {};
       throw new ApiError(400, "The request needs a body.", [{ in: "body", pointer: "", message: "is required" }]);
     }
-    let value: unknown;
-    try {
-      value = JSON.parse(raw);
-    } catch (error) {
-      throw new ApiError(400, "The body is not valid JSON.", [{ in: "body", pointer: "", message: `is not valid JSON: ${(error as Error).message}` }]);
-    }
+    const value = parseJson(raw);
     if (!validate(value)) {
       const fields = toProblemFields(validate.errors, "body");
       throw new ApiError(400, `The body has ${fields.length} problem${fields.length === 1 ? "" : "s"}.`, fields);
     }
-    return value;
+    // Only the declared fields are kept (a fault echoes what it was given).
+    return stripUndeclared(adminDocument, validate.ref, value);
   }
 
   app.use("/__admin/*", async (c, next) => {
@@ -134,8 +148,12 @@ export function mountAdmin(app: Hono, options: AdminOptions & { faults: FaultReg
         return problem(c, new ApiError(401, "Send the admin token in X-Admin-Token.", [{ in: "header", name: "X-Admin-Token", message: "is missing or wrong" }]));
       }
     } else if (!isLoopback(c)) {
-      return problem(c, new ApiError(403, "The control API answers only loopback callers unless an admin token is configured."));
+      return problem(c, new ApiError(403, "The control API answers only loopback callers unless an admin token is configured.", [
+        { in: "header", name: "X-Admin-Token", message: "is required from callers not on the loopback interface" },
+      ]));
     }
+    const refused = requireJson(c, options.adminToken);
+    if (refused) return problem(c, refused);
     try {
       await next();
     } catch (error) {
@@ -153,7 +171,14 @@ export function mountAdmin(app: Hono, options: AdminOptions & { faults: FaultReg
   app.get("/__admin/clock", (c) => c.json(clockView()));
   app.post("/__admin/clock/advance", async (c) => {
     const { seconds } = await body(c, validateAdvance, false);
-    clock.advance(Math.round(seconds * 1000));
+    const ms = Math.round(seconds * 1000);
+    if (clock.now() + ms > MAX_VIRTUAL_TIME) {
+      const latest = new Date(MAX_VIRTUAL_TIME).toISOString();
+      throw new ApiError(400, `The virtual clock cannot pass ${latest}; it is ${new Date(clock.now()).toISOString()}.`, [
+        { in: "body", pointer: "/seconds", message: `must be at most ${Math.floor((MAX_VIRTUAL_TIME - clock.now()) / 1000)} (the clock cannot pass ${latest})` },
+      ]);
+    }
+    clock.advance(ms);
     world.catchUp(clock.now());
     await options.persist({ kind: "clock", now: clock.now(), payload: { to: clock.now() } });
     return c.json(clockView());

@@ -15,6 +15,9 @@ import { applyFaultEffect, FaultRegistry, mountAdmin } from "./admin.js";
 import { type Command, Store, StoreError } from "./store.js";
 import { parsePrefer } from "./prefer.js";
 import { mountIdentity } from "./identity.js";
+import { ABORTED, clientAborted, limitBodies, parseJson, readText, stripUndeclared, tooDeep, tooDeepError } from "./limits.js";
+import { type AllowedHosts, guard, pathForLog } from "./guard.js";
+import { identityRefusal } from "./identity.js";
 import { applyTenant, type SeedOptions, seedWorld } from "./world/seed.js";
 import { World } from "./world/world.js";
 
@@ -24,8 +27,7 @@ const ANSWER_CACHE_ENTRIES = 256;
 /** At most this many characters of answers are kept in all. */
 const ANSWER_CACHE_MAX_BYTES = 32 * 1024 * 1024;
 
-/** The largest request body accepted (the service limits an agent's configuration to 1 MB). */
-export const MAX_BODY_BYTES = 1_048_576;
+export { MAX_BODY_BYTES, MAX_DEPTH } from "./limits.js";
 
 /** Marks an answer whose connection was dropped on purpose (`Prefer: fault=reset`). */
 const RESET_HEADER = "x-cloud-backup-reset";
@@ -47,6 +49,14 @@ export interface ServerOptions {
   snapshotEvery?: number;
   /** A built docs site (`apps/docs/dist`), served read-only at `/docs/`; unset, `/docs` answers 404 with a hint. */
   docsDir?: string;
+  /**
+   * Refuse requests over a socket whose `Host` is not one of these (403 with a problem body):
+   * `"loopback"` accepts only loopback names and addresses, which stops DNS rebinding when the
+   * server listens on a loopback address. In-process calls (`app.request`) are never checked.
+   */
+  allowedHosts?: AllowedHosts;
+  /** The address clients reach the server at, named in Identity's service catalog (default `http://localhost:4010`). */
+  publicUrl?: string;
 }
 
 export interface CloudBackupServer extends Hono {
@@ -68,11 +78,15 @@ interface CompiledOperation {
   /** Path parameters typed integer: parsed from strict decimal digits before validation. */
   integerParams: string[];
   bodies: Map<string, ValidateFunction>;
+  /** The request body schema of each media type (refs into the description), for stripping undeclared fields. */
+  schemas: Map<string, unknown>;
   formBody?: ValidateFunction;
   /** Form fields typed integer: parsed from strict decimal digits before validation. */
   formIntegers: string[];
   bodyRequired: boolean;
   hasTenant: boolean;
+  /** The last path parameter other than the tenant, if any. */
+  lastParam?: string;
   /** Every documented status of the operation. */
   statuses: Set<number>;
   /** Named examples of its success answers, for `Prefer: example=`. */
@@ -123,6 +137,7 @@ function compileOperations(): CompiledOperation[] {
         .filter(([, schema]: [string, any]) => schema?.type === "integer")
         .map(([name]) => name),
       bodies,
+      schemas: new Map(Object.entries<any>(op.requestBody?.content ?? {}).map(([mediaType, media]) => [mediaType, media.schema])),
       formBody,
       formIntegers,
       bodyRequired: Boolean(op.requestBody?.required),
@@ -135,6 +150,7 @@ function compileOperations(): CompiledOperation[] {
         ),
       ),
       hasTenant: route.path.includes("{tenant_id}"),
+      lastParam: [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!).filter((name) => name !== "tenant_id").at(-1),
     };
   });
 }
@@ -182,40 +198,9 @@ function problemResponse(c: Context, error: ApiError, requestId: string): Respon
   return toProblemResponse(error, c.req.path, requestId);
 }
 
-/** No body of this API nests deeper than a few levels; anything past this is refused unparsed. */
-export const MAX_DEPTH = 32;
-
-// The spec documents no 413, so an oversized body is a 400 like any other bad body.
-const tooLarge = () =>
-  new ApiError(400, `The body is larger than ${MAX_BODY_BYTES} bytes.`, [{ in: "body", pointer: "", message: `is larger than ${MAX_BODY_BYTES} bytes` }]);
-
-/** Whether JSON text nests deeper than MAX_DEPTH, found by one pass over the characters. */
-function tooDeep(raw: string): boolean {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < raw.length; i++) {
-    const ch = raw.charCodeAt(i);
-    if (inString) {
-      if (ch === 92) i++;
-      else if (ch === 34) inString = false;
-    } else if (ch === 34) inString = true;
-    else if (ch === 123 || ch === 91) {
-      if (++depth > MAX_DEPTH) return true;
-    } else if (ch === 125 || ch === 93) depth--;
-  }
-  return false;
-}
-
 async function readBody(c: Context, op: CompiledOperation): Promise<unknown> {
-  const declared = c.req.header("content-length");
-  if (declared && Number(declared) > MAX_BODY_BYTES) {
-    throw tooLarge();
-  }
-  const raw = await c.req.text();
-  if (raw.length > MAX_BODY_BYTES) throw tooLarge();
-  if (tooDeep(raw)) {
-    throw new ApiError(400, `The body nests deeper than ${MAX_DEPTH} levels.`, [{ in: "body", pointer: "", message: `nests deeper than ${MAX_DEPTH} levels` }]);
-  }
+  const raw = await readText(c);
+  if (tooDeep(raw)) throw tooDeepError();
   const contentType = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
   if (raw.trim() === "") {
     if (op.bodyRequired) throw new ApiError(400, "The request needs a body.", [{ in: "body", pointer: "", message: "is required" }]);
@@ -227,26 +212,22 @@ async function readBody(c: Context, op: CompiledOperation): Promise<unknown> {
     if (!op.formBody(value)) {
       throw new ApiError(400, "The form body is invalid.", toProblemFields(op.formBody.errors, "body"));
     }
-    return value;
+    return stripUndeclared(document, op.schemas.get("application/x-www-form-urlencoded"), value);
   }
   if (contentType && !contentType.endsWith("json") && contentType !== "text/plain") {
     throw new ApiError(400, `Send the body as application/json (got ${contentType}).`, [
       { in: "header", name: "Content-Type", message: "must be application/json" },
     ]);
   }
-  let value: unknown;
-  try {
-    value = JSON.parse(raw);
-  } catch (error) {
-    throw new ApiError(400, "The body is not valid JSON.", [{ in: "body", pointer: "", message: `is not valid JSON: ${(error as Error).message}` }]);
-  }
+  const value = parseJson(raw, true);
   const validate = op.bodies.get("application/json");
   if (validate && !validate(value)) {
     const frequency = value && typeof value === "object" ? (value as Record<string, unknown>).Frequency : undefined;
     const fields = toProblemFields(validate.errors, "body", { frequency });
     throw new ApiError(400, fields.length === 1 ? `${fields[0]!.pointer || "The body"} ${fields[0]!.message}.` : `The body has ${fields.length} problems.`, fields);
   }
-  return value;
+  // Only what the operation declares is applied and persisted.
+  return stripUndeclared(document, op.schemas.get("application/json"), value);
 }
 
 /**
@@ -352,17 +333,24 @@ export function createServer(options: ServerOptions = {}): CloudBackupServer {
   });
 
   if (options.log) {
+    const isToken = (segment: string) => world.tokens.has(segment) || segment === options.adminToken;
     app.use(async (c, next) => {
       const started = performance.now();
       await next();
       const op = (c.get as (key: string) => unknown)("operationId") ?? "-";
-      log(`${c.req.method} ${c.req.path} ${String(op)} ${c.res.status} ${(performance.now() - started).toFixed(1)}ms`);
+      const outcome = (c.get as (key: string) => unknown)(ABORTED) ? "aborted by the client" : String(c.res.status);
+      log(`${c.req.method} ${pathForLog(c.req.path, isToken)} ${String(op)} ${outcome} ${(performance.now() - started).toFixed(1)}ms`);
     });
   }
+  // Every route: the Host check and security headers, then the byte limit while reading.
+  const refuse = (c: Context, error: ApiError) =>
+    c.req.path === "/v2.0/tokens" ? identityRefusal(c, error) : problemResponse(c, error, c.req.header("x-request-id") ?? randomUUID());
+  app.use(guard({ allowedHosts: options.allowedHosts, refuse }));
+  app.use(limitBodies(refuse));
 
   const faults = new FaultRegistry();
   mountAdmin(app, { world, clock, faults, adminToken: options.adminToken, reset: () => app.reset(), persist });
-  mountIdentity(app, { world, clock });
+  mountIdentity(app, { world, clock, publicUrl: options.publicUrl, readJson: async (c) => parseJson(await readText(c)) });
 
   const handle = (op: CompiledOperation, tenantInPath: boolean) => async (c: Context) => {
     const requestId = c.req.header("x-request-id") ?? randomUUID();
@@ -386,11 +374,15 @@ export function createServer(options: ServerOptions = {}): CloudBackupServer {
         const fields = toProblemFields(op.params.errors, "path");
         throw new ApiError(400, `The path has ${fields.length === 1 ? "a problem" : `${fields.length} problems`}: ${fields.map((f) => `${f.name} ${f.message}`).join("; ")}.`, fields);
       }
-      if (params.tenant_id !== grant.tenantId) throw new ApiError(403, `This token may not act on account ${String(params.tenant_id)}.`);
+      if (params.tenant_id !== grant.tenantId) {
+        throw new ApiError(403, `This token may not act on account ${String(params.tenant_id)}.`, [{ in: "path", name: "tenant_id", message: "is not the token's account" }]);
+      }
       const tenant = world.tenants.get(grant.tenantId);
       if (!tenant) throw new ApiError(401, "The token's account no longer exists.");
       if (!roleAllows(grant.role, op.method, op.operationId)) {
-        throw new ApiError(403, `The role ${grant.role} may not call ${op.operationId}.`);
+        throw new ApiError(403, `The role ${grant.role} may not call ${op.operationId}.`, [
+          { in: "header", name: "X-Auth-Token", message: `has the role ${grant.role}, which may not call ${op.operationId}` },
+        ]);
       }
       const body = op.bodies.size || op.formBody ? await readBody(c, op) : undefined;
       const prefer = parsePrefer(c.req.header("prefer"));
@@ -401,7 +393,7 @@ export function createServer(options: ServerOptions = {}): CloudBackupServer {
         return new Response(null, { status: 599, headers: { [RESET_HEADER]: "1" } });
       }
       if (prefer.code && prefer.code >= 400 && op.statuses.has(prefer.code)) {
-        throw new ApiError(prefer.code, `Answered ${prefer.code} as asked by Prefer: code=${prefer.code}.`, [], prefer.code === 503 ? { "retry-after": "1" } : {});
+        throw new ApiError(prefer.code, `Answered ${prefer.code} as asked by Prefer: code=${prefer.code}.`, [{ in: "header", name: "Prefer", message: `asks for code=${prefer.code}` }], prefer.code === 503 ? { "retry-after": "1" } : {});
       }
       if (prefer.example) {
         const example = op.examples.get(prefer.example);
@@ -416,7 +408,12 @@ export function createServer(options: ServerOptions = {}): CloudBackupServer {
       if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
       const injected = faults.takeStatus(op.operationId);
       if (injected) {
-        throw new ApiError(injected.status ?? 503, "A fault scenario made this call fail.", [], injected.retryAfter !== undefined ? { "retry-after": String(injected.retryAfter) } : {});
+        throw new ApiError(
+          injected.status ?? 503,
+          "A fault scenario made this call fail.",
+          [{ in: "path", message: `${op.operationId} is failed by a fault scenario of the control API` }],
+          injected.retryAfter !== undefined ? { "retry-after": String(injected.retryAfter) } : {},
+        );
       }
       world.catchUp(now);
       // Only a frozen clock repeats `now`; a running one would never hit.
@@ -456,7 +453,15 @@ export function createServer(options: ServerOptions = {}): CloudBackupServer {
       if (reply.body === undefined) return c.body(null, reply.status as 200, headers);
       return c.json(reply.body as object, reply.status as 200, headers);
     } catch (error) {
-      if (error instanceof ApiError) return problemResponse(c, error, requestId);
+      if (error instanceof ApiError) {
+        // A 404 of a handler names the path parameter that names nothing (body ids are named by the handler).
+        if (error.status === 404 && !error.errors.length && op.lastParam) error.errors.push({ in: "path", name: op.lastParam, message: "names nothing in this account" });
+        return problemResponse(c, error, requestId);
+      }
+      if (clientAborted(c)) {
+        (c.set as (key: string, value: unknown) => void)(ABORTED, true);
+        return problemResponse(c, new ApiError(400, "The client closed the connection before sending the whole body."), requestId);
+      }
       log(`internal error in ${op.operationId}: ${(error as Error).stack ?? String(error)}`);
       return problemResponse(c, new ApiError(500, "The reference server failed while handling the request."), requestId);
     }
@@ -506,6 +511,10 @@ export function createServer(options: ServerOptions = {}): CloudBackupServer {
     const requestId = c.req.header("x-request-id") ?? randomUUID();
     // Hono hands errors thrown by handlers (the control API throws ApiError) to onError, not to middleware.
     if (error instanceof ApiError) return problemResponse(c, error, requestId);
+    if (clientAborted(c)) {
+      (c.set as (key: string, value: unknown) => void)(ABORTED, true);
+      return problemResponse(c, new ApiError(400, "The client closed the connection before sending the whole body."), requestId);
+    }
     log(`internal error: ${error.stack ?? String(error)}`);
     return problemResponse(c, new ApiError(500, "The reference server failed while handling the request."), requestId);
   });

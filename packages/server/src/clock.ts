@@ -8,6 +8,9 @@
  * clock.advance(60_000); // one virtual minute later
  * ```
  */
+/** The latest virtual time: the end of year 9999, the last instant every date format of the APIs can write. */
+export const MAX_VIRTUAL_TIME = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
 export class VirtualClock {
   private baseVirtual: number;
   private baseReal: number;
@@ -16,7 +19,7 @@ export class VirtualClock {
   constructor(options: { start?: number; speed?: number; realNow?: () => number } = {}) {
     this.realNow = options.realNow ?? Date.now;
     this.baseReal = this.realNow();
-    this.baseVirtual = options.start ?? this.baseReal;
+    this.baseVirtual = Math.min(options.start ?? this.baseReal, MAX_VIRTUAL_TIME);
     this.speed = options.speed ?? 1;
   }
 
@@ -25,20 +28,21 @@ export class VirtualClock {
   /** Current virtual time, epoch milliseconds. */
   now(): number {
     if (this.speed === 0) return this.baseVirtual;
-    return Math.floor(this.baseVirtual + (this.realNow() - this.baseReal) * this.speed);
+    // A running clock stops at the bound rather than pass it.
+    return Math.min(Math.floor(this.baseVirtual + (this.realNow() - this.baseReal) * this.speed), MAX_VIRTUAL_TIME);
   }
 
-  /** Moves virtual time forward by `ms` and returns the new time. */
+  /** Moves virtual time forward by `ms` (never past MAX_VIRTUAL_TIME) and returns the new time. */
   advance(ms: number): number {
     const now = this.now();
-    this.baseVirtual = now + Math.max(0, ms);
+    this.baseVirtual = Math.min(now + Math.max(0, ms), MAX_VIRTUAL_TIME);
     this.baseReal = this.realNow();
     return this.baseVirtual;
   }
 
   /** Sets the virtual time (never backwards). */
   set(ms: number): void {
-    this.baseVirtual = Math.max(this.now(), ms);
+    this.baseVirtual = Math.min(Math.max(this.now(), ms), MAX_VIRTUAL_TIME);
     this.baseReal = this.realNow();
   }
 }

@@ -4,6 +4,7 @@ import { decryptPassphrase } from "./crypto/index.js";
 import type { Handlers } from "./generated/routes.js";
 import { ApiError, badField, conflict, forbidden, notFound } from "./problem.js";
 import { isKnownTimeZone, type ScheduleInput } from "./schedule/index.js";
+import { MAX_CONFIGURATIONS_PER_TENANT } from "./limits.js";
 import { activityView, agentView, backupView, configView, reportView, restoreReportView, restoreView } from "./views.js";
 import type { Agent, BackupConfiguration, ConfigItem, Restore, Tenant, World } from "./world/world.js";
 import { TERMINAL_RESTORE } from "./world/world.js";
@@ -210,6 +211,9 @@ export const handlers: Handlers = {
   // ------------------------------------------------------------------ backup configurations
   createBackupConfiguration({ world, tenant, body, now }) {
     const agent = checkConfigBody(world, tenant, body);
+    if (tenant.configs.size >= MAX_CONFIGURATIONS_PER_TENANT) {
+      throw conflict(`The account holds ${tenant.configs.size} backup configurations, the most an account may hold (${MAX_CONFIGURATIONS_PER_TENANT}, deleted ones included).`);
+    }
     const config: BackupConfiguration = {
       id: world.newConfigId(),
       tenantId: tenant.id,

@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
 import type { Context, Hono } from "hono";
-import type { VirtualClock } from "./clock.js";
-import type { IdentityUser, World } from "./world/world.js";
+import { MAX_VIRTUAL_TIME, type VirtualClock } from "./clock.js";
+import type { ApiError } from "./problem.js";
+import type { IdentityUser, Role, World } from "./world/world.js";
 
 /** Identity tokens last 24 hours of virtual time, as the service's usually do. */
 export const IDENTITY_TOKEN_TTL_MS = 24 * 3_600_000;
@@ -10,22 +11,30 @@ const REGIONS = ["DFW", "ORD", "IAD", "LON", "HKG", "SYD"] as const;
 const unauthorized = (c: Context, message: string) => c.json({ unauthorized: { code: 401, message } }, 401);
 const badRequest = (c: Context, message: string) => c.json({ badRequest: { code: 400, message } }, 400);
 
+/** A refusal made before the call is handled (body too large, Host refused), in Identity's fault format. */
+export function identityRefusal(c: Context, error: ApiError): Response {
+  if (error.status === 403) return c.json({ forbidden: { code: 403, message: error.detail } }, 403);
+  return badRequest(c, error.detail);
+}
+
 /**
  * Mounts a minimal Rackspace Cloud Identity v2.0 (`POST /v2.0/tokens`), so clients can test
  * authentication, the service catalog and re-authentication without the internet.
  */
-export function mountIdentity(app: Hono, options: { world: World; clock: VirtualClock }): void {
+export function mountIdentity(app: Hono, options: { world: World; clock: VirtualClock; publicUrl?: string; readJson: (c: Context) => Promise<unknown> }): void {
   const { world, clock } = options;
   app.post("/v2.0/tokens", async (c) => {
     let request: any;
     try {
-      request = JSON.parse(await c.req.text());
-    } catch {
-      return badRequest(c, "Invalid json request body");
+      request = await options.readJson(c);
+    } catch (error) {
+      return badRequest(c, error instanceof Error && error.message ? error.message : "Invalid json request body");
     }
     const auth = request?.auth;
     if (!auth || typeof auth !== "object") return badRequest(c, "Invalid request body: 'auth' is required");
     let user: IdentityUser | undefined;
+    // A token obtained by presenting a token keeps that token's role (and tenant): never more.
+    let role: Role | undefined;
     const apiKey = auth["RAX-KSKEY:apiKeyCredentials"];
     const password = auth.passwordCredentials;
     if (apiKey) {
@@ -48,14 +57,18 @@ export function mountIdentity(app: Hono, options: { world: World; clock: Virtual
         tenantId: grant.tenantId,
         role: grant.role,
       };
+      role = grant.role;
     } else {
       return badRequest(c, "Invalid request body: unsupported credentials");
     }
     const now = clock.now();
     const token = randomBytes(16).toString("hex");
-    const expires = now + IDENTITY_TOKEN_TTL_MS;
-    world.tokens.set(token, { tenantId: user.tenantId, role: user.role, expires });
-    const origin = new URL(c.req.url).origin;
+    const expires = Math.min(now + IDENTITY_TOKEN_TTL_MS, MAX_VIRTUAL_TIME);
+    role ??= user.role;
+    purgeExpiredTokens(world, now);
+    world.tokens.set(token, { tenantId: user.tenantId, role, expires });
+    // The catalog names the configured public address, never the request's Host header.
+    const origin = (options.publicUrl ?? "http://localhost:4010").replace(/\/+$/, "");
     const tenantId = user.tenantId;
     return c.json({
       access: {
@@ -64,7 +77,7 @@ export function mountIdentity(app: Hono, options: { world: World; clock: Virtual
           id: `u-${tenantId}`,
           name: user.username,
           "RAX-AUTH:defaultRegion": "DFW",
-          roles: [{ name: user.role, description: "Cloud Backup role" }],
+          roles: [{ name: role, description: "Cloud Backup role" }],
         },
         serviceCatalog: [
           {
@@ -84,4 +97,17 @@ export function mountIdentity(app: Hono, options: { world: World; clock: Virtual
       },
     });
   });
+}
+
+const lastPurge = new WeakMap<World, number>();
+
+/**
+ * Drops expired Identity tokens (those with an expiry at or before `now`), at most once per
+ * virtual minute, so that a long-running server does not keep every token it ever issued.
+ */
+export function purgeExpiredTokens(world: World, now: number): void {
+  const last = lastPurge.get(world);
+  if (last !== undefined && now >= last && now - last < 60_000) return;
+  lastPurge.set(world, now);
+  for (const [token, grant] of world.tokens) if (grant.expires !== undefined && grant.expires <= now) world.tokens.delete(token);
 }

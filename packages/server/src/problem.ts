@@ -46,9 +46,20 @@ export class ApiError extends Error {
       instance,
       requestId,
     };
-    if (this.errors.length) problem.errors = this.errors;
+    const errors = this.errors.length ? this.errors : fallbackErrors(this.status, this.detail);
+    if (errors.length) problem.errors = errors;
     return problem;
   }
+}
+
+/**
+ * The `errors` of a 403, 404 or 503 thrown without any: one item saying which part of the
+ * request it concerns, so that every such problem names its problem like a 400 does.
+ */
+function fallbackErrors(status: number, detail: string): ProblemField[] {
+  if (status === 403) return [{ in: "header", name: "X-Auth-Token", message: detail }];
+  if (status === 404 || status === 503) return [{ in: "path", message: detail }];
+  return [];
 }
 
 /** A 400 naming one field of the body. */

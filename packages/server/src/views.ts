@@ -1,4 +1,5 @@
 import type { components } from "@cloud-backup/spec";
+import { MAX_ACTIVITY_ITEMS } from "./limits.js";
 import { msDate, msDateOrNull } from "./clock.js";
 import { duration, humanSize } from "./world/filetree.js";
 import { RESTORE_STATES } from "./world/states.js";
@@ -294,5 +295,6 @@ export function activityView(world: World, tenant: Tenant, now: number, agentId?
   // Sort on numbers read once, not on strings parsed inside the comparator.
   const keyed = items.map((item) => ({ item, at: Number(item.TimeOfActivity.slice(6, -2)) }));
   keyed.sort((a, b) => b.at - a.at || b.item.ID - a.item.ID);
-  return keyed.map((k) => k.item);
+  // The newest MAX_ACTIVITY_ITEMS only (ERRATA E-35).
+  return keyed.slice(0, MAX_ACTIVITY_ITEMS).map((k) => k.item);
 }

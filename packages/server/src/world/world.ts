@@ -1,4 +1,5 @@
 import type { components } from "@cloud-backup/spec";
+import { MAX_BACKUPS_PER_TENANT } from "../limits.js";
 import type { AgentKeyPair } from "../crypto/index.js";
 import { nextRunAfter, utcEcho, type ScheduleInput } from "../schedule/index.js";
 import { buildFileTree, type FileTree, isUnder, selectFiles, type Selection, type SimFile } from "./filetree.js";
@@ -569,6 +570,26 @@ export class World {
     let list = tenant.byConfig.get(backup.configId);
     if (!list) tenant.byConfig.set(backup.configId, (list = []));
     list.push(backup);
+    if (tenant.backups.size > MAX_BACKUPS_PER_TENANT) this.forgetOldest(tenant, backup.startedAt);
+  }
+
+  /**
+   * Keeps the history of an account within MAX_BACKUPS_PER_TENANT (ERRATA E-35): forgets the
+   * oldest backup that had finished by `at`, is not its configuration's last run and that no
+   * restore uses.
+   */
+  private forgetOldest(tenant: Tenant, at: number): void {
+    const used = new Set<number>();
+    for (const restore of tenant.restores.values()) used.add(restore.backupId);
+    for (const old of tenant.backups.values()) {
+      if (used.has(old.id) || old.timeline[old.timeline.length - 1]!.at > at) continue;
+      if (this.findConfig(old.configId)?.lastBackupId === old.id) continue;
+      tenant.backups.delete(old.id);
+      const list = tenant.byConfig.get(old.configId);
+      const index = list ? list.indexOf(old) : -1;
+      if (index >= 0) list!.splice(index, 1);
+      return;
+    }
   }
 
   /**

@@ -3,7 +3,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
-import { createServer, DEMO, type CloudBackupServer, type WorldSeed } from "@cloud-backup/server";
+import { createServer, DEMO, isLoopbackAddress, type CloudBackupServer, type WorldSeed } from "@cloud-backup/server";
+import { answerTransportErrors, httpServerOptions } from "./transport.js";
 
 export interface CliOptions {
   port: number;
@@ -14,6 +15,8 @@ export interface CliOptions {
   data?: string;
   fsync: boolean;
   docsDir?: string;
+  /** The address clients reach the server at, for Identity's service catalog (default: the listen address). */
+  publicUrl?: string;
   quiet: boolean;
 }
 
@@ -30,6 +33,7 @@ Options:
   --data FILE        keep the world in this SQLite file (survives restarts; default: in memory)
   --fsync            with --data, fsync every write (survives power loss; slower)
   --docs DIR         serve a built docs site at /docs (default: apps/docs/dist when built)
+  --public-url URL   the address named in Identity's service catalog (default: the listen address)
   --quiet            do not log requests
   -h, --help         show this help
 `;
@@ -72,6 +76,9 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
       case "--docs":
         options.docsDir = value();
         break;
+      case "--public-url":
+        options.publicUrl = value();
+        break;
       case "--quiet":
         options.quiet = true;
         break;
@@ -81,6 +88,7 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
   }
   if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535) throw new Error("--port must be an integer from 0 to 65535");
   if (!Number.isFinite(options.clockSpeed) || options.clockSpeed < 0) throw new Error("--clock-speed must be a number >= 0");
+  if (options.publicUrl !== undefined && !/^https?:\/\/[^/\s]+/.test(options.publicUrl)) throw new Error("--public-url must be an http(s) URL");
   return options;
 }
 
@@ -99,7 +107,11 @@ export interface Running {
 /** Starts the server and resolves once it listens. */
 export async function start(options: CliOptions, out: (line: string) => void = console.log): Promise<Running> {
   const seed = options.seed ? (JSON.parse(readFileSync(options.seed, "utf8")) as WorldSeed) : "default";
+  let listenUrl = "";
   const app = createServer({
+    // On a loopback address, only loopback Host names (a page on another name reached by DNS rebinding is refused).
+    allowedHosts: isLoopbackAddress(options.host) ? "loopback" : undefined,
+    publicUrl: () => options.publicUrl ?? listenUrl,
     seed,
     clock: { speed: options.clockSpeed },
     adminToken: options.adminToken,
@@ -108,15 +120,14 @@ export async function start(options: CliOptions, out: (line: string) => void = c
     fsync: options.fsync,
     log: options.quiet ? undefined : out,
   });
+  const log = options.quiet ? undefined : out;
   return new Promise((resolve) => {
-    const server = serve({ fetch: app.fetch, port: options.port, hostname: options.host }, (info: AddressInfo) => {
-      // Slow clients must not hold connections forever.
-      const http = server as unknown as { headersTimeout: number; requestTimeout: number; keepAliveTimeout: number };
-      http.headersTimeout = 10_000;
-      http.requestTimeout = 30_000;
-      http.keepAliveTimeout = 5_000;
+    // Slow clients must not hold connections forever (timeouts checked every second).
+    const server = serve({ fetch: app.fetch, port: options.port, hostname: options.host, serverOptions: httpServerOptions }, (info: AddressInfo) => {
       const host = options.host.includes(":") ? `[${options.host}]` : options.host;
       const url = `http://${host}:${info.port}`;
+      listenUrl = url;
+      answerTransportErrors(server as unknown as import("node:http").Server, log);
       resolve({
         app,
         url,

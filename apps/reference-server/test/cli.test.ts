@@ -1,4 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { request as httpRequest } from "node:http";
+import { connect } from "node:net";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { conformanceProblems } from "../../../packages/server/test/conformance.js";
@@ -78,6 +80,76 @@ describe("the CLI over a real socket", () => {
     await new Promise((r) => setTimeout(r, 100));
     expect(output).toMatch(/GET \/v1\.0\/1234\/activity listActivity 200 [\d.]+ms/);
     expect(output.split("\n").filter((l) => l.includes("listActivity")).join("\n")).not.toContain("demo-token");
+  });
+
+  /** Sends bytes on a raw socket and resolves with everything the server answered before closing. */
+  function rawExchange(bytes: string, { end = true, destroyAfterMs }: { end?: boolean; destroyAfterMs?: number } = {}) {
+    const { port, hostname } = new URL(url);
+    return new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), hostname);
+      let answer = "";
+      socket.setEncoding("utf8");
+      socket.on("data", (d: string) => (answer += d));
+      socket.on("close", () => resolve(answer));
+      socket.on("error", (error) => (answer ? resolve(answer) : reject(error)));
+      socket.write(bytes);
+      if (destroyAfterMs !== undefined) setTimeout(() => socket.destroy(), destroyAfterMs);
+      else if (end) socket.end();
+    });
+  }
+
+  function problemOf(answer: string): { status: number; type: string; body: any } {
+    const [head, body] = answer.split("\r\n\r\n");
+    const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(head!)?.[1]);
+    const type = /content-type: ([^\r]+)/i.exec(head!)?.[1] ?? "";
+    return { status, type, body: body ? JSON.parse(body) : undefined };
+  }
+
+  it.each([
+    ["oversized headers", `GET /v1.0/1234/user/agents HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ${"a".repeat(20_000)}\r\n\r\n`, 431],
+    ["a malformed Content-Length", "POST /v1.0/1234/agent/enable HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: abc\r\n\r\n", 400],
+    ["malformed chunked framing", "POST /v1.0/1234/agent/enable HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", 400],
+    ["an unsupported Expect", "POST /v1.0/1234/agent/enable HTTP/1.1\r\nHost: 127.0.0.1\r\nExpect: teapot\r\nContent-Length: 2\r\n\r\n{}", 417],
+  ])("answers %s at the transport level with a problem body", async (_what, bytes, status) => {
+    const answer = problemOf(await rawExchange(bytes));
+    expect(answer.status).toBe(status);
+    expect(answer.type).toBe("application/problem+json");
+    expect(answer.body.status).toBe(status);
+    expect(answer.body.errors.length).toBeGreaterThan(0);
+  });
+
+  it("logs a client that aborts mid-body as an abort, not an internal error", async () => {
+    const before = output.length;
+    await rawExchange(
+      'POST /v1.0/1234/backup-configuration HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Auth-Token: demo-token\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n{"MachineAgentId": 202743,',
+      { destroyAfterMs: 200 },
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    const logged = output.slice(before);
+    expect(logged).toMatch(/POST \/v1\.0\/1234\/backup-configuration createBackupConfiguration aborted by the client/);
+    expect(logged).not.toContain("internal error");
+  });
+
+  it("refuses a Host that is not a loopback name (it listens on 127.0.0.1), and names its own address in the Identity catalog", async () => {
+    const { port } = new URL(url);
+    const ask = (host: string, path: string, method = "GET", body?: string) =>
+      new Promise<{ status: number; text: string }>((resolve, reject) => {
+        const req = httpRequest({ host: "127.0.0.1", port: Number(port), path, method, headers: { Host: host, "X-Auth-Token": "demo-token", "Content-Type": "application/json" } }, (res) => {
+          let text = "";
+          res.on("data", (d) => (text += d));
+          res.on("end", () => {
+            expect(conformanceProblems(method, path, res.statusCode!, res.headers["content-type"] ?? null, text)).toEqual([]);
+            resolve({ status: res.statusCode!, text });
+          });
+        });
+        req.on("error", reject);
+        req.end(body);
+      });
+    expect((await ask("evil.example", "/v1.0/1234/user/agents")).status).toBe(403);
+    expect((await ask(`localhost:${port}`, "/v1.0/1234/user/agents")).status).toBe(200);
+    const identity = await ask(`127.0.0.1:${port}`, "/v2.0/tokens", "POST", JSON.stringify({ auth: { "RAX-KSKEY:apiKeyCredentials": { username: "demo", apiKey: "demo-api-key" } } }));
+    expect(identity.status).toBe(200);
+    expect(JSON.parse(identity.text).access.serviceCatalog[0].endpoints[0].publicURL).toBe(`${url}/v1.0/1234`);
   });
 
   it("shuts down cleanly on SIGTERM", async () => {

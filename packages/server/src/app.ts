@@ -55,8 +55,8 @@ export interface ServerOptions {
    * server listens on a loopback address. In-process calls (`app.request`) are never checked.
    */
   allowedHosts?: AllowedHosts;
-  /** The address clients reach the server at, named in Identity's service catalog (default `http://localhost:4010`). */
-  publicUrl?: string;
+  /** The address clients reach the server at, named in Identity's service catalog (default `http://localhost:4010`); a function is asked on each call. */
+  publicUrl?: string | (() => string | undefined);
 }
 
 export interface CloudBackupServer extends Hono {

@@ -21,7 +21,7 @@ export function identityRefusal(c: Context, error: ApiError): Response {
  * Mounts a minimal Rackspace Cloud Identity v2.0 (`POST /v2.0/tokens`), so clients can test
  * authentication, the service catalog and re-authentication without the internet.
  */
-export function mountIdentity(app: Hono, options: { world: World; clock: VirtualClock; publicUrl?: string; readJson: (c: Context) => Promise<unknown> }): void {
+export function mountIdentity(app: Hono, options: { world: World; clock: VirtualClock; publicUrl?: string | (() => string | undefined); readJson: (c: Context) => Promise<unknown> }): void {
   const { world, clock } = options;
   app.post("/v2.0/tokens", async (c) => {
     let request: any;
@@ -68,7 +68,8 @@ export function mountIdentity(app: Hono, options: { world: World; clock: Virtual
     purgeExpiredTokens(world, now);
     world.tokens.set(token, { tenantId: user.tenantId, role, expires });
     // The catalog names the configured public address, never the request's Host header.
-    const origin = (options.publicUrl ?? "http://localhost:4010").replace(/\/+$/, "");
+    const configured = typeof options.publicUrl === "function" ? options.publicUrl() : options.publicUrl;
+    const origin = (configured || "http://localhost:4010").replace(/\/+$/, "");
     const tenantId = user.tenantId;
     return c.json({
       access: {

@@ -18,4 +18,7 @@ export { World, WAKE_DELAY_MS, IDLE_AFTER_MS, type Role } from "./world/world.js
 export { encryptPassphrase, decryptPassphrase, type AgentPublicKey } from "./crypto/index.js";
 export { strictCopy, createAjv, toProblemFields } from "./validation.js";
 export { FaultRegistry, type Fault } from "./admin.js";
+export { isLoopbackAddress, isLoopbackHost, type AllowedHosts } from "./guard.js";
+export { MAX_DEPTH, MAX_CONFIGURATIONS_PER_TENANT, MAX_BACKUPS_PER_TENANT, MAX_ACTIVITY_ITEMS } from "./limits.js";
+export { MAX_VIRTUAL_TIME } from "./clock.js";
 export { BACKUP_LIFECYCLE, RESTORE_LIFECYCLE, RESTORE_STATES, followsLifecycle, toMermaid, type Lifecycle, type Transition } from "./world/states.js";

@@ -122,8 +122,10 @@ export async function start(options: CliOptions, out: (line: string) => void = c
   });
   const log = options.quiet ? undefined : out;
   return new Promise((resolve) => {
-    // Slow clients must not hold connections forever (timeouts checked every second).
-    const server = serve({ fetch: app.fetch, port: options.port, hostname: options.host, serverOptions: httpServerOptions }, (info: AddressInfo) => {
+    // Slow clients must not hold connections forever (timeouts checked every second). The rest
+    // of a refused body is left to Node (read and dropped, within the request timeout) rather
+    // than cut after 500 ms, so that a client still sending reads its refusal.
+    const server = serve({ fetch: app.fetch, port: options.port, hostname: options.host, serverOptions: httpServerOptions, autoCleanupIncoming: false }, (info: AddressInfo) => {
       const host = options.host.includes(":") ? `[${options.host}]` : options.host;
       const url = `http://${host}:${info.port}`;
       listenUrl = url;

@@ -3,15 +3,19 @@
  * - crash-restart cycles under write load (kill -9), and acknowledged writes lost (must be 0);
  * - concurrent writes to one tenant (every acknowledged create distinct and readable);
  * - generated requests over every operation with zero 5xx and zero non-conforming answers;
- * - heap growth over a soak of mixed requests.
+ * - heap growth over a soak of mixed requests;
+ * - 400 MB bodies (Identity, the control API, a chunked API body) refused with the server's
+ *   peak RSS under 300 MB, the virtual clock's bound, and the header and request timeouts.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { request as httpRequest } from "node:http";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { operations } from "@cloud-backup/spec";
-import { createServer } from "@cloud-backup/server";
+import { createServer, MAX_VIRTUAL_TIME } from "@cloud-backup/server";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { conformanceProblems } from "../../../packages/server/test/conformance.js";
@@ -193,4 +197,142 @@ describe("reliability", () => {
     figures["soak: requests / heap growth"] = `${rounds * 4} in 5 s / ${growthMb.toFixed(1)} MB${gc ? "" : " (no forced GC)"}`;
     expect(growthMb).toBeLessThan(64);
   }, 30_000);
+
+  /** The peak resident set of a process (Linux: VmHWM), in MB. */
+  const peakRssMb = (pid: number) => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? NaN) / 1024;
+
+  /**
+   * Streams `total` bytes of a JSON string to the server (a 64 KB buffer written again and
+   * again, so the test never holds the body), with a Content-Length or chunked, and resolves
+   * with the status answered (0 when the server closed without answering) and the bytes it took.
+   */
+  function streamBody(url: string, path: string, total: number, chunked: boolean, headers: Record<string, string> = {}) {
+    const { hostname, port } = new URL(url);
+    const block = Buffer.alloc(65_536, "a");
+    return new Promise<{ status: number; sentMb: number; text: string }>((resolve) => {
+      let sent = 0;
+      let status = 0;
+      let text = "";
+      let settled = false;
+      const done = () => {
+        if (settled) return;
+        settled = true;
+        resolve({ status, sentMb: sent / 1024 / 1024, text });
+      };
+      const req = httpRequest(
+        {
+          hostname,
+          port: Number(port),
+          method: "POST",
+          path,
+          agent: false,
+          headers: { "Content-Type": "application/json", ...headers, ...(chunked ? { "Transfer-Encoding": "chunked" } : { "Content-Length": String(total) }) },
+        },
+        (res) => {
+          status = res.statusCode!;
+          res.setEncoding("utf8");
+          res.on("data", (d: string) => (text += d));
+          res.on("end", () => {
+            req.destroy();
+            done();
+          });
+        },
+      );
+      req.on("error", done);
+      req.on("close", done);
+      const pump = () => {
+        while (!settled && sent < total) {
+          const chunk = sent === 0 ? Buffer.concat([Buffer.from('{"pad":"'), block.subarray(8)]) : block.subarray(0, Math.min(block.length, total - sent));
+          sent += chunk.length;
+          if (!req.write(chunk)) return void req.once("drain", pump);
+        }
+        if (!settled) req.end();
+      };
+      pump();
+    });
+  }
+
+  it("refuses 400 MB bodies to Identity, the control API and a chunked API body, with the server's peak RSS under 300 MB", async () => {
+    const { child, url } = await startCli(["--clock-speed", "0"]);
+    try {
+      const size = 400 * 1024 * 1024;
+      const identity = await streamBody(url, "/v2.0/tokens", size, false);
+      const admin = await streamBody(url, "/__admin/tenants", size, true);
+      const api = await streamBody(url, "/v1.0/1234/backup-configuration", size, true, { "X-Auth-Token": "demo-token" });
+      const peak = peakRssMb(child.pid!);
+      for (const [what, answer] of [["Identity", identity], ["control API", admin], ["API", api]] as const) {
+        expect(answer.status, what).toBe(400);
+        expect(answer.text, what).toContain("larger than 1048576 bytes");
+      }
+      // The server still answers.
+      expect((await fetch(`${url}/v1.0/1234/user/agents`, { headers })).status).toBe(200);
+      figures["400 MB bodies (Identity with Content-Length, control API and API chunked): answers"] = `${identity.status} / ${admin.status} / ${api.status}`;
+      figures["400 MB bodies: MB sent when the refusal arrived (Identity / control API / API)"] = `${identity.sentMb.toFixed(0)} / ${admin.sentMb.toFixed(0)} / ${api.sentMb.toFixed(0)}`;
+      figures["400 MB bodies: server peak RSS"] = `${peak.toFixed(0)} MB (limit 300 MB)`;
+      expect(peak).toBeLessThan(300);
+    } finally {
+      child.kill("SIGKILL");
+    }
+  }, 120_000);
+
+  it("refuses to move the virtual clock past its bound, and every clock, reset and token call keeps working", async () => {
+    const year = 366 * 86_400;
+    const app = createServer({ seed: "empty", clock: { start: MAX_VIRTUAL_TIME - 3 * year * 1000, speed: 0 } });
+    const json = { "Content-Type": "application/json" };
+    const advance = () => app.request("/__admin/clock/advance", { method: "POST", headers: json, body: JSON.stringify({ seconds: year }) });
+    let accepted = 0;
+    let refused = 0;
+    for (let i = 0; i < 5; i++) {
+      const res = await advance();
+      const text = await res.text();
+      expect(conformanceProblems("POST", "/__admin/clock/advance", res.status, res.headers.get("content-type"), text)).toEqual([]);
+      if (res.status === 200) accepted++;
+      else if (res.status === 400) refused++;
+    }
+    const after = [
+      await app.request("/__admin/clock"),
+      await app.request("/__admin/reset", { method: "POST" }),
+      await app.request("/__admin/tenants", { method: "POST", headers: json, body: "{}" }),
+    ];
+    const tenant = (await after[2]!.clone().json()) as { username: string; apiKey: string };
+    after.push(await app.request("/v2.0/tokens", { method: "POST", headers: json, body: JSON.stringify({ auth: { "RAX-KSKEY:apiKeyCredentials": { username: tenant.username, apiKey: tenant.apiKey } } }) }));
+    const statuses = after.map((r) => r.status);
+    figures["clock bound: advances of a year from 3 years before 9999-12-31 accepted / refused (400)"] = `${accepted} / ${refused}`;
+    figures["clock bound: clock, reset, tenant and token calls after"] = statuses.join(" / ");
+    expect(accepted).toBe(3);
+    expect(refused).toBe(2);
+    expect(statuses).toEqual([200, 204, 201, 200]);
+    expect(app.clock.now()).toBeLessThanOrEqual(MAX_VIRTUAL_TIME);
+  });
+
+  it("holds the header timeout (10 s) and the request timeout (30 s), answering 408 problems", async () => {
+    const { child, url } = await startCli(["--clock-speed", "0"]);
+    const { hostname, port } = new URL(url);
+    const timed = (bytes: string) =>
+      new Promise<{ seconds: number; answer: string }>((resolve, reject) => {
+        const started = Date.now();
+        const socket = connect(Number(port), hostname);
+        let answer = "";
+        socket.setEncoding("utf8");
+        socket.on("data", (d: string) => (answer += d));
+        socket.on("close", () => resolve({ seconds: (Date.now() - started) / 1000, answer }));
+        socket.on("error", reject);
+        socket.write(bytes);
+      });
+    try {
+      const [headersCut, bodyCut] = await Promise.all([
+        timed("GET /v1.0/1234/user/agents HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Auth-Token: demo"),
+        timed("POST /v1.0/1234/agent/enable HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Auth-Token: demo-token\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"),
+      ]);
+      figures["timeouts: headers cut after / request cut after"] = `${headersCut.seconds.toFixed(1)} s (10 s) / ${bodyCut.seconds.toFixed(1)} s (30 s)`;
+      expect(headersCut.answer).toMatch(/^HTTP\/1\.1 408/);
+      expect(headersCut.answer).toContain("application/problem+json");
+      expect(headersCut.seconds).toBeGreaterThanOrEqual(9.5);
+      expect(headersCut.seconds).toBeLessThan(15);
+      expect(bodyCut.seconds).toBeGreaterThanOrEqual(29.5);
+      expect(bodyCut.seconds).toBeLessThan(36);
+    } finally {
+      child.kill("SIGKILL");
+    }
+  }, 60_000);
 });

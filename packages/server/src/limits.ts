@@ -109,7 +109,7 @@ export function limitBodies(refuse: (c: Context, error: ApiError) => Response): 
         if (done) break;
         size += value.byteLength;
         if (size > MAX_BODY_BYTES) {
-          reader.cancel().catch(() => {});
+          discard(reader);
           return refuse(c, tooLarge());
         }
         chunks.push(value);
@@ -130,6 +130,35 @@ export function limitBodies(refuse: (c: Context, error: ApiError) => Response): 
     c.req.raw = new Request(c.req.raw, { body: bytes });
     return next();
   };
+}
+
+/** How long, and how much, the rest of a refused body is read and dropped before the connection is cut. */
+const LINGER_MS = 2_000;
+const LINGER_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Reads and drops the rest of a refused body for a while, so that the client, still sending,
+ * reads the refusal before the connection is closed (closing a socket with unread data resets
+ * it, and the reset can destroy the answer before the client has read it).
+ */
+function discard(reader: ReadableStreamDefaultReader<Uint8Array>): void {
+  const started = Date.now();
+  let dropped = 0;
+  const next = (): void => {
+    if (Date.now() - started > LINGER_MS || dropped > LINGER_BYTES) {
+      reader.cancel().catch(() => {});
+      return;
+    }
+    reader.read().then(
+      ({ done, value }) => {
+        if (done) return;
+        dropped += value.byteLength;
+        next();
+      },
+      () => {},
+    );
+  };
+  next();
 }
 
 type Schema = Record<string, unknown>;

@@ -22,10 +22,14 @@ export class VirtualClock {
 
   private readonly realNow: () => number;
 
+  /** The latest time `now` answered: it never answers less, even if the system clock steps back. */
+  private shown = Number.NEGATIVE_INFINITY;
+
   /** Current virtual time, epoch milliseconds. */
   now(): number {
-    if (this.speed === 0) return this.baseVirtual;
-    return Math.floor(this.baseVirtual + (this.realNow() - this.baseReal) * this.speed);
+    const now = this.speed === 0 ? this.baseVirtual : Math.floor(this.baseVirtual + (this.realNow() - this.baseReal) * this.speed);
+    if (now < this.shown) return this.shown;
+    return (this.shown = now);
   }
 
   /** Moves virtual time forward by `ms` and returns the new time. */

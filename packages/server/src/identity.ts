@@ -1,6 +1,8 @@
 import { randomBytes } from "node:crypto";
 import type { Context, Hono } from "hono";
 import type { VirtualClock } from "./clock.js";
+import { ApiError } from "./problem.js";
+import type { Command } from "./store.js";
 import type { IdentityUser, World } from "./world/world.js";
 
 /** Identity tokens last 24 hours of virtual time, as the service's usually do. */
@@ -14,7 +16,7 @@ const badRequest = (c: Context, message: string) => c.json({ badRequest: { code:
  * Mounts a minimal Rackspace Cloud Identity v2.0 (`POST /v2.0/tokens`), so clients can test
  * authentication, the service catalog and re-authentication without the internet.
  */
-export function mountIdentity(app: Hono, options: { world: World; clock: VirtualClock }): void {
+export function mountIdentity(app: Hono, options: { world: World; clock: VirtualClock; persist?: (command: Command) => Promise<void> }): void {
   const { world, clock } = options;
   app.post("/v2.0/tokens", async (c) => {
     let request: any;
@@ -55,6 +57,13 @@ export function mountIdentity(app: Hono, options: { world: World; clock: Virtual
     const token = randomBytes(16).toString("hex");
     const expires = now + IDENTITY_TOKEN_TTL_MS;
     world.tokens.set(token, { tenantId: user.tenantId, role: user.role, expires });
+    // Kept like any other acknowledged write, so the token survives a crash.
+    try {
+      await options.persist?.({ kind: "token", now, payload: { token, tenantId: user.tenantId, role: user.role, expires } });
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 503) return c.json({ serviceUnavailable: { code: 503, message: error.message } }, 503, error.headers);
+      throw error;
+    }
     const origin = new URL(c.req.url).origin;
     const tenantId = user.tenantId;
     return c.json({

@@ -5573,6 +5573,9 @@ export const adminDocument = {
           },
           "403": {
             "$ref": "#/components/responses/Forbidden"
+          },
+          "503": {
+            "$ref": "#/components/responses/ServiceUnavailable"
           }
         }
       }
@@ -5699,6 +5702,9 @@ export const adminDocument = {
           },
           "403": {
             "$ref": "#/components/responses/Forbidden"
+          },
+          "503": {
+            "$ref": "#/components/responses/ServiceUnavailable"
           }
         }
       }
@@ -5799,6 +5805,9 @@ export const adminDocument = {
                 }
               }
             }
+          },
+          "503": {
+            "$ref": "#/components/responses/ServiceUnavailable"
           }
         }
       }
@@ -6005,6 +6014,9 @@ export const adminDocument = {
           },
           "403": {
             "$ref": "#/components/responses/Forbidden"
+          },
+          "503": {
+            "$ref": "#/components/responses/ServiceUnavailable"
           }
         }
       },
@@ -6030,6 +6042,9 @@ export const adminDocument = {
           },
           "403": {
             "$ref": "#/components/responses/Forbidden"
+          },
+          "503": {
+            "$ref": "#/components/responses/ServiceUnavailable"
           }
         }
       }
@@ -6086,6 +6101,9 @@ export const adminDocument = {
                 }
               }
             }
+          },
+          "503": {
+            "$ref": "#/components/responses/ServiceUnavailable"
           }
         }
       }
@@ -6155,6 +6173,32 @@ export const adminDocument = {
               "status": 403,
               "detail": "The control API only answers loopback callers when no admin token is configured.",
               "instance": "/__admin/reset"
+            }
+          }
+        }
+      },
+      "ServiceUnavailable": {
+        "description": "The change could not be saved to the data file (`--data`): nothing was changed. Retry\nafter `Retry-After`. Without `Retry-After`, the data file failed for good and the\nserver must be restarted.\n",
+        "headers": {
+          "Retry-After": {
+            "description": "Seconds to wait before retrying.",
+            "schema": {
+              "type": "integer",
+              "minimum": 0
+            }
+          }
+        },
+        "content": {
+          "application/problem+json": {
+            "schema": {
+              "$ref": "#/components/schemas/Problem"
+            },
+            "example": {
+              "type": "about:blank",
+              "title": "Service Unavailable",
+              "status": 503,
+              "detail": "The change could not be saved to the data file (database or disk is full), so it was not made. Retry later.",
+              "instance": "/__admin/tenants"
             }
           }
         }
@@ -6985,6 +7029,31 @@ export const identityDocument = {
                 }
               }
             }
+          },
+          "503": {
+            "description": "The token could not be saved (the reference server keeps its world in a data file,\n`--data`, and writing to it failed). No token was issued; retry after `Retry-After`.\n",
+            "headers": {
+              "Retry-After": {
+                "description": "Seconds to wait before retrying.",
+                "schema": {
+                  "type": "integer",
+                  "minimum": 0
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ServiceUnavailableFault"
+                },
+                "example": {
+                  "serviceUnavailable": {
+                    "code": 503,
+                    "message": "The change could not be saved to the data file (database or disk is full), so it was not made. Retry later."
+                  }
+                }
+              }
+            }
           }
         }
       }
@@ -7323,6 +7392,33 @@ export const identityDocument = {
               "message": {
                 "type": "string",
                 "description": "Why the credentials were refused."
+              }
+            }
+          }
+        }
+      },
+      "ServiceUnavailableFault": {
+        "type": "object",
+        "title": "ServiceUnavailableFault",
+        "description": "Identity's error body when it cannot answer now (not RFC 9457).",
+        "required": [
+          "serviceUnavailable"
+        ],
+        "properties": {
+          "serviceUnavailable": {
+            "type": "object",
+            "required": [
+              "code",
+              "message"
+            ],
+            "properties": {
+              "code": {
+                "type": "integer",
+                "const": 503
+              },
+              "message": {
+                "type": "string",
+                "description": "Why the call could not be served."
               }
             }
           }

@@ -776,7 +776,8 @@ export const adminOperations = [
       200,
       400,
       401,
-      403
+      403,
+      503
     ],
     "successStatuses": [
       200
@@ -795,7 +796,8 @@ export const adminOperations = [
     "statuses": [
       204,
       401,
-      403
+      403,
+      503
     ],
     "successStatuses": [
       204
@@ -830,7 +832,8 @@ export const adminOperations = [
       201,
       400,
       401,
-      403
+      403,
+      503
     ],
     "successStatuses": [
       201
@@ -850,7 +853,8 @@ export const adminOperations = [
       204,
       401,
       403,
-      404
+      404,
+      503
     ],
     "successStatuses": [
       204
@@ -884,7 +888,8 @@ export const adminOperations = [
     "statuses": [
       204,
       401,
-      403
+      403,
+      503
     ],
     "successStatuses": [
       204
@@ -903,7 +908,8 @@ export const adminOperations = [
       400,
       401,
       403,
-      409
+      409,
+      503
     ],
     "successStatuses": [
       201
@@ -926,7 +932,8 @@ export const identityOperations = [
     "statuses": [
       200,
       400,
-      401
+      401,
+      503
     ],
     "successStatuses": [
       200

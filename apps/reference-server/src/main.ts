@@ -27,7 +27,8 @@ Options:
   --seed FILE        start from a custom world (JSON) instead of the demo world
   --clock-speed N    virtual seconds per real second (default: 1; 0 freezes the clock)
   --admin-token T    require X-Admin-Token on the control API (needed to reach it from other hosts)
-  --data FILE        keep the world in this SQLite file (survives restarts; default: in memory)
+  --data FILE        keep the world in this SQLite file (survives restarts; default: in memory);
+                     one server per file: a second one is refused while the first runs
   --fsync            with --data, fsync every write (survives power loss; slower)
   --docs DIR         serve a built docs site at /docs (default: apps/docs/dist when built)
   --quiet            do not log requests
@@ -81,6 +82,7 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
   }
   if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535) throw new Error("--port must be an integer from 0 to 65535");
   if (!Number.isFinite(options.clockSpeed) || options.clockSpeed < 0) throw new Error("--clock-speed must be a number >= 0");
+  if (options.fsync && !options.data) throw new Error("--fsync needs --data FILE (it makes each write to the data file survive power loss). Add --data FILE, or drop --fsync");
   return options;
 }
 
@@ -131,7 +133,7 @@ export async function start(options: CliOptions, out: (line: string) => void = c
   });
 }
 
-export function banner(url: string, seeded: boolean, docs = false): string {
+export function banner(url: string, seeded: boolean, docs = false, data?: string): string {
   const lines = [`Cloud Backup reference server listening on ${url}`];
   if (seeded) {
     lines.push(
@@ -141,6 +143,7 @@ export function banner(url: string, seeded: boolean, docs = false): string {
     );
   }
   if (docs) lines.push(`  Docs:         ${url}/docs/`);
+  if (data) lines.push(`  Data file:    ${data} (locked while this server runs)`);
   lines.push(`  Spec:         ${url}/openapi.json`, `  Control API:  ${url}/__admin/health (clock: POST ${url}/__admin/clock/advance)`);
   return lines.join("\n");
 }

@@ -303,8 +303,10 @@ export function createServer(options: ServerOptions = {}): CloudBackupServer {
       try {
         persistence.markClock(true);
       } catch (error) {
-        if (error instanceof ApiError) return problemResponse(c, error, c.req.header("x-request-id") ?? randomUUID());
-        throw error;
+        if (!(error instanceof ApiError)) throw error;
+        // Identity answers its own error bodies.
+        if (c.req.path.startsWith("/v2.0/")) return c.json({ serviceUnavailable: { code: 503, message: error.detail } }, 503, error.headers);
+        return problemResponse(c, error, c.req.header("x-request-id") ?? randomUUID());
       }
       await next();
       persistence.markClock(false);

@@ -397,6 +397,37 @@ describe("a data file that cannot be used", () => {
     expect(digest(file)).toBe(before);
   });
 
+  it("refuses a file that has tables of the same names but no marker, without changing it", () => {
+    const file = tempFile();
+    const db = new Database(file);
+    db.exec("CREATE TABLE commands (id INTEGER); CREATE TABLE snapshots (id INTEGER);");
+    db.close();
+    const before = digest(file);
+    expect(() => createServer({ data: file })).toThrow(/world\.db is a SQLite database of another program \(tables commands, snapshots; application_id 0, user_version 0\)/);
+    expect(digest(file)).toBe(before);
+  });
+
+  it("answers 503, changing nothing, when the clock cannot be saved", async () => {
+    const file = tempFile();
+    const { app, call } = testServer({ data: file });
+    expect((await call("GET", "/v1.0/1234/user/agents")).status).toBe(200);
+    Store.hooks.fail = (step) => {
+      if (step === "clock") throw new Database.SqliteError("disk I/O error", "SQLITE_IOERR");
+    };
+    // The clock moves past the last mark, so the next request must write one first.
+    app.clock.advance(60_000);
+    const before = app.world.toJSON();
+    const api = await call("POST", "/v1.0/1234/backup-configuration", { body: manualConfig(202743) });
+    expect(api.status).toBe(503);
+    expect(api.body.detail).toMatch(/The clock could not be saved to the data file \(disk I\/O error\)/);
+    const identity = await call("POST", "/v2.0/tokens", { token: null, body: { auth: { "RAX-KSKEY:apiKeyCredentials": { username: "demo", apiKey: "demo-api-key" } } } });
+    expect(identity.status).toBe(503);
+    expect(identity.body.serviceUnavailable.code).toBe(503);
+    expect(app.world.toJSON()).toEqual(before);
+    Store.hooks.fail = undefined;
+    expect((await call("POST", "/v1.0/1234/backup-configuration", { body: manualConfig(202743) })).status).toBe(200);
+  });
+
   it("names the file and the cause when its contents cannot be replayed", () => {
     const file = tempFile();
     createServer({ data: file }).close();

@@ -66,6 +66,7 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
         break;
       case "--data":
         options.data = value();
+        if (!options.data.trim()) throw new Error("--data needs a file name (the server creates the file). Give --data FILE, or leave --data out to keep the world in memory");
         break;
       case "--fsync":
         options.fsync = true;

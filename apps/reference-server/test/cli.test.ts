@@ -23,7 +23,7 @@ describe("parseArgs", () => {
     else expect(got).toMatchObject(want as object);
   });
 
-  it.each([[["--port", "x"]], [["--clock-speed", "-1"]], [["--bogus"]], [["--port"]], [["--fsync"]]])("rejects %j", (given) => {
+  it.each([[["--port", "x"]], [["--clock-speed", "-1"]], [["--bogus"]], [["--port"]], [["--fsync"]], [["--data", ""]]])("rejects %j", (given) => {
     expect(() => parseArgs(given as string[], {})).toThrow();
   });
 

@@ -200,6 +200,30 @@ describe("a commit that fails", () => {
     expect(after.BackupConfigurationName).toBe("c");
   });
 
+  it("undoes every write of a group commit that fails, and answers each of them 503", async () => {
+    const file = tempFile();
+    let armed = false;
+    let batches = 0;
+    Store.hooks.fail = (step) => {
+      if (step !== "commit" || !armed) return;
+      batches++;
+      armed = false;
+      throw new Database.SqliteError("database or disk is full", "SQLITE_FULL");
+    };
+    const { app, call } = testServer({ data: file });
+    const before = app.world.toJSON();
+    armed = true;
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => call("POST", "/v1.0/1234/backup-configuration", { body: manualConfig(202743, { BackupConfigurationName: `batch-${i}` }) })),
+    );
+    // The ten writes of this turn shared one transaction: it failed, so all ten are undone.
+    expect(batches).toBe(1);
+    expect(answers.map((a) => a.status)).toEqual(Array(10).fill(503));
+    expect(app.world.toJSON()).toEqual(before);
+    const next = await call("POST", "/v1.0/1234/backup-configuration", { body: manualConfig(202743, { BackupConfigurationName: "after" }) });
+    expect(next.body.BackupConfigurationId).toBe(180003);
+  });
+
   it("undoes every write of a failed group commit, under load, and replays to the acknowledged answers", async () => {
     const file = tempFile();
     let commits = 0;

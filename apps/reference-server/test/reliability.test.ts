@@ -291,8 +291,8 @@ describe("reliability", () => {
       expect(lost).toEqual([]);
       expect(renumbered).toEqual([]);
       expect(phantom).toEqual([]);
-      expect(refused.size).toBeGreaterThan(10);
-      expect(acknowledged.size).toBeGreaterThan(50);
+      expect(refused.size).toBeGreaterThan(5);
+      expect(acknowledged.size).toBeGreaterThan(20);
     } finally {
       restarted.child.kill("SIGKILL");
     }
@@ -354,7 +354,7 @@ describe("reliability", () => {
       }
       figures["Prefer: latency writes across kill -9 (clock at 14400x): acknowledged backup starts / diverged after restart"] = `${acknowledged.size} / ${diverged}`;
       expect(diverged).toBe(0);
-      expect(acknowledged.size).toBeGreaterThan(20);
+      expect(acknowledged.size).toBeGreaterThan(10);
     } finally {
       restarted.child.kill("SIGKILL");
     }

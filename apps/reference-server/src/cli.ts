@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { resolve } from "node:path";
 import { banner, defaultDocsDir, parseArgs, start, USAGE } from "./main.js";
 
 let parsed;
@@ -15,7 +16,7 @@ if (parsed === "help") {
 const options = parsed;
 try {
   const running = await start(options);
-  console.log(banner(running.url, !options.seed, Boolean(options.docsDir ?? defaultDocsDir())));
+  console.log(banner(running.url, !options.seed, Boolean(options.docsDir ?? defaultDocsDir()), options.data && resolve(options.data)));
   const stop = (signal: string) => {
     console.log(`Received ${signal}, shutting down.`);
     running.close().then(() => process.exit(0));

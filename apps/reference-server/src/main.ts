@@ -30,7 +30,8 @@ Options:
   --seed FILE        start from a custom world (JSON) instead of the demo world
   --clock-speed N    virtual seconds per real second (default: 1; 0 freezes the clock)
   --admin-token T    require X-Admin-Token on the control API (needed to reach it from other hosts)
-  --data FILE        keep the world in this SQLite file (survives restarts; default: in memory)
+  --data FILE        keep the world in this SQLite file (survives restarts; default: in memory);
+                     one server per file: a second one is refused while the first runs
   --fsync            with --data, fsync every write (survives power loss; slower)
   --docs DIR         serve a built docs site at /docs (default: apps/docs/dist when built)
   --public-url URL   the address named in Identity's service catalog (default: the listen address)
@@ -69,6 +70,7 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
         break;
       case "--data":
         options.data = value();
+        if (!options.data.trim()) throw new Error("--data needs a file name (the server creates the file). Give --data FILE, or leave --data out to keep the world in memory");
         break;
       case "--fsync":
         options.fsync = true;
@@ -89,6 +91,7 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
   if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535) throw new Error("--port must be an integer from 0 to 65535");
   if (!Number.isFinite(options.clockSpeed) || options.clockSpeed < 0) throw new Error("--clock-speed must be a number >= 0");
   if (options.publicUrl !== undefined && !/^https?:\/\/[^/\s]+/.test(options.publicUrl)) throw new Error("--public-url must be an http(s) URL");
+  if (options.fsync && !options.data) throw new Error("--fsync needs --data FILE (it makes each write to the data file survive power loss). Add --data FILE, or drop --fsync");
   return options;
 }
 
@@ -144,7 +147,7 @@ export async function start(options: CliOptions, out: (line: string) => void = c
   });
 }
 
-export function banner(url: string, seeded: boolean, docs = false): string {
+export function banner(url: string, seeded: boolean, docs = false, data?: string): string {
   const lines = [`Cloud Backup reference server listening on ${url}`];
   if (seeded) {
     lines.push(
@@ -154,6 +157,7 @@ export function banner(url: string, seeded: boolean, docs = false): string {
     );
   }
   if (docs) lines.push(`  Docs:         ${url}/docs/`);
+  if (data) lines.push(`  Data file:    ${data} (locked while this server runs)`);
   lines.push(`  Spec:         ${url}/openapi.json`, `  Control API:  ${url}/__admin/health (clock: POST ${url}/__admin/clock/advance)`);
   return lines.join("\n");
 }

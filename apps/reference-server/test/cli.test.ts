@@ -1,7 +1,11 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { connect } from "node:net";
+import { hostname, tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { conformanceProblems } from "../../../packages/server/test/conformance.js";
 import { parseArgs } from "../src/main.js";
@@ -21,9 +25,109 @@ describe("parseArgs", () => {
     else expect(got).toMatchObject(want as object);
   });
 
-  it.each([[["--port", "x"]], [["--clock-speed", "-1"]], [["--bogus"]], [["--port"]]])("rejects %j", (given) => {
+  it.each([[["--port", "x"]], [["--clock-speed", "-1"]], [["--bogus"]], [["--port"]], [["--fsync"]], [["--data", ""]]])("rejects %j", (given) => {
     expect(() => parseArgs(given as string[], {})).toThrow();
   });
+
+  it("refuses --fsync without --data, saying what to do", () => {
+    expect(() => parseArgs(["--fsync"], {})).toThrow("--fsync needs --data FILE (it makes each write to the data file survive power loss). Add --data FILE, or drop --fsync");
+    expect(parseArgs(["--fsync", "--data", "x.db"], {})).toMatchObject({ fsync: true, data: "x.db" });
+  });
+});
+
+/** Runs the CLI until it prints its banner (then stops it) or exits; answers what it printed. */
+function runCli(args: string[], options: { uid?: number; gid?: number } = {}): Promise<{ code: number | null; stdout: string; stderr: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, [cli, "--port", "0", "--quiet", ...args], { stdio: ["ignore", "pipe", "pipe"], ...options });
+  let stdout = "";
+  let stderr = "";
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`neither a banner nor an exit: ${stdout} ${stderr}`)), 15_000);
+    child.stdout!.on("data", (d: Buffer) => {
+      stdout += d.toString();
+      if (/listening on/.test(stdout)) {
+        clearTimeout(timer);
+        resolve({ code: null, stdout, stderr, child });
+      }
+    });
+    child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr, child });
+    });
+  });
+}
+
+describe("start-up with a data file", () => {
+  const dirs: string[] = [];
+  const tempDir = () => {
+    const dir = mkdtempSync(join(tmpdir(), "cb-cli-"));
+    dirs.push(dir);
+    return dir;
+  };
+  afterAll(() => {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+  /** A refusal is one line, `cloud-backup-server: <what>. <hint>`, with no stack trace. */
+  const oneLine = (stderr: string) => {
+    const lines = stderr.trim().split("\n");
+    expect(lines, stderr).toHaveLength(1);
+    expect(lines[0]).toMatch(/^cloud-backup-server: /);
+    return lines[0]!;
+  };
+
+  it("says the directory is missing, with a hint", async () => {
+    const run = await runCli(["--data", "/no/such/dir/x.db"]);
+    expect(run.code).toBe(1);
+    expect(oneLine(run.stderr)).toBe(
+      "cloud-backup-server: cannot create the data file /no/such/dir/x.db: the directory /no/such/dir does not exist. Create it first (mkdir -p /no/such/dir) or give a file in an existing directory",
+    );
+  });
+
+  it("refuses a second server on the same file, naming the file and the holder", async () => {
+    const file = join(tempDir(), "shared.db");
+    const first = await runCli(["--data", file]);
+    try {
+      expect(first.code).toBeNull();
+      expect(first.stdout).toContain(`Data file:    ${file} (locked while this server runs)`);
+      const second = await runCli(["--data", file]);
+      expect(second.code).toBe(1);
+      expect(oneLine(second.stderr)).toMatch(
+        new RegExp(`^cloud-backup-server: the data file ${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} is in use by another reference server \\(pid ${first.child.pid} on ${hostname()}, since .+\\)\\. Stop that server first, or give this one its own data file$`),
+      );
+    } finally {
+      first.child.kill("SIGKILL");
+    }
+  }, 30_000);
+
+  it("refuses a SQLite file of another program", async () => {
+    const file = join(tempDir(), "other.db");
+    const db = new Database(file);
+    db.exec("CREATE TABLE notes (text TEXT)");
+    db.close();
+    const run = await runCli(["--data", file]);
+    expect(run.code).toBe(1);
+    expect(oneLine(run.stderr)).toContain(`the data file ${file} is a SQLite database of another program (tables notes;`);
+  });
+
+  it("refuses a data file it cannot write, naming the cause", async () => {
+    const dir = tempDir();
+    const file = join(dir, "readonly.db");
+    const made = await runCli(["--data", file]);
+    made.child.kill("SIGTERM");
+    await new Promise((r) => made.child.on("exit", r));
+    chmodSync(file, 0o444);
+    chmodSync(dir, 0o555);
+    // root writes read-only files anyway: run as an unprivileged user then.
+    const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+    chmodSync(join(dir, ".."), 0o755);
+    try {
+      const run = await runCli(["--data", file], asUser);
+      expect(run.code).toBe(1);
+      expect(oneLine(run.stderr)).toMatch(new RegExp(`^cloud-backup-server: the data file .*readonly\\.db cannot be (written|opened) \\(.+\\)\\. `));
+    } finally {
+      chmodSync(dir, 0o755);
+    }
+  }, 30_000);
 });
 
 describe("the CLI over a real socket", () => {

@@ -5,7 +5,10 @@
  * - generated requests over every operation with zero 5xx and zero non-conforming answers;
  * - heap growth over a soak of mixed requests;
  * - 400 MB bodies (Identity, the control API, a chunked API body) refused with the server's
- *   peak RSS under 300 MB, the virtual clock's bound, and the header and request timeouts.
+ *   peak RSS under 300 MB, the virtual clock's bound, and the header and request timeouts;
+ * - a second server on a data file in use (refused), and acknowledged writes lost (must be 0);
+ * - commits failing under write load, then a restart: acknowledged writes lost or renumbered (must be 0);
+ * - `Prefer: latency` writes on a running clock across kill -9: acknowledged ids that name another object after the restart (must be 0).
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -21,6 +24,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { conformanceProblems } from "../../../packages/server/test/conformance.js";
 
 const cli = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
+/** The CLI with a data file whose every 4th commit fails (see the fixture). */
+const failingCli = fileURLToPath(new URL("./fixtures/failing-commits.mjs", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "cb-reliability-"));
 const figures: Record<string, string | number> = {};
 afterAll(() => {
@@ -30,8 +35,10 @@ afterAll(() => {
 
 const headers = { "X-Auth-Token": "demo-token", "Content-Type": "application/json" };
 
-function startCli(args: string[]): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [cli, "--port", "0", "--quiet", ...args], { stdio: ["ignore", "pipe", "pipe"] });
+function startCli(args: string[], script?: string): Promise<{ child: ChildProcess; url: string }> {
+  const child = script
+    ? spawn(process.execPath, [script, ...args], { stdio: ["ignore", "pipe", "pipe"] })
+    : spawn(process.execPath, [cli, "--port", "0", "--quiet", ...args], { stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no banner: ${out}`)), 15_000);
@@ -333,6 +340,165 @@ describe("reliability", () => {
       expect(bodyCut.seconds).toBeLessThan(36);
     } finally {
       child.kill("SIGKILL");
+    }
+  }, 60_000);
+
+  it("refuses a second server on a data file in use, and loses no acknowledged write", async () => {
+    const file = join(dir, "shared.db");
+    const first = await startCli(["--data", file, "--clock-speed", "0"]);
+    const exited = new Promise((r) => first.child.on("exit", r));
+    const acknowledged = new Map<number, string>();
+    let stop = false;
+    const writers = Array.from({ length: 8 }, async (_, w) => {
+      for (let i = 0; !stop; i++) {
+        try {
+          const name = `shared-${w}-${i}`;
+          const res = await fetch(`${first.url}/v1.0/1234/backup-configuration`, { method: "POST", headers, body: JSON.stringify(config(name)) });
+          if (res.status === 200) acknowledged.set((await res.json()).BackupConfigurationId, name);
+        } catch {
+          return;
+        }
+      }
+    });
+    // Second servers started while the first writes: each must be refused.
+    let refused = 0;
+    const attempts = 3;
+    for (let i = 0; i < attempts; i++) {
+      const error = await startCli(["--data", file, "--clock-speed", "0"]).then(
+        (second) => {
+          second.child.kill("SIGKILL");
+          return undefined;
+        },
+        (e: Error) => e.message,
+      );
+      expect(error).toMatch(new RegExp(`exited 1: cloud-backup-server: the data file .*shared\\.db is in use by another reference server \\(pid ${first.child.pid} on `));
+      if (error) refused++;
+    }
+    first.child.kill("SIGKILL");
+    stop = true;
+    await Promise.all(writers);
+    await exited;
+    // The lock died with the first server: a restart is not blocked, and every acknowledged write is there.
+    const restarted = await startCli(["--data", file, "--clock-speed", "0"]);
+    try {
+      const list = (await (await fetch(`${restarted.url}/v1.0/1234/backup-configuration`, { headers })).json()) as Array<{ BackupConfigurationId: number; BackupConfigurationName: string }>;
+      const byId = new Map(list.map((c) => [c.BackupConfigurationId, c.BackupConfigurationName]));
+      const lost = [...acknowledged].filter(([id, name]) => byId.get(id) !== name);
+      figures["two servers on one data file: second refused / acknowledged / lost"] = `${refused} of ${attempts} / ${acknowledged.size} / ${lost.length}`;
+      expect(lost).toEqual([]);
+      expect(acknowledged.size).toBeGreaterThan(20);
+    } finally {
+      restarted.child.kill("SIGKILL");
+    }
+  }, 120_000);
+
+  it("loses or renumbers no acknowledged write when commits fail under load, across a restart", async () => {
+    const file = join(dir, "failing.db");
+    const { child, url } = await startCli([file], failingCli);
+    const exited = new Promise((r) => child.on("exit", r));
+    const acknowledged = new Map<number, string>();
+    const refused = new Set<string>();
+    const other: number[] = [];
+    let stop = false;
+    const writers = Array.from({ length: 16 }, async (_, w) => {
+      for (let i = 0; !stop; i++) {
+        const name = `failing-${w}-${i}`;
+        try {
+          const res = await fetch(`${url}/v1.0/1234/backup-configuration`, { method: "POST", headers, body: JSON.stringify(config(name)) });
+          const text = await res.text();
+          expect(conformanceProblems("POST", "/v1.0/1234/backup-configuration", res.status, res.headers.get("content-type"), text)).toEqual([]);
+          if (res.status === 200) acknowledged.set(JSON.parse(text).BackupConfigurationId, name);
+          else if (res.status === 503) refused.add(name);
+          else other.push(res.status);
+        } catch {
+          return;
+        }
+      }
+    });
+    await new Promise((r) => setTimeout(r, 1_500));
+    child.kill("SIGKILL");
+    stop = true;
+    await Promise.all(writers);
+    await exited;
+    const restarted = await startCli(["--data", file, "--clock-speed", "0"]);
+    try {
+      const list = (await (await fetch(`${restarted.url}/v1.0/1234/backup-configuration`, { headers })).json()) as Array<{ BackupConfigurationId: number; BackupConfigurationName: string }>;
+      const byId = new Map(list.map((c) => [c.BackupConfigurationId, c.BackupConfigurationName]));
+      const lost = [...acknowledged].filter(([id]) => !byId.has(id));
+      const renumbered = [...acknowledged].filter(([id, name]) => byId.has(id) && byId.get(id) !== name);
+      const phantom = list.filter((c) => refused.has(c.BackupConfigurationName));
+      figures["commit failure under load (every 4th commit fails): sent / acknowledged / 503 / lost / renumbered / refused yet present"] =
+        `${acknowledged.size + refused.size + other.length} / ${acknowledged.size} / ${refused.size} / ${lost.length} / ${renumbered.length} / ${phantom.length}`;
+      expect(other).toEqual([]);
+      expect(lost).toEqual([]);
+      expect(renumbered).toEqual([]);
+      expect(phantom).toEqual([]);
+      expect(refused.size).toBeGreaterThan(5);
+      expect(acknowledged.size).toBeGreaterThan(20);
+    } finally {
+      restarted.child.kill("SIGKILL");
+    }
+  }, 60_000);
+
+  it("gives every acknowledged backup id the same backup across kill -9, with Prefer: latency writes on a running clock", async () => {
+    const file = join(dir, "latency.db");
+    // Four virtual hours per real second: an hourly configuration runs every 250 ms.
+    const args = ["--data", file, "--clock-speed", "14400"];
+    const { child, url } = await startCli(args);
+    const exited = new Promise((r) => child.on("exit", r));
+    const post = (path: string, body: unknown, extra: Record<string, string> = {}) =>
+      fetch(`${url}/v1.0/1234${path}`, { method: "POST", headers: { ...headers, ...extra }, body: JSON.stringify(body) });
+    const hourly = await post("/backup-configuration", { ...config("hourly"), Frequency: "Hourly", HourInterval: 1, StartTimeHour: null, StartTimeMinute: null, StartTimeAmPm: null });
+    expect(hourly.status).toBe(200);
+    const manual: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const res = await post("/backup-configuration", { ...config(`by-hand-${i}`), Frequency: "Manually", StartTimeHour: null, StartTimeMinute: null, StartTimeAmPm: null });
+      manual.push((await res.json()).BackupConfigurationId);
+    }
+    const acknowledged = new Map<number, number>();
+    let stop = false;
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const writers = manual.map(async (configId) => {
+      while (!stop) {
+        try {
+          const res = await post("/backup/action-requested", { Action: "StartManual", Id: configId }, { Prefer: `latency=${Math.floor(rand() * 300)}` });
+          if (res.status === 200) acknowledged.set(Number(await res.text()), configId);
+          else if (res.status === 403) await post("/user/wakeupagents", undefined);
+          else await res.text();
+        } catch {
+          return;
+        }
+      }
+    });
+    // Reads meanwhile play the scheduled runs that fell due.
+    const readers = Array.from({ length: 2 }, async () => {
+      while (!stop) {
+        try {
+          await (await fetch(`${url}/v1.0/1234/activity`, { headers })).text();
+        } catch {
+          return;
+        }
+      }
+    });
+    await new Promise((r) => setTimeout(r, 2_500));
+    child.kill("SIGKILL");
+    stop = true;
+    await Promise.all([...writers, ...readers]);
+    await exited;
+    const restarted = await startCli(args);
+    try {
+      let diverged = 0;
+      for (const [backupId, configId] of acknowledged) {
+        const res = await fetch(`${restarted.url}/v1.0/1234/backup/${backupId}`, { headers });
+        const backup = res.status === 200 ? ((await res.json()) as { BackupConfigurationId: number }) : undefined;
+        if (backup?.BackupConfigurationId !== configId) diverged++;
+      }
+      figures["Prefer: latency writes across kill -9 (clock at 14400x): acknowledged backup starts / diverged after restart"] = `${acknowledged.size} / ${diverged}`;
+      expect(diverged).toBe(0);
+      expect(acknowledged.size).toBeGreaterThan(10);
+    } finally {
+      restarted.child.kill("SIGKILL");
     }
   }, 60_000);
 });

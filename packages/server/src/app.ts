@@ -11,14 +11,15 @@ import { handlers } from "./handlers.js";
 import { ApiError, problemResponse as toProblemResponse } from "./problem.js";
 import { toHonoPath, withoutTenant } from "./routing.js";
 import { compileAt, createAjv, pointerOf, toProblemFields } from "./validation.js";
-import { applyFaultEffect, FaultRegistry, mountAdmin } from "./admin.js";
-import { type Command, Store, StoreError } from "./store.js";
+import { FaultRegistry, mountAdmin } from "./admin.js";
+import { type Command, Store } from "./store.js";
+import { Persistence, resumeTime } from "./persistence.js";
 import { parsePrefer } from "./prefer.js";
 import { mountIdentity } from "./identity.js";
 import { ABORTED, clientAborted, limitBodies, parseJson, readText, stripUndeclared, tooDeep, tooDeepError } from "./limits.js";
 import { type AllowedHosts, guard, pathForLog } from "./guard.js";
 import { identityRefusal } from "./identity.js";
-import { applyTenant, type SeedOptions, seedWorld } from "./world/seed.js";
+import { type SeedOptions, seedWorld } from "./world/seed.js";
 import { World } from "./world/world.js";
 
 /** Reads whose answer is at least this large (all, today) are kept for reuse at the same world revision and time. */
@@ -247,72 +248,23 @@ export function createServer(options: ServerOptions = {}): CloudBackupServer {
   const world = new World();
   const seed = options.seed ?? "default";
   const store = options.data ? Store.open(options.data, { fsync: options.fsync }) : undefined;
-  const snapshot = store?.latestSnapshot();
-  const commands = store ? store.commandsAfter(snapshot?.seq ?? 0) : [];
-  const last = commands.at(-1) ?? snapshot;
   const speed = options.clock?.speed ?? 1;
-  // After a restart the virtual clock resumes where it was, plus the real time elapsed at its speed.
-  const start = last ? Math.max(options.clock?.start ?? 0, last.now + Math.max(0, Date.now() - last.real) * speed) : options.clock?.start;
+  // After a restart the virtual clock resumes at or after the last time it showed.
+  let start = options.clock?.start;
+  try {
+    if (store) start = resumeTime(store, start, speed);
+  } catch (error) {
+    store?.close();
+    throw error;
+  }
   const clock = new VirtualClock({ start, speed });
   const log = options.log ?? (() => {});
+  const persistence = new Persistence({ store, world, clock, seed, snapshotEvery: options.snapshotEvery ?? 5000, log });
+  persistence.load();
+  const persist = (command: Command) => persistence.persist(command);
 
-  const apply = (command: Command) => {
-    const p = command.payload;
-    world.catchUp(command.now);
-    switch (command.kind) {
-      case "api": {
-        const tenant = world.tenants.get(p.tenantId);
-        const handler = handlers[p.operationId as OperationName] as unknown as (ctx: unknown) => unknown;
-        if (!tenant || !handler) throw new StoreError(`cannot replay ${p.operationId} for tenant ${p.tenantId}`);
-        handler({ world, tenant, params: p.params, body: p.body, now: command.now });
-        break;
-      }
-      case "clock":
-        world.catchUp(p.to);
-        break;
-      case "reset":
-        world.clear();
-        seedWorld(world, seed, command.now);
-        break;
-      case "tenant":
-        applyTenant(world, p, command.now);
-        break;
-      case "fault":
-        applyFaultEffect(world, p, command.now);
-        break;
-    }
-  };
-  if (snapshot) world.load(snapshot.world);
-  else seedWorld(world, seed, store ? (last?.now ?? clock.now()) : clock.now());
-  for (const command of commands) apply(command);
-  if (store && !snapshot) store.writeSnapshot(world.toJSON(), clock.now());
-
-  const snapshotEvery = options.snapshotEvery ?? 5000;
   const answers = new Map<string, { revision: number; now: number; status: number; bytes: Uint8Array<ArrayBuffer> }>();
   let cachedBytes = 0;
-  // Group commit: the writes of one turn of the event loop are committed in one transaction,
-  // and each request answers only once its command is durable.
-  let queue: Array<{ command: Command; done: () => void; fail: (error: unknown) => void }> = [];
-  const flush = () => {
-    const batch = queue;
-    queue = [];
-    try {
-      store!.appendMany(batch.map((b) => b.command));
-      // Snapshot here, while no applied command is waiting to be committed.
-      if (store!.pending >= snapshotEvery) store!.writeSnapshot(world.toJSON(), clock.now());
-    } catch (error) {
-      for (const b of batch) b.fail(error);
-      return;
-    }
-    for (const b of batch) b.done();
-  };
-  const persist = (command: Command): Promise<void> => {
-    world.revision++;
-    if (!store) return Promise.resolve();
-    return new Promise((done, fail) => {
-      if (queue.push({ command, done, fail }) === 1) setImmediate(flush);
-    });
-  };
   const app = new Hono() as unknown as CloudBackupServer;
   Object.defineProperties(app, {
     world: { value: world },
@@ -323,14 +275,24 @@ export function createServer(options: ServerOptions = {}): CloudBackupServer {
         seedWorld(world, seed, clock.now());
       },
     },
-    close: {
-      value: () => {
-        if (!store) return;
-        store.writeSnapshot(world.toJSON(), clock.now());
-        store.close();
-      },
-    },
+    close: { value: () => persistence.close() },
   });
+
+  if (store) {
+    // A restart resumes the clock at or after any time an answer showed.
+    app.use(async (c, next) => {
+      try {
+        persistence.markClock(true);
+      } catch (error) {
+        if (!(error instanceof ApiError)) throw error;
+        // Identity answers its own error bodies.
+        if (c.req.path.startsWith("/v2.0/")) return c.json({ serviceUnavailable: { code: 503, message: error.detail } }, 503, error.headers);
+        return problemResponse(c, error, c.req.header("x-request-id") ?? randomUUID());
+      }
+      await next();
+      persistence.markClock(false);
+    });
+  }
 
   if (options.log) {
     const isToken = (segment: string) => world.tokens.has(segment) || segment === options.adminToken;
@@ -350,19 +312,19 @@ export function createServer(options: ServerOptions = {}): CloudBackupServer {
 
   const faults = new FaultRegistry();
   mountAdmin(app, { world, clock, faults, adminToken: options.adminToken, reset: () => app.reset(), persist });
-  mountIdentity(app, { world, clock, publicUrl: options.publicUrl, readJson: async (c) => parseJson(await readText(c)) });
+  mountIdentity(app, { world, clock, publicUrl: options.publicUrl, readJson: async (c) => parseJson(await readText(c)), persist });
 
   const handle = (op: CompiledOperation, tenantInPath: boolean) => async (c: Context) => {
     const requestId = c.req.header("x-request-id") ?? randomUUID();
     (c.set as (key: string, value: unknown) => void)("operationId", op.operationId);
     try {
+      persistence.assertUsable();
       const token = c.req.header("x-auth-token");
       if (!token) throw new ApiError(401, "Send a token in the X-Auth-Token header.", [{ in: "header", name: "X-Auth-Token", message: "is required" }]);
-      const now = clock.now();
       const grant = world.tokens.get(token);
-      if (!grant || (grant.expires !== undefined && grant.expires <= now)) {
-        throw new ApiError(401, "The token is unknown or expired; authenticate again.", [{ in: "header", name: "X-Auth-Token", message: "is not a valid token" }]);
-      }
+      const unknownToken = () =>
+        new ApiError(401, "The token is unknown or expired; authenticate again.", [{ in: "header", name: "X-Auth-Token", message: "is not a valid token" }]);
+      if (!grant || (grant.expires !== undefined && grant.expires <= clock.now())) throw unknownToken();
       const rawParams: Record<string, string> = c.req.param() as Record<string, string>;
       const params: Record<string, unknown> = { ...rawParams };
       if (!tenantInPath) params.tenant_id = grant.tenantId;
@@ -377,8 +339,7 @@ export function createServer(options: ServerOptions = {}): CloudBackupServer {
       if (params.tenant_id !== grant.tenantId) {
         throw new ApiError(403, `This token may not act on account ${String(params.tenant_id)}.`, [{ in: "path", name: "tenant_id", message: "is not the token's account" }]);
       }
-      const tenant = world.tenants.get(grant.tenantId);
-      if (!tenant) throw new ApiError(401, "The token's account no longer exists.");
+      if (!world.tenants.has(grant.tenantId)) throw new ApiError(401, "The token's account no longer exists.");
       if (!roleAllows(grant.role, op.method, op.operationId)) {
         throw new ApiError(403, `The role ${grant.role} may not call ${op.operationId}.`, [
           { in: "header", name: "X-Auth-Token", message: `has the role ${grant.role}, which may not call ${op.operationId}` },
@@ -415,6 +376,16 @@ export function createServer(options: ServerOptions = {}): CloudBackupServer {
           injected.retryAfter !== undefined ? { "retry-after": String(injected.retryAfter) } : {},
         );
       }
+      // The call applies now, after its body, its latency and any commit it must not read past:
+      // that is its virtual time, the one a replay gives it. A reset, or a commit that failed
+      // and was undone, may have replaced the world meanwhile, so token and account are looked up again.
+      persistence.assertUsable();
+      if (op.method === "GET") await persistence.settled();
+      const now = clock.now();
+      const current = world.tokens.get(token);
+      if (!current || current.tenantId !== grant.tenantId || (current.expires !== undefined && current.expires <= now)) throw unknownToken();
+      const tenant = world.tenants.get(grant.tenantId);
+      if (!tenant) throw new ApiError(401, "The token's account no longer exists.");
       world.catchUp(now);
       // Only a frozen clock repeats `now`; a running one would never hit.
       const cacheKey = op.method === "GET" && clock.speed === 0 ? `${tenant.id} ${c.req.path}` : "";

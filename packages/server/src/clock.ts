@@ -25,11 +25,16 @@ export class VirtualClock {
 
   private readonly realNow: () => number;
 
+  /** The latest time `now` answered: it never answers less, even if the system clock steps back. */
+  private shown = Number.NEGATIVE_INFINITY;
+
   /** Current virtual time, epoch milliseconds. */
   now(): number {
-    if (this.speed === 0) return this.baseVirtual;
-    // A running clock stops at the bound rather than pass it.
-    return Math.min(Math.floor(this.baseVirtual + (this.realNow() - this.baseReal) * this.speed), MAX_VIRTUAL_TIME);
+    const running = this.speed === 0 ? this.baseVirtual : Math.floor(this.baseVirtual + (this.realNow() - this.baseReal) * this.speed);
+    // A running clock stops at the bound rather than pass it, and never answers less than before.
+    const now = Math.min(running, MAX_VIRTUAL_TIME);
+    if (now < this.shown) return this.shown;
+    return (this.shown = now);
   }
 
   /** Moves virtual time forward by `ms` (never past MAX_VIRTUAL_TIME) and returns the new time. */

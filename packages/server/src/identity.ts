@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
 import type { Context, Hono } from "hono";
 import { MAX_VIRTUAL_TIME, type VirtualClock } from "./clock.js";
-import type { ApiError } from "./problem.js";
+import { ApiError } from "./problem.js";
+import type { Command } from "./store.js";
 import type { IdentityUser, Role, World } from "./world/world.js";
 
 /** Identity tokens last 24 hours of virtual time, as the service's usually do. */
@@ -21,7 +22,16 @@ export function identityRefusal(c: Context, error: ApiError): Response {
  * Mounts a minimal Rackspace Cloud Identity v2.0 (`POST /v2.0/tokens`), so clients can test
  * authentication, the service catalog and re-authentication without the internet.
  */
-export function mountIdentity(app: Hono, options: { world: World; clock: VirtualClock; publicUrl?: string | (() => string | undefined); readJson: (c: Context) => Promise<unknown> }): void {
+export function mountIdentity(
+  app: Hono,
+  options: {
+    world: World;
+    clock: VirtualClock;
+    publicUrl?: string | (() => string | undefined);
+    readJson: (c: Context) => Promise<unknown>;
+    persist?: (command: Command) => Promise<void>;
+  },
+): void {
   const { world, clock } = options;
   app.post("/v2.0/tokens", async (c) => {
     let request: any;
@@ -67,6 +77,13 @@ export function mountIdentity(app: Hono, options: { world: World; clock: Virtual
     role ??= user.role;
     purgeExpiredTokens(world, now);
     world.tokens.set(token, { tenantId: user.tenantId, role, expires });
+    // Kept like any other acknowledged write, so the token survives a crash.
+    try {
+      await options.persist?.({ kind: "token", now, payload: { token, tenantId: user.tenantId, role, expires } });
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 503) return c.json({ serviceUnavailable: { code: 503, message: error.message } }, 503, error.headers);
+      throw error;
+    }
     // The catalog names the configured public address, never the request's Host header.
     const configured = typeof options.publicUrl === "function" ? options.publicUrl() : options.publicUrl;
     const origin = (configured || "http://localhost:4010").replace(/\/+$/, "");

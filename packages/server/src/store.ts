@@ -1,68 +1,125 @@
+import { existsSync, readFileSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { hostname } from "node:os";
+import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
 import type { WorldSnapshot } from "./world/world.js";
 
 /** The newest schema this server writes. A file with a higher `user_version` is refused. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
+
+/**
+ * Written to the SQLite header (`PRAGMA application_id`, "CBRS") of every data file, so that a
+ * SQLite file of another program is recognised, and refused, before anything is written to it.
+ */
+export const APPLICATION_ID = 0x43425253;
 
 /** Ordered migrations: index i brings a file from schema i to schema i + 1. */
 const MIGRATIONS: string[] = [
   `CREATE TABLE snapshots (seq INTEGER PRIMARY KEY, now INTEGER NOT NULL, real INTEGER NOT NULL, world TEXT NOT NULL);
    CREATE TABLE commands (seq INTEGER PRIMARY KEY AUTOINCREMENT, now INTEGER NOT NULL, real INTEGER NOT NULL, kind TEXT NOT NULL, payload TEXT NOT NULL);`,
+  // The furthest virtual time the server may have shown, and the real time the clock reaches it at.
+  `CREATE TABLE clock (id INTEGER PRIMARY KEY CHECK (id = 1), until INTEGER NOT NULL, real INTEGER NOT NULL);`,
 ];
+
+/** The tables of each schema version (schema 1 files were written before the application id). */
+const TABLES = ["commands", "snapshots"];
 
 /** Something a caller did that changed the world: replaying the commands rebuilds it. */
 export interface Command {
-  kind: "api" | "clock" | "reset" | "tenant" | "fault";
+  kind: "api" | "clock" | "reset" | "tenant" | "fault" | "token";
   /** Virtual time when it happened. */
   now: number;
   payload: any;
 }
 
+/** A data file that cannot be used; the message names the file, the cause and what to do. */
 export class StoreError extends Error {}
+
+/** Who holds a data file: written next to it (`<file>.lock`) for the messages of other servers. */
+export interface Holder {
+  pid: number;
+  host: string;
+  since: string;
+}
+
+/** A place where a test can make the data file fail, as a full disk or an I/O error would. */
+export type StoreStep = "commit" | "snapshot" | "read" | "clock";
+
+const code = (error: unknown) => (error as { code?: string }).code ?? "";
+const why = (error: unknown) => (error as Error).message;
 
 /**
  * The durable form of the world: a snapshot plus the commands applied since, in SQLite (WAL
  * mode). Each command is committed before the server answers the request that made it, so a
  * crash (even `kill -9`) never loses an acknowledged write.
+ *
+ * The connection runs in SQLite's exclusive locking mode: from `open` to `close` (or the end of
+ * the process, however it ends) no other server or SQLite client can read or write the file.
+ * The operating system drops the lock with the process, so a crash never leaves a stale lock.
  */
 export class Store {
+  /**
+   * Test seams: `opened` sees every store opened, `fail` is called at each step that touches
+   * the disk and may throw (as a full disk would) to exercise the failure paths.
+   */
+  static hooks: { opened?: (store: Store) => void; fail?: (step: StoreStep) => void } = {};
+
+  readonly file: string;
   private readonly db: Database.Database;
   private readonly insert: Database.Statement;
   private sinceSnapshot = 0;
 
-  private constructor(db: Database.Database) {
+  private constructor(file: string, db: Database.Database) {
+    this.file = file;
     this.db = db;
     this.insert = db.prepare("INSERT INTO commands (now, real, kind, payload) VALUES (?, ?, ?, ?)");
     this.sinceSnapshot = (db.prepare("SELECT COUNT(*) AS n FROM commands").get() as { n: number }).n;
   }
 
   /** Opens (or creates) a data file; throws `StoreError` with a clear message when it cannot be used. */
-  static open(file: string, options: { fsync?: boolean } = {}): Store {
-    let db: Database.Database;
+  static open(path: string, options: { fsync?: boolean } = {}): Store {
+    const file = resolve(path);
+    const dir = dirname(file);
+    if (!existsSync(dir)) {
+      throw new StoreError(`cannot create the data file ${file}: the directory ${dir} does not exist. Create it first (mkdir -p ${dir}) or give a file in an existing directory`);
+    }
+    if (existsSync(file)) {
+      if (statSync(file).isDirectory()) throw new StoreError(`the data file ${file} is a directory. Give the path of a file, for example ${file}/world.db`);
+      // Look before touching: a file that is not ours is refused without being written to.
+      inspect(file, "read-only");
+    }
+    let db: Database.Database | undefined;
     try {
-      db = new Database(file);
-      db.pragma("journal_mode = WAL");
-      db.pragma(`synchronous = ${options.fsync ? "FULL" : "NORMAL"}`);
+      db = new Database(file, { timeout: 0 });
+      db.pragma("locking_mode = EXCLUSIVE");
+      // Takes the lock now; it is held until the connection closes.
+      db.exec("BEGIN EXCLUSIVE; COMMIT");
+      inspect(file, "locked", db);
       const check = db.pragma("quick_check", { simple: true });
-      if (check !== "ok") throw new Error(`integrity check failed: ${String(check)}`);
+      if (check !== "ok") throw new StoreError(`the data file ${file} is damaged (integrity check: ${String(check)}). Restore it from a copy, or give a new file`);
+      if (db.pragma("journal_mode = WAL", { simple: true }) !== "wal") throw new StoreError(`the data file ${file} cannot be switched to WAL mode. Give a file on a local disk`);
+      db.pragma(`synchronous = ${options.fsync ? "FULL" : "NORMAL"}`);
+      const version = db.pragma("user_version", { simple: true }) as number;
+      const migrate = db.transaction(() => {
+        for (let v = version; v < SCHEMA_VERSION; v++) db!.exec(MIGRATIONS[v]!);
+        db!.pragma(`user_version = ${SCHEMA_VERSION}`);
+        db!.pragma(`application_id = ${APPLICATION_ID}`);
+      });
+      migrate();
     } catch (error) {
-      throw new StoreError(`${file} is not a usable reference-server data file (corrupt or not SQLite): ${(error as Error).message}`);
+      db?.close();
+      if (error instanceof StoreError) throw error;
+      throw openError(file, error);
     }
-    const version = db.pragma("user_version", { simple: true }) as number;
-    if (version > SCHEMA_VERSION) {
-      db.close();
-      throw new StoreError(`${file} was written by a newer reference server (schema ${version}; this one knows up to ${SCHEMA_VERSION}). Upgrade the server or use another file.`);
-    }
-    const migrate = db.transaction(() => {
-      for (let v = version; v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v]!);
-      db.pragma(`user_version = ${SCHEMA_VERSION}`);
-    });
-    migrate();
-    return new Store(db);
+    writeHolder(file);
+    const store = new Store(file, db);
+    Store.hooks.opened?.(store);
+    return store;
   }
 
   /** The latest snapshot, if any. */
   latestSnapshot(): { seq: number; now: number; real: number; world: WorldSnapshot } | undefined {
+    Store.hooks.fail?.("read");
     const row = this.db.prepare("SELECT seq, now, real, world FROM snapshots ORDER BY seq DESC LIMIT 1").get() as
       | { seq: number; now: number; real: number; world: string }
       | undefined;
@@ -71,6 +128,7 @@ export class Store {
 
   /** Commands after a sequence number, in order. */
   commandsAfter(seq: number): Array<Command & { seq: number; real: number }> {
+    Store.hooks.fail?.("read");
     const rows = this.db.prepare("SELECT seq, now, real, kind, payload FROM commands WHERE seq > ? ORDER BY seq").all(seq) as Array<{
       seq: number;
       now: number;
@@ -83,16 +141,24 @@ export class Store {
 
   /** Commits a command; returns its sequence number. Durable when this returns. */
   append(command: Command): number {
-    const info = this.insert.run(command.now, Date.now(), command.kind, JSON.stringify(command.payload));
+    let seq = 0;
+    this.db.transaction(() => {
+      seq = Number(this.insert.run(command.now, Date.now(), command.kind, JSON.stringify(command.payload)).lastInsertRowid);
+      Store.hooks.fail?.("commit");
+    })();
     this.sinceSnapshot++;
-    return Number(info.lastInsertRowid);
+    return seq;
   }
 
-  /** Commits several commands in one transaction (group commit), in order. Durable when this returns. */
+  /**
+   * Commits several commands in one transaction (group commit), in order. Durable when this
+   * returns; when it throws, none of them is in the file.
+   */
   appendMany(commands: Command[]): void {
     const real = Date.now();
     this.db.transaction(() => {
       for (const c of commands) this.insert.run(c.now, real, c.kind, JSON.stringify(c.payload));
+      Store.hooks.fail?.("commit");
     })();
     this.sinceSnapshot += commands.length;
   }
@@ -111,12 +177,127 @@ export class Store {
       this.db.prepare("INSERT OR REPLACE INTO snapshots (seq, now, real, world) VALUES (?, ?, ?, ?)").run(snapSeq, now, Date.now(), JSON.stringify(world));
       this.db.prepare("DELETE FROM snapshots WHERE seq < ?").run(snapSeq);
       this.db.prepare("DELETE FROM commands WHERE seq <= ?").run(snapSeq);
+      Store.hooks.fail?.("snapshot");
     });
     write();
     this.sinceSnapshot = 0;
   }
 
-  close(): void {
-    if (this.db.open) this.db.close();
+  /**
+   * The virtual times the file records, each with the real time it was (or will be) reached
+   * at: the latest snapshot, the last command and the clock mark.
+   */
+  clockPositions(): Array<{ now: number; real: number }> {
+    const rows = [
+      this.db.prepare("SELECT now, real FROM snapshots ORDER BY seq DESC LIMIT 1").get(),
+      this.db.prepare("SELECT now, real FROM commands ORDER BY seq DESC LIMIT 1").get(),
+      this.db.prepare("SELECT until AS now, real FROM clock WHERE id = 1").get(),
+    ] as Array<{ now: number; real: number } | undefined>;
+    return rows.filter((r): r is { now: number; real: number } => r !== undefined);
   }
+
+  /** The furthest virtual time recorded by `writeClockMark`, with the real time the clock reaches it at. */
+  clockMark(): { until: number; real: number } | undefined {
+    return this.db.prepare("SELECT until, real FROM clock WHERE id = 1").get() as { until: number; real: number } | undefined;
+  }
+
+  /** Records that the virtual clock shows no time after `until` before the real time `real`. */
+  writeClockMark(until: number, real: number): void {
+    this.db.transaction(() => {
+      this.db.prepare("INSERT OR REPLACE INTO clock (id, until, real) VALUES (1, ?, ?)").run(until, real);
+      Store.hooks.fail?.("clock");
+    })();
+  }
+
+  close(): void {
+    if (!this.db.open) return;
+    this.db.close();
+    try {
+      unlinkSync(`${this.file}.lock`);
+    } catch {
+      // Already gone, or never written: the lock itself was SQLite's.
+    }
+  }
+}
+
+function writeHolder(file: string): void {
+  const holder: Holder = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
+  try {
+    writeFileSync(`${file}.lock`, `${JSON.stringify(holder)}\n`);
+  } catch {
+    // Only informative: other servers then say "holder unknown".
+  }
+}
+
+/** Who holds a data file, as far as its `.lock` note tells (the lock itself is SQLite's). */
+export function readHolder(file: string): Holder | undefined {
+  try {
+    const holder = JSON.parse(readFileSync(`${file}.lock`, "utf8")) as Holder;
+    if (typeof holder.pid !== "number" || typeof holder.host !== "string") return undefined;
+    if (holder.host === hostname()) {
+      try {
+        process.kill(holder.pid, 0);
+      } catch (error) {
+        if (code(error) === "ESRCH") return undefined; // a note left by a process that died
+      }
+    }
+    return holder;
+  } catch {
+    return undefined;
+  }
+}
+
+function inUse(file: string): StoreError {
+  const holder = readHolder(file);
+  const who = holder ? `another reference server (pid ${holder.pid} on ${holder.host}, since ${holder.since})` : "another process (holder unknown)";
+  return new StoreError(`the data file ${file} is in use by ${who}. Stop that server first, or give this one its own data file`);
+}
+
+/** Turns a SQLite or file-system error met while opening a data file into a message with a hint. */
+export function openError(file: string, error: unknown): StoreError {
+  const c = code(error);
+  if (c === "SQLITE_BUSY" || c.startsWith("SQLITE_BUSY_") || c === "SQLITE_LOCKED") return inUse(file);
+  if (c === "SQLITE_NOTADB") return new StoreError(`the data file ${file} is not a SQLite database (${why(error)}). Give a new file name: the server creates the file`);
+  if (c.startsWith("SQLITE_CORRUPT")) return new StoreError(`the data file ${file} is damaged (${why(error)}). Restore it from a copy, or give a new file`);
+  if (c.startsWith("SQLITE_READONLY") || c === "SQLITE_PERM") {
+    return new StoreError(`the data file ${file} cannot be written (${why(error)}). Make it and its directory writable, or copy it somewhere writable`);
+  }
+  if (c.startsWith("SQLITE_CANTOPEN") || c === "EACCES" || c.startsWith("SQLITE_IOERR")) {
+    return new StoreError(`the data file ${file} cannot be opened (${why(error)}). Check that it and its directory can be read and written`);
+  }
+  if (c === "SQLITE_FULL") return new StoreError(`the data file ${file} cannot be written: the disk is full. Free some space, or give a file on another disk`);
+  return new StoreError(`the data file ${file} cannot be used (${why(error)}). Give a new file name: the server creates the file`);
+}
+
+/**
+ * Checks that a file is a data file of this server (or an empty one): `read-only` opens it
+ * read-only first, `locked` checks again on the locked connection. Throws `StoreError` when not.
+ */
+function inspect(file: string, how: "read-only" | "locked", locked?: Database.Database): void {
+  let db: Database.Database | undefined = locked;
+  try {
+    db ??= new Database(file, { readonly: true, fileMustExist: true, timeout: 0 });
+    const id = db.pragma("application_id", { simple: true }) as number;
+    const version = db.pragma("user_version", { simple: true }) as number;
+    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as Array<{ name: string }>).map((t) => t.name);
+    const ours = id === APPLICATION_ID || (id === 0 && version === 1 && TABLES.every((t) => tables.includes(t)) && tables.length === TABLES.length);
+    const empty = id === 0 && version === 0 && tables.length === 0;
+    if (!ours && !empty) {
+      const what = tables.length ? `tables ${tables.slice(0, 5).join(", ")}${tables.length > 5 ? ", ..." : ""}` : "no tables";
+      throw new StoreError(
+        `the data file ${file} is a SQLite database of another program (${what}; application_id ${id}, user_version ${version}). The server does not change it: give a new file name`,
+      );
+    }
+    if (ours && version > SCHEMA_VERSION) {
+      throw new StoreError(`the data file ${file} was written by a newer reference server (schema ${version}; this one knows up to ${SCHEMA_VERSION}). Upgrade the server or give another file`);
+    }
+    if (ours && version >= 1 && !TABLES.every((t) => tables.includes(t))) {
+      throw new StoreError(`the data file ${file} is damaged (tables ${TABLES.join(" and ")} are missing). Restore it from a copy, or give a new file`);
+    }
+  } catch (error) {
+    if (how === "read-only") db?.close();
+    if (error instanceof StoreError) throw error;
+    throw openError(file, error);
+  }
+  if (how === "read-only") db.close();
 }

@@ -5601,6 +5601,9 @@ export const adminDocument = {
           },
           "415": {
             "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "503": {
+            "$ref": "#/components/responses/ServiceUnavailable"
           }
         }
       }
@@ -5730,6 +5733,9 @@ export const adminDocument = {
           },
           "415": {
             "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "503": {
+            "$ref": "#/components/responses/ServiceUnavailable"
           }
         }
       }
@@ -5833,6 +5839,9 @@ export const adminDocument = {
           },
           "415": {
             "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "503": {
+            "$ref": "#/components/responses/ServiceUnavailable"
           }
         }
       }
@@ -6042,6 +6051,9 @@ export const adminDocument = {
           },
           "415": {
             "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "503": {
+            "$ref": "#/components/responses/ServiceUnavailable"
           }
         }
       },
@@ -6073,6 +6085,9 @@ export const adminDocument = {
           },
           "415": {
             "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "503": {
+            "$ref": "#/components/responses/ServiceUnavailable"
           }
         }
       }
@@ -6135,6 +6150,9 @@ export const adminDocument = {
           },
           "415": {
             "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "503": {
+            "$ref": "#/components/responses/ServiceUnavailable"
           }
         }
       }
@@ -6235,6 +6253,32 @@ export const adminDocument = {
                   "message": "is required from callers not on the loopback interface"
                 }
               ]
+            }
+          }
+        }
+      },
+      "ServiceUnavailable": {
+        "description": "The change could not be saved to the data file (`--data`): nothing was changed. Retry\nafter `Retry-After`. Without `Retry-After`, the data file failed for good and the\nserver must be restarted.\n",
+        "headers": {
+          "Retry-After": {
+            "description": "Seconds to wait before retrying.",
+            "schema": {
+              "type": "integer",
+              "minimum": 0
+            }
+          }
+        },
+        "content": {
+          "application/problem+json": {
+            "schema": {
+              "$ref": "#/components/schemas/Problem"
+            },
+            "example": {
+              "type": "about:blank",
+              "title": "Service Unavailable",
+              "status": 503,
+              "detail": "The change could not be saved to the data file (database or disk is full), so it was not made. Retry later.",
+              "instance": "/__admin/tenants"
             }
           }
         }
@@ -7081,6 +7125,31 @@ export const identityDocument = {
                 }
               }
             }
+          },
+          "503": {
+            "description": "The token could not be saved (the reference server keeps its world in a data file,\n`--data`, and writing to it failed). No token was issued; retry after `Retry-After`.\n",
+            "headers": {
+              "Retry-After": {
+                "description": "Seconds to wait before retrying.",
+                "schema": {
+                  "type": "integer",
+                  "minimum": 0
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ServiceUnavailableFault"
+                },
+                "example": {
+                  "serviceUnavailable": {
+                    "code": 503,
+                    "message": "The change could not be saved to the data file (database or disk is full), so it was not made. Retry later."
+                  }
+                }
+              }
+            }
           }
         }
       }
@@ -7446,6 +7515,33 @@ export const identityDocument = {
               "message": {
                 "type": "string",
                 "description": "Why the credentials were refused."
+              }
+            }
+          }
+        }
+      },
+      "ServiceUnavailableFault": {
+        "type": "object",
+        "title": "ServiceUnavailableFault",
+        "description": "Identity's error body when it cannot answer now (not RFC 9457).",
+        "required": [
+          "serviceUnavailable"
+        ],
+        "properties": {
+          "serviceUnavailable": {
+            "type": "object",
+            "required": [
+              "code",
+              "message"
+            ],
+            "properties": {
+              "code": {
+                "type": "integer",
+                "const": 503
+              },
+              "message": {
+                "type": "string",
+                "description": "Why the call could not be served."
               }
             }
           }

@@ -777,7 +777,8 @@ export const adminOperations = [
       400,
       401,
       403,
-      415
+      415,
+      503
     ],
     "successStatuses": [
       200
@@ -798,7 +799,8 @@ export const adminOperations = [
       400,
       401,
       403,
-      415
+      415,
+      503
     ],
     "successStatuses": [
       204
@@ -834,7 +836,8 @@ export const adminOperations = [
       400,
       401,
       403,
-      415
+      415,
+      503
     ],
     "successStatuses": [
       201
@@ -856,7 +859,8 @@ export const adminOperations = [
       401,
       403,
       404,
-      415
+      415,
+      503
     ],
     "successStatuses": [
       204
@@ -892,7 +896,8 @@ export const adminOperations = [
       400,
       401,
       403,
-      415
+      415,
+      503
     ],
     "successStatuses": [
       204
@@ -912,7 +917,8 @@ export const adminOperations = [
       401,
       403,
       409,
-      415
+      415,
+      503
     ],
     "successStatuses": [
       201
@@ -936,7 +942,8 @@ export const identityOperations = [
       200,
       400,
       401,
-      403
+      403,
+      503
     ],
     "successStatuses": [
       200

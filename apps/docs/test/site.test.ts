@@ -242,19 +242,41 @@ describe.skipIf(skipBrowser)("the docs site in Chromium", () => {
   it("works from a web server too: the reference server's /docs", async () => {
     const server = await startServer({ docsDir: distDir });
     siteOrigin = new URL(server.url).origin;
+    // Served pages carry a restrictive CSP: anything it blocks shows as a console message.
+    const blocked: string[] = [];
+    const onConsole = (message: { text(): string }) => {
+      if (/Content Security Policy|Refused to/i.test(message.text())) blocked.push(message.text());
+    };
+    page.on("console", onConsole);
     try {
-      await page.goto(`${server.url}/docs`, { waitUntil: "load" });
+      const landing = await page.goto(`${server.url}/docs`, { waitUntil: "load" });
+      expect(landing?.headers()["content-security-policy"]).toContain("frame-ancestors 'none'");
+      expect(landing?.headers()["x-content-type-options"]).toBe("nosniff");
       expect(page.url()).toBe(`${server.url}/docs/`);
       expect(await page.locator("main h1").innerText()).toContain("Cloud Backup API toolkit");
       await page.locator('nav.side a[href="reference/api.html"]').click();
       await page.waitForURL(`${server.url}/docs/reference/api.html`);
       await page.locator("#redoc a[href^='#/']").first().waitFor();
+      // Redoc's search runs in a worker, which the policy must allow too.
+      await page.keyboard.press("Control+K");
+      await page.keyboard.type("wake up agents");
+      const hit = page.locator('[data-component-name="Search/SearchItem"]').first();
+      await hit.waitFor({ timeout: 15_000 });
+      expect(await hit.innerText()).toContain("Wake up agents");
+      await page.keyboard.press("Escape");
       await page.locator("a[href='#/agents']").first().click();
       await page.waitForURL(/api\.html#\/agents$/);
+      // A guide with diagrams and the site search.
+      await page.goto(`${server.url}/docs/backups.html`, { waitUntil: "load" });
+      expect(await page.locator("svg").count()).toBeGreaterThan(0);
+      await page.locator("#search").fill("createRestore");
+      await page.locator("#search-results a").first().waitFor();
       expect(external).toEqual([]);
       expect(failed).toEqual([]);
       expect(errors).toEqual([]);
+      expect(blocked).toEqual([]);
     } finally {
+      page.off("console", onConsole);
       siteOrigin = "";
       await server.close();
     }

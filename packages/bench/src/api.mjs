@@ -9,7 +9,7 @@ import { http } from "./servers.mjs";
 export async function call(base, method, path, { token, body, expect = [200, 201, 204], timeoutMs = 600_000 } = {}) {
   const res = await http(base + path, {
     method,
-    headers: token ? { "x-auth-token": token } : {},
+    headers: { ...(token ? { "x-auth-token": token } : {}), ...(body === undefined ? {} : { "content-type": "application/json" }) },
     body: body === undefined ? undefined : JSON.stringify(body),
     timeoutMs,
   });

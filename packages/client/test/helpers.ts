@@ -79,7 +79,8 @@ export async function socketServer(options: ServerOptions = {}) {
   async function admin<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
     const response = await fetch(url + path, {
       method,
-      headers: body === undefined ? {} : { "Content-Type": "application/json" },
+      // Control-API writes over the network must say application/json, with or without a body.
+      headers: method === "GET" ? {} : { "Content-Type": "application/json" },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();

@@ -17,7 +17,7 @@ import { Persistence, resumeTime } from "./persistence.js";
 import { parsePrefer } from "./prefer.js";
 import { mountIdentity } from "./identity.js";
 import { ABORTED, clientAborted, limitBodies, parseJson, readText, stripUndeclared, tooDeep, tooDeepError } from "./limits.js";
-import { type AllowedHosts, guard, pathForLog } from "./guard.js";
+import { type AllowedHosts, docsPageCsp, guard, pathForLog } from "./guard.js";
 import { identityRefusal } from "./identity.js";
 import { type SeedOptions, seedWorld } from "./world/seed.js";
 import { World } from "./world/world.js";
@@ -470,7 +470,9 @@ export function createServer(options: ServerOptions = {}): CloudBackupServer {
     try {
       if ((await stat(file)).isDirectory()) file = join(file, "index.html");
       const type = DOCS_TYPES[extname(file)] ?? "application/octet-stream";
-      return new Response(await readFile(file), { headers: { "content-type": type, "cache-control": "no-cache" } });
+      const bytes = await readFile(file);
+      const csp: Record<string, string> = extname(file) === ".html" ? { "content-security-policy": docsPageCsp(file, bytes) } : {};
+      return new Response(bytes, { headers: { "content-type": type, "cache-control": "no-cache", ...csp } });
     } catch {
       return miss("No such page of the docs site.");
     }

@@ -3,6 +3,7 @@
  * the Host check (against DNS rebinding), the control API's refusal of CORS, security headers
  * on every answer, and the request log line (escaped, without tokens).
  */
+import { createHash } from "node:crypto";
 import type { Context, MiddlewareHandler } from "hono";
 import { ApiError } from "./problem.js";
 
@@ -46,9 +47,46 @@ export interface GuardOptions {
   refuse: (c: Context, error: ApiError) => Response;
 }
 
-/** Restrictive policy of the docs site: its own scripts, styles, images and fonts only, never framed. */
-export const DOCS_CSP =
-  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+/**
+ * The docs site's policy: nothing from elsewhere, its own files only, never framed. Scripts run
+ * from the site's files and, inline, only those whose hashes the page's policy lists (the API
+ * reference pages embed Redoc); styles may be inline (Redoc and the diagrams set them), and
+ * Redoc's search runs in a worker made from a blob.
+ */
+export function docsCsp(scriptHashes: readonly string[] = []): string {
+  return [
+    "default-src 'none'",
+    `script-src 'self'${scriptHashes.map((h) => ` '${h}'`).join("")}`,
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "font-src 'self' data:",
+    "connect-src 'self'",
+    "worker-src 'self' blob:",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join("; ");
+}
+
+export const DOCS_CSP = docsCsp();
+
+const cspOfPage = new Map<string, { key: string; csp: string }>();
+
+/** The policy of one docs page: the hashes of its inline scripts allowed, nothing else inline (cached per file and size). */
+export function docsPageCsp(file: string, bytes: Uint8Array): string {
+  const key = `${bytes.byteLength}`;
+  const cached = cspOfPage.get(file);
+  if (cached && cached.key === key) return cached.csp;
+  const html = new TextDecoder().decode(bytes);
+  const hashes: string[] = [];
+  for (const match of html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/gi)) {
+    hashes.push(`sha256-${createHash("sha256").update(match[1]!, "utf8").digest("base64")}`);
+  }
+  const csp = docsCsp(hashes);
+  cspOfPage.set(file, { key, csp });
+  return csp;
+}
 
 /**
  * The outermost middleware: refuses a request whose `Host` is not allowed (403 with a problem
@@ -81,7 +119,7 @@ function secure(c: Context): void {
   const headers = c.res.headers;
   try {
     headers.set("x-content-type-options", "nosniff");
-    if (c.req.path === "/docs" || c.req.path.startsWith("/docs/")) headers.set("content-security-policy", DOCS_CSP);
+    if ((c.req.path === "/docs" || c.req.path.startsWith("/docs/")) && !headers.has("content-security-policy")) headers.set("content-security-policy", DOCS_CSP);
     if (c.req.path.startsWith("/__admin")) {
       for (const name of [...headers.keys()]) if (name.startsWith("access-control-")) headers.delete(name);
     }

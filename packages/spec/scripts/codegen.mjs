@@ -5,7 +5,9 @@
  * - `openapi.json` and `openapi.yaml`: the bundled description (`redocly bundle`).
  * - `admin.json`, `identity.json`: the control API and the Identity descriptions, bundled, when present.
  * - `src/generated/openapi.ts`: TypeScript types from `openapi-typescript`.
- * - `src/generated/operations.ts`: the operation table (method, path, operationId, tag, statuses).
+ * - `src/generated/operations.ts`: the operation table (method, path, operationId, tag, statuses,
+ *   the roles that may call it, from each operation's `security` scopes) and the lifecycles
+ *   (`x-lifecycle` on the state schemas), with each lifecycle's states ranked in order.
  * - `src/generated/document.ts`: the bundled description as a module, for validators.
  *
  * Naming rule: an operation's canonical key is `"METHOD /path"` with the path exactly as in
@@ -67,6 +69,8 @@ function operationTable(doc) {
       if (!op) continue;
       const statuses = Object.keys(op.responses ?? {}).map(Number).sort((a, b) => a - b);
       const body = op.requestBody?.content ? Object.keys(op.requestBody.content) : [];
+      const security = op.security ?? doc.security ?? [];
+      const roles = [...new Set(security.flatMap((requirement) => Object.values(requirement).flat()))];
       rows.push({
         key: `${method.toUpperCase()} ${path}`,
         method: method.toUpperCase(),
@@ -77,11 +81,44 @@ function operationTable(doc) {
         statuses,
         successStatuses: statuses.filter((s) => s >= 200 && s < 300),
         requestMediaTypes: body,
+        roles,
       });
     }
   }
   rows.sort((a, b) => (a.path === b.path ? a.method.localeCompare(b.method) : a.path.localeCompare(b.path)));
   return rows;
+}
+
+/**
+ * The lifecycles the description declares (`x-lifecycle` on a state schema), keyed by schema
+ * name. `order` lists the states that are not terminal by their rank (the longest chain of
+ * transitions from an initial state), so a tool can tell a state that went backwards.
+ */
+function lifecycles(doc) {
+  const out = {};
+  for (const [name, schema] of Object.entries(doc.components?.schemas ?? {})) {
+    const declared = schema["x-lifecycle"];
+    if (!declared) continue;
+    const states = schema.enum ?? [];
+    for (const t of declared.transitions) {
+      for (const s of [t.from, t.to]) if (!states.includes(s)) throw new Error(`${name} x-lifecycle names ${s}, which is not in its enum`);
+    }
+    const rank = new Map(declared.initial.map((s) => [s, 0]));
+    for (let changed = true, rounds = 0; changed; rounds++) {
+      if (rounds > states.length) throw new Error(`${name} x-lifecycle has a cycle`);
+      changed = false;
+      for (const t of declared.transitions) {
+        const next = (rank.get(t.from) ?? -Infinity) + 1;
+        if (next > (rank.get(t.to) ?? -1)) {
+          rank.set(t.to, next);
+          changed = true;
+        }
+      }
+    }
+    const order = states.filter((s) => !declared.terminal.includes(s) && rank.has(s)).sort((a, b) => rank.get(a) - rank.get(b));
+    out[name] = { states, ...declared, order };
+  }
+  return out;
 }
 
 async function main() {
@@ -124,7 +161,8 @@ async function main() {
       `/** sha256 of the bundled \`openapi.json\`. */\nexport const specHash = ${JSON.stringify(hash)};\n\n` +
       `/** Every operation of the Cloud Backup API, sorted by path then method. */\nexport const operations = ${JSON.stringify(rows, null, 2)} as const;\n\n` +
       `/** Every operation of the reference server's control API (\`openapi/admin.yaml\`). */\nexport const adminOperations = ${JSON.stringify(adminRows, null, 2)} as const;\n\n` +
-      `/** Every operation of the minimal Identity service (\`openapi/identity.yaml\`). */\nexport const identityOperations = ${JSON.stringify(identityRows, null, 2)} as const;\n`,
+      `/** Every operation of the minimal Identity service (\`openapi/identity.yaml\`). */\nexport const identityOperations = ${JSON.stringify(identityRows, null, 2)} as const;\n\n` +
+      `/** The lifecycles of the state schemas (\`x-lifecycle\`), with their states in \`enum\` order and the non-terminal ones ranked in \`order\`. */\nexport const lifecycles = ${JSON.stringify(lifecycles(doc), null, 2)} as const;\n`,
   );
   files.set(
     "src/generated/document.ts",

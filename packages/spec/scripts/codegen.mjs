@@ -9,6 +9,9 @@
  *   the roles that may call it, from each operation's `security` scopes) and the lifecycles
  *   (`x-lifecycle` on the state schemas), with each lifecycle's states ranked in order.
  * - `src/generated/document.ts`: the bundled description as a module, for validators.
+ * - The facts the prose states in the Markdown around the repository (the roles table, the
+ *   backup and restore states): each between `<!-- spec:NAME -->` and `<!-- /spec:NAME -->`
+ *   in the files listed in MARKDOWN, rewritten from the description, so no copy can drift.
  *
  * Naming rule: an operation's canonical key is `"METHOD /path"` with the path exactly as in
  * the description (`"GET /v1.0/{tenant_id}/agent/{machineAgentId}"`).
@@ -121,6 +124,48 @@ function lifecycles(doc) {
   return out;
 }
 
+/** Markdown files with `<!-- spec:NAME -->` regions, relative to the repository root. */
+const MARKDOWN = ["README.md", "docs/authentication.md", "docs/backups.md", "docs/restores.md", "packages/client/README.md"];
+
+const code = (names) => names.map((n) => `\`${n}\``).join(", ");
+
+/** The Markdown each `spec:NAME` region holds. */
+function markdownFacts(rows, lifecycle) {
+  const roles = [...new Set(rows.flatMap((r) => r.roles))];
+  const byRole = new Map(roles.map((role) => [role, rows.filter((r) => r.roles.includes(role)).map((r) => r.operationId)]));
+  // Roles from the fewest operations to the most; each row adds what the one before lacks.
+  const ordered = roles.sort((a, b) => byRole.get(a).length - byRole.get(b).length);
+  const table = ["| Role | May call |", "|---|---|"];
+  let before = [];
+  for (const role of ordered) {
+    const ops = byRole.get(role);
+    const added = ops.filter((op) => !before.includes(op));
+    const what = before.length ? `what the role above may, and ${code(added)}` : `${ops.length} operations: ${code(ops)}`;
+    table.push(`| \`${role}\` | ${what} (${ops.length} of ${rows.length}) |`);
+    before = ops;
+  }
+  const backup = lifecycle.BackupState;
+  const restore = lifecycle.RestoreState;
+  const id = (name) => restore.states.indexOf(name);
+  const restoreNames = (names) => names.map((n) => `${id(n)} (${n})`).join(", ");
+  const idTable = ["| Id | State | Terminal |", "|---|---|---|"];
+  for (const name of restore.states) idTable.push(`| ${id(name)} | ${name} | ${restore.terminal.includes(name) ? "yes" : ""} |`);
+  return {
+    roles: table.join("\n"),
+    "backup-states": `The terminal states are ${code(backup.terminal)}; a backup can be restored from ${code(backup.restorable)}. Before a terminal state a backup moves through ${code(backup.order)}, in that order.`,
+    "restore-states": `A restore moves through ${restoreNames(restore.order)}, in that order, to a terminal state: ${restoreNames(restore.terminal)}.`,
+    "restore-ids": idTable.join("\n"),
+  };
+}
+
+/** `text` with every `<!-- spec:NAME -->` region holding `facts[NAME]`. */
+function fillRegions(text, facts, file) {
+  return text.replace(/(<!-- spec:([a-z-]+) -->\n)[\s\S]*?(\n<!-- \/spec:\2 -->)/g, (_, open, name, close) => {
+    if (!(name in facts)) throw new Error(`${file}: unknown region spec:${name}`);
+    return open + facts[name] + close;
+  });
+}
+
 async function main() {
   const files = new Map();
   const doc = bundle("openapi/openapi.yaml");
@@ -172,6 +217,12 @@ async function main() {
       `/** The bundled control API description (empty object when absent). */\nexport const adminDocument = ${JSON.stringify(extras.admin ?? {}, null, 2)} as const;\n\n` +
       `/** The bundled Identity description (empty object when absent). */\nexport const identityDocument = ${JSON.stringify(extras.identity ?? {}, null, 2)} as const;\n`,
   );
+
+  const facts = markdownFacts(rows, lifecycles(doc));
+  for (const file of MARKDOWN) {
+    const source = join(root, file);
+    files.set(relative(pkg, source), fillRegions(readFileSync(source, "utf8"), facts, file));
+  }
 
   const stale = [];
   for (const [file, content] of files) {

@@ -5,7 +5,7 @@ import { document, operations as operationTable, specHash, specVersion } from "@
 import type { ValidateFunction } from "ajv";
 import { type Context, Hono } from "hono";
 import { VirtualClock } from "./clock.js";
-import { routes } from "./generated/routes.js";
+import { routes } from "./routing.js";
 import type { OperationName } from "./handler-types.js";
 import { handlers } from "./handlers.js";
 import { ApiError, problemResponse as toProblemResponse } from "./problem.js";

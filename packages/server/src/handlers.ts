@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { components } from "@cloud-backup/spec";
 import { decryptPassphrase } from "./crypto/index.js";
-import type { Handlers } from "./generated/routes.js";
+import type { Handlers } from "./handler-types.js";
 import { ApiError, badField, conflict, forbidden, notFound } from "./problem.js";
 import { isKnownTimeZone, type ScheduleInput } from "./schedule/index.js";
 import { activityView, agentView, backupView, configView, reportView, restoreReportView, restoreView } from "./views.js";

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { conformanceProblems } from "../../../packages/server/test/conformance.js";
+import { conformanceProblems } from "@cloud-backup/spec/validate";
 import { parseArgs } from "../src/main.js";
 
 const cli = fileURLToPath(new URL("../dist/cli.js", import.meta.url));

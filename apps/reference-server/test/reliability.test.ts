@@ -14,7 +14,7 @@ import { operations } from "@cloud-backup/spec";
 import { createServer } from "@cloud-backup/server";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
-import { conformanceProblems } from "../../../packages/server/test/conformance.js";
+import { conformanceProblems } from "@cloud-backup/spec/validate";
 
 const cli = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "cb-reliability-"));

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { conformanceProblems } from "../../../packages/server/test/conformance.js";
+import { conformanceProblems } from "@cloud-backup/spec/validate";
 import { parseArgs } from "../src/main.js";
 
 const cli = fileURLToPath(new URL("../dist/cli.js", import.meta.url));

@@ -21,7 +21,7 @@ import { operations } from "@cloud-backup/spec";
 import { createServer, MAX_VIRTUAL_TIME } from "@cloud-backup/server";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
-import { conformanceProblems } from "../../../packages/server/test/conformance.js";
+import { conformanceProblems } from "@cloud-backup/spec/validate";
 
 const cli = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
 /** The CLI with a data file whose every 4th commit fails (see the fixture). */

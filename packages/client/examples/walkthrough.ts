@@ -16,7 +16,7 @@
  *                           empty string to wait in real time, as against the real service)
  *   CLOUD_BACKUP_ADMIN_TOKEN  X-Admin-Token for the control API, when the server requires one
  */
-import { BackupApiError, createBackupClient, parseMsDate, type Schemas } from "@cloud-backup/client";
+import { BackupApiError, createBackupClient, parseMsDate, restoreStateName, type Schemas } from "@cloud-backup/client";
 
 const baseUrl = process.env.CLOUD_BACKUP_URL ?? "http://127.0.0.1:4010";
 const token = process.env.CLOUD_BACKUP_TOKEN ?? "demo-token";
@@ -112,16 +112,15 @@ async function main(): Promise<void> {
   await client.requestRestoreAction({ body: { Action: "StartManual", Id: restore.RestoreId } });
   say(`Started restore ${restore.RestoreId}.`);
 
-  const RESTORE_STATES = ["Creating", "Queued", "InProgress", "Completed", "Stopped", "Failed", "StartRequested", "StopRequested", "CompletedWithErrors", "Preparing"];
   let lastRestoreState = -1;
   const finished = await client.waitForRestore(restore.RestoreId, {
     ...polling,
     timeoutMs: 600_000,
     onProgress: (r) => {
-      if (r.RestoreStateId !== lastRestoreState) console.log(`     restore ${restore.RestoreId}: ${RESTORE_STATES[(lastRestoreState = r.RestoreStateId)]}`);
+      if (r.RestoreStateId !== lastRestoreState) console.log(`     restore ${restore.RestoreId}: ${restoreStateName((lastRestoreState = r.RestoreStateId))}`);
     },
   });
-  say(`Restore ${finished.RestoreId} ended in state ${finished.RestoreStateId} (${RESTORE_STATES[finished.RestoreStateId]}).`);
+  say(`Restore ${finished.RestoreId} ended in state ${finished.RestoreStateId} (${restoreStateName(finished.RestoreStateId)}).`);
 
   const restoreReport = await client.getRestoreReport({ restoreId: restore.RestoreId });
   say(

@@ -1,4 +1,4 @@
-import { operations, type paths } from "@cloud-backup/spec";
+import { lifecycles, operations, type paths, restoreStateId } from "@cloud-backup/spec";
 import createClient, { type Client, type Middleware } from "openapi-fetch";
 import { BackupApiError, BackupError, BackupNetworkError, BackupTimeoutError, parseRetryAfter } from "./errors.js";
 import { apiRoot, type IdentityCredentials, type Region, regionBaseUrl, type Session, SessionManager } from "./identity.js";
@@ -70,10 +70,17 @@ type Backup = Schemas["Backup"];
 type Restore = Schemas["Restore"];
 type Agent = Schemas["Agent"];
 
-/** The states a backup does not leave. */
-export const TERMINAL_BACKUP_STATES: ReadonlySet<Schemas["BackupState"]> = new Set(["Completed", "CompletedWithErrors", "Failed", "Stopped", "Skipped", "Missed"]);
-/** The `RestoreStateId`s a restore does not leave: 3 Completed, 4 Stopped, 5 Failed, 8 CompletedWithErrors. */
-export const TERMINAL_RESTORE_STATES: ReadonlySet<Schemas["RestoreStateId"]> = new Set([3, 4, 5, 8]);
+/** The states a backup does not leave (the `terminal` states of the description's backup lifecycle). */
+export const TERMINAL_BACKUP_STATES: ReadonlySet<Schemas["BackupState"]> = new Set(lifecycles.BackupState.terminal);
+/** The `RestoreStateId`s a restore does not leave (the `terminal` states of the description's restore lifecycle). */
+export const TERMINAL_RESTORE_STATES: ReadonlySet<Schemas["RestoreStateId"]> = new Set(
+  lifecycles.RestoreState.terminal.map((name) => restoreStateId(name) as Schemas["RestoreStateId"]),
+);
+
+/** The name of a `RestoreStateId` (`Completed` for 3), as the description lists the restore states. */
+export function restoreStateName(id: number): string | undefined {
+  return lifecycles.RestoreState.states[id];
+}
 
 export interface BackupHelpers {
   /**
@@ -82,13 +89,13 @@ export interface BackupHelpers {
    */
   wakeAgent(agentId: number, options?: PollOptions): Promise<Agent>;
   /**
-   * Polls `getBackup` until the backup reaches a terminal state (Completed,
-   * CompletedWithErrors, Failed, Stopped, Skipped, Missed) and resolves with it; it does
+   * Polls `getBackup` until the backup reaches a terminal state ({@link TERMINAL_BACKUP_STATES})
+   * and resolves with it; it does
    * not throw for Failed. `onProgress` sees every poll. Defaults: `timeoutMs` 3 600 000, `pollMs` 5 000.
    */
   waitForBackup(backupId: number, options?: PollOptions & { onProgress?: (backup: Backup) => void }): Promise<Backup>;
   /**
-   * Polls `getRestore` until `RestoreStateId` is terminal (3, 4, 5 or 8) and resolves with
+   * Polls `getRestore` until `RestoreStateId` is terminal ({@link TERMINAL_RESTORE_STATES}) and resolves with
    * the restore. Defaults as for `waitForBackup`.
    */
   waitForRestore(restoreId: number, options?: PollOptions & { onProgress?: (restore: Restore) => void }): Promise<Restore>;

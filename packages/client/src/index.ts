@@ -14,6 +14,7 @@ export {
   CLIENT_VERSION,
   TERMINAL_BACKUP_STATES,
   TERMINAL_RESTORE_STATES,
+  restoreStateName,
   type BackupClient,
   type BackupClientOptions,
   type BackupHelpers,

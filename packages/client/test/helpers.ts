@@ -2,7 +2,7 @@ import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { createServer, type ServerOptions } from "@cloud-backup/server";
 import { expect } from "vitest";
-import { conformanceProblems } from "../../server/test/conformance.js";
+import { conformanceProblems } from "@cloud-backup/spec/validate";
 import { createBackupClient, type BackupClientOptions, type FetchLike } from "../src/index.js";
 
 /** A fixed start for the virtual clock: Wednesday 2026-07-01 12:00 UTC. */

@@ -5,7 +5,7 @@
  */
 import { ApiClient, type Answer, CheckFailure, CheckSkipped, expectStatus, type FetchLike, type HttpOptions, joinUrl } from "./http.js";
 import type { Spec } from "./spec.js";
-import { document } from "@cloud-backup/spec";
+import { document, lifecycles, restoreStateId } from "@cloud-backup/spec";
 
 export interface ResolvedOptions {
   baseUrl: string;
@@ -49,12 +49,14 @@ export interface AgentInfo {
   raw: Record<string, any>;
 }
 
-export const TERMINAL_BACKUP_STATES = ["Completed", "CompletedWithErrors", "Failed", "Stopped", "Skipped", "Missed"];
-export const RESTORABLE_BACKUP_STATES = ["Completed", "CompletedWithErrors"];
-export const BACKUP_ORDER = ["StartRequested", "StartScheduled", "Queued", "Preparing", "InProgress", "StopRequested"];
-export const TERMINAL_RESTORE_STATES = [3, 4, 5, 8];
-/** The order a restore moves through: 0, 6, 1, 9, 2, (7), terminal. */
-export const RESTORE_ORDER = [0, 6, 1, 9, 2, 7];
+// The lifecycles come from the description (`x-lifecycle` on the state schemas).
+export const TERMINAL_BACKUP_STATES: readonly string[] = lifecycles.BackupState.terminal;
+export const RESTORABLE_BACKUP_STATES: readonly string[] = lifecycles.BackupState.restorable;
+/** The states a backup moves through before a terminal one, in order. */
+export const BACKUP_ORDER: readonly string[] = lifecycles.BackupState.order;
+export const TERMINAL_RESTORE_STATES: readonly number[] = lifecycles.RestoreState.terminal.map(restoreStateId);
+/** The `RestoreStateId`s a restore moves through before a terminal one, in order. */
+export const RESTORE_ORDER: readonly number[] = lifecycles.RestoreState.order.map(restoreStateId);
 /** Restore state names by `RestoreStateId`, as the description lists them. */
 export const RESTORE_STATE_NAMES: readonly string[] = document.components.schemas.RestoreState.enum;
 

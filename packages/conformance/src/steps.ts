@@ -146,7 +146,7 @@ export interface FollowedRestore {
   last: Answer;
 }
 
-/** Polls a restore until it reaches a terminal state (3, 4, 5 or 8), checking the order 0, 6, 1, 9, 2. */
+/** Polls a restore until it reaches a terminal state, checking that it never moves back in the lifecycle's order. */
 export async function followRestore(ctx: CapabilityContext, account: Account, restoreId: number): Promise<FollowedRestore> {
   const states: number[] = [];
   let last: Answer | undefined;

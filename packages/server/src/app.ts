@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { readFile, stat } from "node:fs/promises";
 import { extname, join, resolve, sep } from "node:path";
-import { document, specHash, specVersion } from "@cloud-backup/spec";
+import { document, operations as operationTable, specHash, specVersion } from "@cloud-backup/spec";
 import type { ValidateFunction } from "ajv";
 import { type Context, Hono } from "hono";
 import { VirtualClock } from "./clock.js";
-import { routes } from "./generated/routes.js";
+import { routes } from "./routing.js";
 import type { OperationName } from "./handler-types.js";
 import { handlers } from "./handlers.js";
 import { ApiError, problemResponse as toProblemResponse } from "./problem.js";
@@ -90,6 +90,8 @@ interface CompiledOperation {
   lastParam?: string;
   /** Every documented status of the operation. */
   statuses: Set<number>;
+  /** The roles that may call it: its security requirement's scopes in the description. */
+  roles: ReadonlySet<string>;
   /** Named examples of its success answers, for `Prefer: example=`. */
   examples: Map<string, { status: number; mediaType: string; value: unknown }>;
 }
@@ -143,6 +145,7 @@ function compileOperations(): CompiledOperation[] {
       formIntegers,
       bodyRequired: Boolean(op.requestBody?.required),
       statuses: new Set(Object.keys(op.responses).map(Number)),
+      roles: new Set<string>(operationTable.find((row) => row.operationId === route.operationId)?.roles ?? []),
       examples: new Map(
         Object.entries<any>(op.responses).flatMap(([status, res]) =>
           Object.entries<any>(res.content ?? {}).flatMap(([mediaType, media]) =>
@@ -170,17 +173,6 @@ function resolveRefs(doc: unknown, schema: any): any {
   if (schema.$ref) return resolveRefs(doc, ajvResolve(doc, schema.$ref));
   if (Array.isArray(schema)) return schema.map((s) => resolveRefs(doc, s));
   return Object.fromEntries(Object.entries(schema).map(([k, v]) => [k, resolveRefs(doc, v)]));
-}
-
-/** Operations only `cloudBackup:admin` may call (the service's published permission matrix). */
-export const ADMIN_ONLY = new Set<string>(["changeEncryptionPassword", "deleteAgent", "migrateVault", "deleteBackupConfiguration", "changeAgentLogLevel"]);
-
-/** Whether a role may call an operation: observers read, creators also create and run. */
-export function roleAllows(role: string, method: string, operationId: string): boolean {
-  if (role === "cloudBackup:admin") return true;
-  if (method === "GET") return true;
-  if (role === "cloudBackup:creator") return !ADMIN_ONLY.has(operationId);
-  return false;
 }
 
 const compiled = { value: undefined as CompiledOperation[] | undefined };
@@ -340,7 +332,7 @@ export function createServer(options: ServerOptions = {}): CloudBackupServer {
         throw new ApiError(403, `This token may not act on account ${String(params.tenant_id)}.`, [{ in: "path", name: "tenant_id", message: "is not the token's account" }]);
       }
       if (!world.tenants.has(grant.tenantId)) throw new ApiError(401, "The token's account no longer exists.");
-      if (!roleAllows(grant.role, op.method, op.operationId)) {
+      if (!op.roles.has(grant.role)) {
         throw new ApiError(403, `The role ${grant.role} may not call ${op.operationId}.`, [
           { in: "header", name: "X-Auth-Token", message: `has the role ${grant.role}, which may not call ${op.operationId}` },
         ]);

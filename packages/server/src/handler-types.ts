@@ -41,3 +41,9 @@ export interface HandlerContext<K extends OperationName> {
 
 /** Implements one operation. Errors are thrown as `ApiError`. */
 export type Handler<K extends OperationName> = (ctx: HandlerContext<K>) => Reply<K>;
+
+/**
+ * One handler per operation of the API, mapped over the description's operationIds: a
+ * missing handler (TS2741) or a misspelled one (TS2561) fails `typecheck`.
+ */
+export type Handlers = { [K in OperationName]: Handler<K> };

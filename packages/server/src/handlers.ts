@@ -1,13 +1,14 @@
 import { randomUUID } from "node:crypto";
 import type { components } from "@cloud-backup/spec";
 import { decryptPassphrase } from "./crypto/index.js";
-import type { Handlers } from "./generated/routes.js";
+import type { Handlers } from "./handler-types.js";
 import { ApiError, badField, conflict, forbidden, notFound } from "./problem.js";
 import { isKnownTimeZone, type ScheduleInput } from "./schedule/index.js";
 import { MAX_CONFIGURATIONS_PER_TENANT } from "./limits.js";
 import { activityView, agentView, backupView, configView, reportView, restoreReportView, restoreView } from "./views.js";
 import type { Agent, BackupConfiguration, ConfigItem, Restore, Tenant, World } from "./world/world.js";
 import { TERMINAL_RESTORE } from "./world/world.js";
+import { RESTORE_ID } from "./world/states.js";
 
 type S = components["schemas"];
 
@@ -39,7 +40,7 @@ function restoreOf(tenant: Tenant, id: number, pointer?: string): Restore {
 
 function requireCreating(world: World, restore: Restore, now: number): void {
   const state = world.restoreState(restore, now).state;
-  if (state !== 0) throw conflict(`Restore ${restore.id} has started (state ${state}); only a restore in state 0 (Creating) can be changed.`);
+  if (state !== RESTORE_ID.Creating) throw conflict(`Restore ${restore.id} has started (state ${state}); only a restore in state ${RESTORE_ID.Creating} (Creating) can be changed.`);
 }
 
 function isAbsolute(path: string, windows: boolean): boolean {
@@ -399,7 +400,7 @@ export const handlers: Handlers = {
       overwrite: body.OverwriteFiles,
       backupDatacenter: body.BackupDataCenter ?? source.backupDatacenter,
       createdAt: now,
-      timeline: [{ state: 0, at: now }],
+      timeline: [{ state: RESTORE_ID.Creating, at: now }],
       files: [],
       encryptedPassword: null,
       filesRestored: 0,
@@ -482,13 +483,13 @@ export const handlers: Handlers = {
     const restore = restoreOf(tenant, body.Id, "/Id");
     const state = world.restoreState(restore, now).state;
     if (body.Action === "StopManual") {
-      if (state === 0 || TERMINAL_RESTORE.has(state) || state === 7) {
+      if (state === RESTORE_ID.Creating || TERMINAL_RESTORE.has(state) || state === RESTORE_ID.StopRequested) {
         throw conflict(`Restore ${restore.id} is not running (state ${state}); only a running restore can be stopped.`);
       }
       world.stopRestore(restore, now);
       return { status: 204 };
     }
-    if (state !== 0) throw conflict(`Restore ${restore.id} has already started (state ${state}).`);
+    if (state !== RESTORE_ID.Creating) throw conflict(`Restore ${restore.id} has already started (state ${state}).`);
     const destination = agentOf(tenant, restore.destinationAgentId);
     if (destination.isDisabled) throw conflict(`Agent ${destination.id} is disabled; enable it first.`);
     if (!world.isOnline(destination, now)) {

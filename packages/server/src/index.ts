@@ -11,8 +11,8 @@
 export { createServer, MAX_BODY_BYTES, type CloudBackupServer, type ServerOptions } from "./app.js";
 export { VirtualClock, msDate } from "./clock.js";
 export { ApiError, type Problem, type ProblemField } from "./problem.js";
-export { toHonoPath, withoutTenant } from "./routing.js";
-export { routes, type Handlers } from "./generated/routes.js";
+export { compareSpecificity, routes, toHonoPath, withoutTenant, type Route } from "./routing.js";
+export type { Handlers, Handler, HandlerContext } from "./handler-types.js";
 export { DEMO, type SeedOptions, type WorldSeed } from "./world/seed.js";
 export { World, WAKE_DELAY_MS, IDLE_AFTER_MS, type Role } from "./world/world.js";
 export { encryptPassphrase, decryptPassphrase, type AgentPublicKey } from "./crypto/index.js";

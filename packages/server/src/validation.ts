@@ -1,57 +1,15 @@
-import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
-import addFormatsModule from "ajv-formats";
+import { closeObjectSchemas, type ErrorObject, escapePointer } from "@cloud-backup/spec/validate";
 import type { ProblemField } from "./problem.js";
 
-type AddFormats = (ajv: Ajv2020) => Ajv2020;
-// ajv-formats is CommonJS; under NodeNext its function arrives on `default`.
-const addFormats: AddFormats =
-  (addFormatsModule as unknown as { default?: AddFormats }).default ?? (addFormatsModule as unknown as AddFormats);
+export { compileAt, createAjv, pointerOf } from "@cloud-backup/spec/validate";
 
 type Json = Record<string, unknown>;
 
-const escapePointer = (s: string) => s.replaceAll("~", "~0").replaceAll("/", "~1");
-
 /**
  * A copy of a description where every object schema with `properties` refuses undeclared
- * properties (`unevaluatedProperties: false`), for strict response checking.
+ * properties, for strict response checking (`closeObjectSchemas` of `@cloud-backup/spec/validate`).
  */
-export function strictCopy<T>(doc: T): T {
-  const copy = structuredClone(doc) as unknown;
-  const visit = (node: unknown) => {
-    if (!node || typeof node !== "object") return;
-    if (Array.isArray(node)) return node.forEach(visit);
-    const obj = node as Json;
-    if (obj.properties && typeof obj.properties === "object" && !("unevaluatedProperties" in obj) && !("additionalProperties" in obj)) {
-      obj.unevaluatedProperties = false;
-    }
-    for (const [key, value] of Object.entries(obj)) {
-      if (key === "examples" || key === "example") continue;
-      visit(value);
-    }
-  };
-  const root = copy as Json;
-  visit(root.components);
-  visit(root.paths);
-  return copy as T;
-}
-
-/** An ajv instance holding a description under the id `doc`. */
-export function createAjv(doc: unknown): Ajv2020 {
-  // `verbose` gives errors their `parentSchema`, which `toProblemFields` lists the options of a `oneOf` from.
-  const ajv = new Ajv2020({ strict: false, allErrors: true, verbose: true });
-  addFormats(ajv);
-  ajv.addSchema(doc as object, "doc");
-  return ajv;
-}
-
-/** Compiles the schema at a JSON pointer of the description held by `ajv`. */
-export function compileAt(ajv: Ajv2020, pointer: string): ValidateFunction {
-  return ajv.compile({ $ref: `doc${pointer}` });
-}
-
-export function pointerOf(...segments: string[]): string {
-  return "#/" + segments.map(escapePointer).join("/");
-}
+export const strictCopy = closeObjectSchemas;
 
 function describeOptions(schema: unknown): string | undefined {
   const values: string[] = [];

@@ -2,8 +2,8 @@ import type { components } from "@cloud-backup/spec";
 import { MAX_ACTIVITY_ITEMS } from "./limits.js";
 import { msDate, msDateOrNull } from "./clock.js";
 import { duration, humanSize } from "./world/filetree.js";
-import { RESTORE_STATES } from "./world/states.js";
-import { type Agent, type Backup, type BackupConfiguration, type Restore, type Tenant, type World } from "./world/world.js";
+import { RESTORE_ID, RESTORE_STATES } from "./world/states.js";
+import { type Agent, type Backup, type BackupConfiguration, type Restore, TERMINAL_RESTORE, type Tenant, type World } from "./world/world.js";
 
 type S = components["schemas"];
 
@@ -186,7 +186,7 @@ export function restoreView(world: World, tenant: Tenant, restore: Restore, now:
 export function restoreReportView(world: World, tenant: Tenant, restore: Restore, now: number): S["RestoreReport"] {
   const backup = tenant.backups.get(restore.backupId);
   const step = world.restoreState(restore, now);
-  const done = step.state === 3 || step.state === 4 || step.state === 5 || step.state === 8;
+  const done = TERMINAL_RESTORE.has(step.state);
   const started = restore.timeline.length > 1 ? restore.timeline[1]!.at : null;
   const destination = tenant.agents.get(restore.destinationAgentId);
   const errors = done ? restore.errors : [];
@@ -205,7 +205,7 @@ export function restoreReportView(world: World, tenant: Tenant, restore: Restore
     RestoreDestination: destination?.name ?? "",
     RestoreDestinationMachineId: restore.destinationAgentId,
     NumErrors: String(errors.length),
-    Reason: errors.length ? "UnableToProcessSomeFiles" : step.state === 4 ? "StoppedByUser" : "Success",
+    Reason: errors.length ? "UnableToProcessSomeFiles" : step.state === RESTORE_ID.Stopped ? "StoppedByUser" : "Success",
     Diagnostics: errors.length ? "Some files may not have been restored" : done ? RESTORE_STATES[step.state]! : "In progress",
     ErrorList: errors.map((f, i) => ({
       ListIndex: i,

@@ -1,6 +1,6 @@
 import { expect } from "vitest";
 import { createServer, type ServerOptions } from "../src/index.js";
-import { conformanceProblems } from "./conformance.js";
+import { conformanceProblems } from "@cloud-backup/spec/validate";
 
 /** A fixed start for the virtual clock: Wednesday 2026-07-01 12:00 UTC. */
 export const T0 = Date.UTC(2026, 6, 1, 12, 0, 0);

@@ -1,14 +1,7 @@
-import { execFileSync, spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { operations } from "@cloud-backup/spec";
 import { describe, expect, it } from "vitest";
 import { routes, toHonoPath, withoutTenant } from "../src/index.js";
 import { fillPath, testServer } from "./helpers.js";
-
-const pkg = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
 /** A server whose log tells which operation answered each request. */
 function loggingServer() {
@@ -191,36 +184,8 @@ describe("generated route table", () => {
     }
   });
 
-  it("is up to date with the spec (`node scripts/codegen.mjs --check`)", () => {
-    const result = spawnSync(process.execPath, ["scripts/codegen.mjs", "--check"], { cwd: pkg, encoding: "utf8" });
-    expect(result.status, `stale generated file, run \`npm run codegen\`:\n${result.stderr}`).toBe(0);
-    expect(result.stdout).toContain("up to date");
+  it("registers every operation of the description once", () => {
+    expect(routes.map((r) => `${r.method} ${r.path}`).sort()).toEqual(operations.map((op) => op.key).sort());
   });
 
-  it("makes `--check` fail and name routes.ts when the file is stale", () => {
-    // A copy of the package layout with a hand-edited routes.ts.
-    const root = mkdtempSync(join(tmpdir(), "codegen-check-"));
-    try {
-      mkdirSync(join(root, "server/scripts"), { recursive: true });
-      mkdirSync(join(root, "server/src/generated"), { recursive: true });
-      mkdirSync(join(root, "spec"), { recursive: true });
-      cpSync(join(pkg, "scripts/codegen.mjs"), join(root, "server/scripts/codegen.mjs"));
-      cpSync(join(pkg, "../spec/openapi.json"), join(root, "spec/openapi.json"));
-      const current = readFileSync(join(pkg, "src/generated/routes.ts"), "utf8");
-      writeFileSync(join(root, "server/src/generated/routes.ts"), current.replace('"listActivity"', '"listActivities"'));
-      let failure: { status: number; stderr: string } | undefined;
-      try {
-        execFileSync(process.execPath, [join(root, "server/scripts/codegen.mjs"), "--check"], { encoding: "utf8", stdio: "pipe" });
-      } catch (error) {
-        failure = error as { status: number; stderr: string };
-      }
-      expect(failure?.status).toBe(1);
-      expect(failure?.stderr).toContain("packages/server/src/generated/routes.ts");
-      // The unedited file passes in the same layout.
-      writeFileSync(join(root, "server/src/generated/routes.ts"), current);
-      expect(execFileSync(process.execPath, [join(root, "server/scripts/codegen.mjs"), "--check"], { encoding: "utf8" })).toContain("up to date");
-    } finally {
-      rmSync(root, { recursive: true, force: true });
-    }
-  });
 });

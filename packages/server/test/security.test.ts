@@ -14,7 +14,7 @@ import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { createServer, type ServerOptions } from "../src/index.js";
 import { MAX_VIRTUAL_TIME } from "../src/clock.js";
 import { MAX_ACTIVITY_ITEMS, MAX_CONFIGURATIONS_PER_TENANT } from "../src/limits.js";
-import { conformanceProblems } from "./conformance.js";
+import { conformanceProblems } from "@cloud-backup/spec/validate";
 import { manualConfig, T0, tenantFixture, testServer } from "./helpers.js";
 
 const dir = mkdtempSync(join(tmpdir(), "cb-security-"));

@@ -7,7 +7,7 @@ import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { afterEach, describe, expect, it } from "vitest";
 import { createServer, encryptPassphrase, type ServerOptions } from "../src/index.js";
-import { conformanceProblems } from "./conformance.js";
+import { conformanceProblems } from "@cloud-backup/spec/validate";
 import { manualConfig, T0 } from "./helpers.js";
 
 const running: Array<() => Promise<void>> = [];

@@ -5,8 +5,13 @@
  * - `openapi.json` and `openapi.yaml`: the bundled description (`redocly bundle`).
  * - `admin.json`, `identity.json`: the control API and the Identity descriptions, bundled, when present.
  * - `src/generated/openapi.ts`: TypeScript types from `openapi-typescript`.
- * - `src/generated/operations.ts`: the operation table (method, path, operationId, tag, statuses).
+ * - `src/generated/operations.ts`: the operation table (method, path, operationId, tag, statuses,
+ *   the roles that may call it, from each operation's `security` scopes) and the lifecycles
+ *   (`x-lifecycle` on the state schemas), with each lifecycle's states ranked in order.
  * - `src/generated/document.ts`: the bundled description as a module, for validators.
+ * - The facts the prose states in the Markdown around the repository (the roles table, the
+ *   backup and restore states): each between `<!-- spec:NAME -->` and `<!-- /spec:NAME -->`
+ *   in the files listed in MARKDOWN, rewritten from the description, so no copy can drift.
  *
  * Naming rule: an operation's canonical key is `"METHOD /path"` with the path exactly as in
  * the description (`"GET /v1.0/{tenant_id}/agent/{machineAgentId}"`).
@@ -67,6 +72,8 @@ function operationTable(doc) {
       if (!op) continue;
       const statuses = Object.keys(op.responses ?? {}).map(Number).sort((a, b) => a - b);
       const body = op.requestBody?.content ? Object.keys(op.requestBody.content) : [];
+      const security = op.security ?? doc.security ?? [];
+      const roles = [...new Set(security.flatMap((requirement) => Object.values(requirement).flat()))];
       rows.push({
         key: `${method.toUpperCase()} ${path}`,
         method: method.toUpperCase(),
@@ -77,11 +84,86 @@ function operationTable(doc) {
         statuses,
         successStatuses: statuses.filter((s) => s >= 200 && s < 300),
         requestMediaTypes: body,
+        roles,
       });
     }
   }
   rows.sort((a, b) => (a.path === b.path ? a.method.localeCompare(b.method) : a.path.localeCompare(b.path)));
   return rows;
+}
+
+/**
+ * The lifecycles the description declares (`x-lifecycle` on a state schema), keyed by schema
+ * name. `order` lists the states that are not terminal by their rank (the longest chain of
+ * transitions from an initial state), so a tool can tell a state that went backwards.
+ */
+function lifecycles(doc) {
+  const out = {};
+  for (const [name, schema] of Object.entries(doc.components?.schemas ?? {})) {
+    const declared = schema["x-lifecycle"];
+    if (!declared) continue;
+    const states = schema.enum ?? [];
+    for (const t of declared.transitions) {
+      for (const s of [t.from, t.to]) if (!states.includes(s)) throw new Error(`${name} x-lifecycle names ${s}, which is not in its enum`);
+    }
+    const rank = new Map(declared.initial.map((s) => [s, 0]));
+    for (let changed = true, rounds = 0; changed; rounds++) {
+      if (rounds > states.length) throw new Error(`${name} x-lifecycle has a cycle`);
+      changed = false;
+      for (const t of declared.transitions) {
+        const next = (rank.get(t.from) ?? -Infinity) + 1;
+        if (next > (rank.get(t.to) ?? -1)) {
+          rank.set(t.to, next);
+          changed = true;
+        }
+      }
+    }
+    const order = states.filter((s) => !declared.terminal.includes(s) && rank.has(s)).sort((a, b) => rank.get(a) - rank.get(b));
+    out[name] = { states, ...declared, order };
+  }
+  return out;
+}
+
+/** Markdown files with `<!-- spec:NAME -->` regions, relative to the repository root. */
+const MARKDOWN = ["README.md", "docs/authentication.md", "docs/backups.md", "docs/restores.md", "packages/client/README.md"];
+
+const code = (names) => names.map((n) => `\`${n}\``).join(", ");
+
+/** The Markdown each `spec:NAME` region holds. */
+function markdownFacts(rows, lifecycle) {
+  const roles = [...new Set(rows.flatMap((r) => r.roles))];
+  const byRole = new Map(roles.map((role) => [role, rows.filter((r) => r.roles.includes(role)).map((r) => r.operationId)]));
+  // Roles from the fewest operations to the most; each row adds what the one before lacks.
+  const ordered = roles.sort((a, b) => byRole.get(a).length - byRole.get(b).length);
+  const table = ["| Role | May call |", "|---|---|"];
+  let before = [];
+  for (const role of ordered) {
+    const ops = byRole.get(role);
+    const added = ops.filter((op) => !before.includes(op));
+    const what = before.length ? `what the role above may, and ${code(added)}` : `${ops.length} operations: ${code(ops)}`;
+    table.push(`| \`${role}\` | ${what} (${ops.length} of ${rows.length}) |`);
+    before = ops;
+  }
+  const backup = lifecycle.BackupState;
+  const restore = lifecycle.RestoreState;
+  const id = (name) => restore.states.indexOf(name);
+  const restoreNames = (names) => names.map((n) => `${id(n)} (${n})`).join(", ");
+  const idTable = ["| Id | State | Terminal |", "|---|---|---|"];
+  for (const name of restore.states) idTable.push(`| ${id(name)} | ${name} | ${restore.terminal.includes(name) ? "yes" : ""} |`);
+  return {
+    roles: table.join("\n"),
+    "backup-states": `The terminal states are ${code(backup.terminal)}; a backup can be restored from ${code(backup.restorable)}. Before a terminal state a backup moves through ${code(backup.order)}, in that order.`,
+    "restore-states": `A restore moves through ${restoreNames(restore.order)}, in that order, to a terminal state: ${restoreNames(restore.terminal)}.`,
+    "restore-ids": idTable.join("\n"),
+  };
+}
+
+/** `text` with every `<!-- spec:NAME -->` region holding `facts[NAME]`. */
+function fillRegions(text, facts, file) {
+  return text.replace(/(<!-- spec:([a-z-]+) -->\n)[\s\S]*?(\n<!-- \/spec:\2 -->)/g, (_, open, name, close) => {
+    if (!(name in facts)) throw new Error(`${file}: unknown region spec:${name}`);
+    return open + facts[name] + close;
+  });
 }
 
 async function main() {
@@ -124,7 +206,8 @@ async function main() {
       `/** sha256 of the bundled \`openapi.json\`. */\nexport const specHash = ${JSON.stringify(hash)};\n\n` +
       `/** Every operation of the Cloud Backup API, sorted by path then method. */\nexport const operations = ${JSON.stringify(rows, null, 2)} as const;\n\n` +
       `/** Every operation of the reference server's control API (\`openapi/admin.yaml\`). */\nexport const adminOperations = ${JSON.stringify(adminRows, null, 2)} as const;\n\n` +
-      `/** Every operation of the minimal Identity service (\`openapi/identity.yaml\`). */\nexport const identityOperations = ${JSON.stringify(identityRows, null, 2)} as const;\n`,
+      `/** Every operation of the minimal Identity service (\`openapi/identity.yaml\`). */\nexport const identityOperations = ${JSON.stringify(identityRows, null, 2)} as const;\n\n` +
+      `/** The lifecycles of the state schemas (\`x-lifecycle\`), with their states in \`enum\` order and the non-terminal ones ranked in \`order\`. */\nexport const lifecycles = ${JSON.stringify(lifecycles(doc), null, 2)} as const;\n`,
   );
   files.set(
     "src/generated/document.ts",
@@ -134,6 +217,12 @@ async function main() {
       `/** The bundled control API description (empty object when absent). */\nexport const adminDocument = ${JSON.stringify(extras.admin ?? {}, null, 2)} as const;\n\n` +
       `/** The bundled Identity description (empty object when absent). */\nexport const identityDocument = ${JSON.stringify(extras.identity ?? {}, null, 2)} as const;\n`,
   );
+
+  const facts = markdownFacts(rows, lifecycles(doc));
+  for (const file of MARKDOWN) {
+    const source = join(root, file);
+    files.set(relative(pkg, source), fillRegions(readFileSync(source, "utf8"), facts, file));
+  }
 
   const stale = [];
   for (const [file, content] of files) {

@@ -9,10 +9,10 @@
  * ```
  */
 export type { paths, components, operations as OperationTypes } from "./generated/openapi.js";
-export { operations, adminOperations, identityOperations, specVersion, specHash } from "./generated/operations.js";
+export { operations, adminOperations, identityOperations, specVersion, specHash, lifecycles } from "./generated/operations.js";
 export { document, adminDocument, identityDocument } from "./generated/document.js";
 
-import { operations } from "./generated/operations.js";
+import { lifecycles, operations } from "./generated/operations.js";
 
 /** One row of the operation table. */
 export type OperationInfo = (typeof operations)[number];
@@ -25,4 +25,15 @@ export function operationById(id: OperationId): OperationInfo {
   const found = operations.find((op) => op.operationId === id);
   if (!found) throw new RangeError(`Unknown operationId ${id}`);
   return found;
+}
+
+/** A role a token can carry; each operation's `roles` lists the ones that may call it. */
+export type Role = OperationInfo["roles"][number];
+
+/** A restore state's name, as the description lists them. */
+export type RestoreStateName = (typeof lifecycles.RestoreState.states)[number];
+
+/** A restore state's `RestoreStateId`: its position in the description's `RestoreState` enum. */
+export function restoreStateId(name: RestoreStateName): number {
+  return lifecycles.RestoreState.states.indexOf(name);
 }

@@ -1,5 +1,6 @@
 import type { Agent, AgentSpec, BackupConfiguration, Role, Tenant, World } from "./world.js";
 import { encryptPassphrase } from "../crypto/index.js";
+import { RESTORE_ID } from "./states.js";
 
 /** A custom world: tenants with their tokens, Identity users and agents. */
 export interface WorldSeed {
@@ -165,7 +166,7 @@ function seedDefault(world: World, now: number): void {
     overwrite: false,
     backupDatacenter: web.backupDatacenter,
     createdAt: now - DAY,
-    timeline: [{ state: 0, at: now - DAY }],
+    timeline: [{ state: RESTORE_ID.Creating, at: now - DAY }],
     files: [],
     encryptedPassword: null,
     filesRestored: 0,

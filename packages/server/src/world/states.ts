@@ -1,10 +1,10 @@
 /**
  * The backup and restore lifecycles: every state and every transition the simulated service
- * makes. The world only moves along these transitions (a test checks every timeline it
+ * makes, read from the description (`x-lifecycle` on the state schemas). The world only moves along these transitions (a test checks every timeline it
  * builds), and the docs draw their state diagrams from the same tables.
  */
 
-import { type components, document } from "@cloud-backup/spec";
+import { type components, document, lifecycles } from "@cloud-backup/spec";
 
 export interface Transition<S> {
   from: S;
@@ -22,49 +22,19 @@ export interface Lifecycle<S> {
 /** A backup state, as the description names them. */
 export type BackupStateName = components["schemas"]["BackupState"];
 
-export const BACKUP_LIFECYCLE: Lifecycle<BackupStateName> = {
-  initial: ["StartRequested", "StartScheduled", "Skipped", "Missed"],
-  terminal: ["Completed", "CompletedWithErrors", "Failed", "Stopped", "Skipped", "Missed"],
-  transitions: [
-    { from: "StartRequested", to: "Queued", on: "agent accepts the manual start" },
-    { from: "StartScheduled", to: "Queued", on: "agent accepts the scheduled run" },
-    { from: "Queued", to: "Preparing", on: "agent starts scanning" },
-    { from: "Preparing", to: "InProgress", on: "scan done, upload starts" },
-    { from: "InProgress", to: "Completed", on: "every file uploaded" },
-    { from: "InProgress", to: "CompletedWithErrors", on: "some files could not be read" },
-    { from: "InProgress", to: "Failed", on: "agent error" },
-    { from: "StartRequested", to: "StopRequested", on: "StopManual" },
-    { from: "StartScheduled", to: "StopRequested", on: "StopManual" },
-    { from: "Queued", to: "StopRequested", on: "StopManual" },
-    { from: "Preparing", to: "StopRequested", on: "StopManual" },
-    { from: "InProgress", to: "StopRequested", on: "StopManual" },
-    { from: "StopRequested", to: "Stopped", on: "agent stops at a safe point" },
-  ],
-};
+/** The backup lifecycle, as the description declares it (`x-lifecycle` on `BackupState`). */
+export const BACKUP_LIFECYCLE: Lifecycle<BackupStateName> = lifecycles.BackupState;
 
 /** Restore states by `RestoreStateId`, as the description lists them. */
 export const RESTORE_STATES = document.components.schemas.RestoreState.enum;
 
 export type RestoreStateName = (typeof RESTORE_STATES)[number];
 
-export const RESTORE_LIFECYCLE: Lifecycle<RestoreStateName> = {
-  initial: ["Creating"],
-  terminal: ["Completed", "Stopped", "Failed", "CompletedWithErrors"],
-  transitions: [
-    { from: "Creating", to: "StartRequested", on: "StartManual" },
-    { from: "StartRequested", to: "Queued", on: "agent accepts the restore" },
-    { from: "Queued", to: "Preparing", on: "agent prepares the files" },
-    { from: "Preparing", to: "InProgress", on: "download starts" },
-    { from: "InProgress", to: "Completed", on: "every file restored" },
-    { from: "InProgress", to: "CompletedWithErrors", on: "some files could not be written" },
-    { from: "InProgress", to: "Failed", on: "agent error" },
-    { from: "StartRequested", to: "StopRequested", on: "StopManual" },
-    { from: "Queued", to: "StopRequested", on: "StopManual" },
-    { from: "Preparing", to: "StopRequested", on: "StopManual" },
-    { from: "InProgress", to: "StopRequested", on: "StopManual" },
-    { from: "StopRequested", to: "Stopped", on: "agent stops" },
-  ],
-};
+/** `RestoreStateId` by state name: a state's position in the description's enum. */
+export const RESTORE_ID = Object.fromEntries(RESTORE_STATES.map((name, id) => [name, id])) as Record<RestoreStateName, number>;
+
+/** The restore lifecycle, as the description declares it (`x-lifecycle` on `RestoreState`). */
+export const RESTORE_LIFECYCLE: Lifecycle<RestoreStateName> = lifecycles.RestoreState;
 
 /** Whether a sequence of states follows a lifecycle from an initial state. */
 export function followsLifecycle<S>(lifecycle: Lifecycle<S>, states: readonly S[]): boolean {

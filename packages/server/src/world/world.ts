@@ -4,7 +4,7 @@ import type { AgentKeyPair } from "../crypto/index.js";
 import { nextRunAfter, utcEcho, type ScheduleInput } from "../schedule/index.js";
 import { buildFileTree, type FileTree, isUnder, selectFiles, type Selection, type SimFile } from "./filetree.js";
 import agentKeys from "./agent-keys.json" with { type: "json" };
-import { BACKUP_LIFECYCLE, RESTORE_LIFECYCLE, RESTORE_STATES } from "./states.js";
+import { BACKUP_LIFECYCLE, RESTORE_ID, RESTORE_LIFECYCLE } from "./states.js";
 
 type S = components["schemas"];
 export type BackupState = S["BackupState"];
@@ -203,8 +203,8 @@ export interface AgentSpec {
 }
 
 const TERMINAL_BACKUP = new Set<BackupState>(BACKUP_LIFECYCLE.terminal);
-/** Terminal restore states by `RestoreStateId` (Completed, Stopped, Failed, CompletedWithErrors). */
-export const TERMINAL_RESTORE = new Set(RESTORE_LIFECYCLE.terminal.map((name) => RESTORE_STATES.indexOf(name)));
+/** Terminal restore states by `RestoreStateId`, from the description's restore lifecycle. */
+export const TERMINAL_RESTORE = new Set(RESTORE_LIFECYCLE.terminal.map((name) => RESTORE_ID[name]));
 
 function stateAt<T>(timeline: Step<T>[], now: number): Step<T> {
   let current = timeline[0]!;
@@ -724,19 +724,19 @@ export class World {
     restore.bytesRestored = bytes;
     restore.errors = errors;
     restore.timeline = [
-      { state: 0, at: restore.createdAt },
-      { state: 6, at: now },
-      { state: 1, at: now + 2_000 },
-      { state: 9, at: now + 4_000 },
-      { state: 2, at: now + 7_000 },
-      { state: errors.length ? 8 : 3, at: now + 7_000 + workMs },
+      { state: RESTORE_ID.Creating, at: restore.createdAt },
+      { state: RESTORE_ID.StartRequested, at: now },
+      { state: RESTORE_ID.Queued, at: now + 2_000 },
+      { state: RESTORE_ID.Preparing, at: now + 4_000 },
+      { state: RESTORE_ID.InProgress, at: now + 7_000 },
+      { state: errors.length ? RESTORE_ID.CompletedWithErrors : RESTORE_ID.Completed, at: now + 7_000 + workMs },
     ];
     this.touch(destination, now + 7_000 + workMs);
   }
 
   stopRestore(restore: Restore, now: number): void {
     const kept = restore.timeline.filter((s) => s.at <= now);
-    kept.push({ state: 7, at: now }, { state: 4, at: now + 3_000 });
+    kept.push({ state: RESTORE_ID.StopRequested, at: now }, { state: RESTORE_ID.Stopped, at: now + 3_000 });
     restore.timeline = kept;
     restore.filesRestored = Math.floor(restore.filesRestored / 2);
     restore.bytesRestored = Math.floor(restore.bytesRestored / 2);

@@ -71,11 +71,13 @@ export function inProcessServer(options: ServerOptions = {}) {
  * Call `close()` when done.
  */
 export async function socketServer(options: ServerOptions = {}) {
-  const app = createServer({ clock: { start: Date.now(), speed: 0 }, ...options });
+  let url = "";
+  // Identity's catalog names the address the server is told it is reached at.
+  const app = createServer({ clock: { start: Date.now(), speed: 0 }, publicUrl: () => url, ...options });
   const { server, port } = await new Promise<{ server: ReturnType<typeof serve>; port: number }>((resolve) => {
     const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, (info: AddressInfo) => resolve({ server, port: info.port }));
   });
-  const url = `http://127.0.0.1:${port}`;
+  url = `http://127.0.0.1:${port}`;
   async function admin<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
     const response = await fetch(url + path, {
       method,

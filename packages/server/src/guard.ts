@@ -3,7 +3,6 @@
  * the Host check (against DNS rebinding), the control API's refusal of CORS, security headers
  * on every answer, and the request log line (escaped, without tokens).
  */
-import { createHash } from "node:crypto";
 import type { Context, MiddlewareHandler } from "hono";
 import { ApiError } from "./problem.js";
 
@@ -70,23 +69,6 @@ export function docsCsp(scriptHashes: readonly string[] = []): string {
 }
 
 export const DOCS_CSP = docsCsp();
-
-const cspOfPage = new Map<string, { key: string; csp: string }>();
-
-/** The policy of one docs page: the hashes of its inline scripts allowed, nothing else inline (cached per file and size). */
-export function docsPageCsp(file: string, bytes: Uint8Array): string {
-  const key = `${bytes.byteLength}`;
-  const cached = cspOfPage.get(file);
-  if (cached && cached.key === key) return cached.csp;
-  const html = new TextDecoder().decode(bytes);
-  const hashes: string[] = [];
-  for (const match of html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/gi)) {
-    hashes.push(`sha256-${createHash("sha256").update(match[1]!, "utf8").digest("base64")}`);
-  }
-  const csp = docsCsp(hashes);
-  cspOfPage.set(file, { key, csp });
-  return csp;
-}
 
 /**
  * The outermost middleware: refuses a request whose `Host` is not allowed (403 with a problem

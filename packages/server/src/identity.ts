@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { randomHex } from "./random.js";
 import type { Context, Hono } from "hono";
 import { MAX_VIRTUAL_TIME, type VirtualClock } from "./clock.js";
 import { ApiError } from "./problem.js";
@@ -72,7 +72,7 @@ export function mountIdentity(
       return badRequest(c, "Invalid request body: unsupported credentials");
     }
     const now = clock.now();
-    const token = randomBytes(16).toString("hex");
+    const token = randomHex(16);
     const expires = Math.min(now + IDENTITY_TOKEN_TTL_MS, MAX_VIRTUAL_TIME);
     role ??= user.role;
     purgeExpiredTokens(world, now);

@@ -3,7 +3,7 @@ import type { OperationName } from "./handler-types.js";
 import { handlers } from "./handlers.js";
 import { applyFaultEffect } from "./admin.js";
 import { ApiError } from "./problem.js";
-import { type Command, openError, Store, StoreError } from "./store.js";
+import { type Command, StoreError, type WorldStore } from "./world-store.js";
 import { applyTenant, type SeedOptions, seedWorld } from "./world/seed.js";
 import type { World } from "./world/world.js";
 
@@ -50,15 +50,22 @@ export function applyCommand(world: World, seed: SeedOptions, command: Command):
  * server showed (its commands, snapshot and clock mark), plus the real time elapsed since,
  * at `speed`; and never before `start` when one is given.
  */
-export function resumeTime(store: Store, start: number | undefined, speed: number): number | undefined {
-  const marks = store.clockPositions();
+export function resumeTime(store: WorldStore, start: number | undefined, speed: number): number | undefined {
+  const marks = store.clockPositions ? store.clockPositions() : lastPositions(store);
   if (!marks.length) return start;
   const real = Date.now();
   return Math.max(start ?? Number.NEGATIVE_INFINITY, ...marks.map((m) => m.now + Math.max(0, real - m.real) * speed));
 }
 
+/** The clock positions a store without clock marks gives: its last command, else its snapshot. */
+function lastPositions(store: WorldStore): Array<{ now: number; real: number }> {
+  const snapshot = store.latestSnapshot();
+  const last = store.commandsAfter(snapshot?.seq ?? 0).at(-1) ?? snapshot;
+  return last ? [{ now: last.now, real: last.real }] : [];
+}
+
 export interface PersistenceOptions {
-  store: Store | undefined;
+  store: WorldStore | undefined;
   world: World;
   clock: VirtualClock;
   seed: SeedOptions;
@@ -86,7 +93,7 @@ export class Persistence {
     this.o = options;
   }
 
-  get store(): Store | undefined {
+  get store(): WorldStore | undefined {
     return this.o.store;
   }
 
@@ -99,13 +106,14 @@ export class Persistence {
     }
     try {
       const { last, snapshot } = this.rebuild();
-      const mark = store.clockMark();
+      const mark = store.clockMark?.();
       this.clockSafe = Math.max(last ?? Number.NEGATIVE_INFINITY, mark?.until ?? Number.NEGATIVE_INFINITY);
       if (!snapshot) store.writeSnapshot(world.toJSON(), clock.now());
     } catch (error) {
       store.close();
       if (error instanceof StoreError) throw error;
-      if (/^SQLITE_/.test((error as { code?: string }).code ?? "")) throw openError(store.file, error);
+      const explained = store.explain?.(error);
+      if (explained) throw explained;
       throw new StoreError(
         `the data file ${store.file} cannot be replayed (${(error as Error).message}). It was changed by another program or a different server version: restore it from a copy, or give a new file`,
       );
@@ -144,7 +152,8 @@ export class Persistence {
     this.o.world.revision++;
     if (!this.o.store) return Promise.resolve();
     return new Promise((done, fail) => {
-      if (this.queue.push({ command, done, fail }) === 1) setImmediate(() => this.flush());
+      // After the other requests of this turn of the event loop (setImmediate where there is one).
+      if (this.queue.push({ command, done, fail }) === 1) (globalThis.setImmediate ?? setTimeout)(() => this.flush());
     });
   }
 
@@ -207,6 +216,7 @@ export class Persistence {
     if (!store || this.failure) return;
     const now = clock.now();
     if (now <= this.clockSafe) return;
+    if (!store.writeClockMark) return;
     const until = now + CLOCK_MARK_MS * clock.speed;
     try {
       store.writeClockMark(until, Date.now() + CLOCK_MARK_MS);

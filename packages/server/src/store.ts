@@ -3,6 +3,7 @@ import { hostname } from "node:os";
 import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
 import type { WorldSnapshot } from "./world/world.js";
+import { type Command, StoreError, type WorldStore } from "./world-store.js";
 
 /** The newest schema this server writes. A file with a higher `user_version` is refused. */
 export const SCHEMA_VERSION = 2;
@@ -24,16 +25,7 @@ const MIGRATIONS: string[] = [
 /** The tables of each schema version (schema 1 files were written before the application id). */
 const TABLES = ["commands", "snapshots"];
 
-/** Something a caller did that changed the world: replaying the commands rebuilds it. */
-export interface Command {
-  kind: "api" | "clock" | "reset" | "tenant" | "fault" | "token";
-  /** Virtual time when it happened. */
-  now: number;
-  payload: any;
-}
-
-/** A data file that cannot be used; the message names the file, the cause and what to do. */
-export class StoreError extends Error {}
+export { type Command, StoreError } from "./world-store.js";
 
 /** Who holds a data file: written next to it (`<file>.lock`) for the messages of other servers. */
 export interface Holder {
@@ -57,7 +49,7 @@ const why = (error: unknown) => (error as Error).message;
  * the process, however it ends) no other server or SQLite client can read or write the file.
  * The operating system drops the lock with the process, so a crash never leaves a stale lock.
  */
-export class Store {
+export class Store implements WorldStore {
   /**
    * Test seams: `opened` sees every store opened, `fail` is called at each step that touches
    * the disk and may throw (as a full disk would) to exercise the failure paths.
@@ -187,6 +179,11 @@ export class Store {
    * The virtual times the file records, each with the real time it was (or will be) reached
    * at: the latest snapshot, the last command and the clock mark.
    */
+  /** Explains a SQLite error met while reading the file, naming the file (see {@link openError}). */
+  explain(error: unknown): StoreError | undefined {
+    return /^SQLITE_/.test(code(error)) ? openError(this.file, error) : undefined;
+  }
+
   clockPositions(): Array<{ now: number; real: number }> {
     const rows = [
       this.db.prepare("SELECT now, real FROM snapshots ORDER BY seq DESC LIMIT 1").get(),

@@ -1,5 +1,5 @@
 import { expect } from "vitest";
-import { createServer, type ServerOptions } from "../src/index.js";
+import { createServer, type ServerOptions } from "../src/node/index.js";
 import { conformanceProblems } from "@cloud-backup/spec/validate";
 
 /** A fixed start for the virtual clock: Wednesday 2026-07-01 12:00 UTC. */

@@ -4,7 +4,7 @@ import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createServer, type ServerOptions } from "../src/index.js";
+import { createServer, type ServerOptions } from "../src/node/index.js";
 import { Store, StoreError } from "../src/store.js";
 import { manualConfig, msOf, T0, testServer, weeklyConfig } from "./helpers.js";
 

@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { serve } from "@hono/node-server";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { createServer, type ServerOptions } from "../src/index.js";
+import { createServer, type ServerOptions } from "../src/node/index.js";
 import { MAX_VIRTUAL_TIME } from "../src/clock.js";
 import { MAX_ACTIVITY_ITEMS, MAX_CONFIGURATIONS_PER_TENANT } from "../src/limits.js";
 import { conformanceProblems } from "@cloud-backup/spec/validate";

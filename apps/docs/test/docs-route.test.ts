@@ -1,10 +1,11 @@
 /**
- * The reference server's /docs route (packages/server/src/app.ts, option `docsDir`): serves the
- * built site read-only, never a file outside it, and explains itself when no site is given.
+ * The reference server's /docs route (packages/server/src/docs-route.ts, and
+ * src/node/docs-files.ts behind the option `docsDir` of `@cloud-backup/server/node`): serves
+ * the built site read-only, never a file outside it, and explains itself when no site is given.
  */
 import { request } from "node:http";
 import { join } from "node:path";
-import { createServer } from "@cloud-backup/server";
+import { createServer } from "@cloud-backup/server/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { distDir, startServer } from "./helpers.js";
 

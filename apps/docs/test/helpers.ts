@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { serve } from "@hono/node-server";
-import { createServer, type CloudBackupServer, type ServerOptions } from "@cloud-backup/server";
+import { createServer, type CloudBackupServer, type ServerOptions } from "@cloud-backup/server/node";
 import { chromium, type BrowserContext } from "playwright-core";
 import { CHROMIUM_ARGS, CHROMIUM_PATH, docsRoot, operationsOf, repoRoot, type Operation } from "../scripts/build.mjs";
 

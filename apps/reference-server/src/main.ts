@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
-import { createServer, DEMO, type CloudBackupServer, type WorldSeed } from "@cloud-backup/server";
+import { createServer, DEMO, type CloudBackupServer, type WorldSeed } from "@cloud-backup/server/node";
 
 export interface CliOptions {
   port: number;

@@ -39,7 +39,7 @@ export {
 } from "./identity.js";
 export { DEFAULT_RETRY, type RetryOptions } from "./retry.js";
 export { formatMsDate, parseMsDate } from "./dates.js";
-export { encryptPassphrase, parseExponentHex, type AgentPublicKey, type RandomBytes } from "./crypto/encrypt.js";
+export { encryptPassphrase, parseExponentHex, type AgentPublicKey, type RandomBytes } from "@cloud-backup/spec/crypto";
 export type {
   ArgsOf,
   CallOptions,

@@ -14,5 +14,5 @@ export { CAPABILITIES, CAPABILITY_DESCRIPTIONS, isCapability, type Capability } 
 export { formatTable, toJson, toJUnit, type Report, type CheckResult, type CheckStatus, type CapabilitySummary } from "./report.js";
 export { Spec, closeObjectSchemas, type Operation, type ResponseToCheck } from "./spec.js";
 export { describeExchange, type Exchange, type FetchLike } from "./http.js";
-export { encryptPassphrase, type PublicKeyFields } from "./crypto.js";
+export { encryptPassphrase, type AgentPublicKey as PublicKeyFields } from "@cloud-backup/spec/crypto";
 export { parseArgs, USAGE, type CliOptions } from "./args.js";

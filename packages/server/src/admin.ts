@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomBase64Url, randomHex, randomUUID } from "./random.js";
 import { adminDocument, operations, specHash, specVersion } from "@cloud-backup/spec";
 import type { Context, Hono } from "hono";
 import { msDate, type VirtualClock } from "./clock.js";
@@ -159,20 +159,20 @@ export function mountAdmin(app: Hono, options: AdminOptions & { faults: FaultReg
     return c.json(clockView());
   });
   app.get("/__admin/health", (c) =>
-    c.json({ status: "ok", specVersion, specHash, uptimeSeconds: Math.round(process.uptime()) }),
+    c.json({ status: "ok", specVersion, specHash, uptimeSeconds: Math.round(performance.now() / 1000) }),
   );
 
   app.post("/__admin/tenants", async (c) => {
     const request = await body(c, validateTenant, true);
-    const tenantId: string = request.tenantId ?? `t${randomBytes(5).toString("hex")}`;
+    const tenantId: string = request.tenantId ?? `t${randomHex(5)}`;
     if (world.tenants.has(tenantId)) throw new ApiError(409, `Tenant ${tenantId} already exists.`);
     const roles: Role[] = request.roles?.length ? request.roles : ["cloudBackup:admin"];
     const now = clock.now();
     const tokens: Record<string, string> = {};
-    for (const role of roles) tokens[role] = randomBytes(16).toString("hex");
+    for (const role of roles) tokens[role] = randomHex(16);
     const username = `user-${tenantId}`;
-    const apiKey = randomBytes(16).toString("hex");
-    const password = randomBytes(12).toString("base64url");
+    const apiKey = randomHex(16);
+    const password = randomBase64Url(12);
     const spec = { tenantId, agents: request.agents ?? 2, tokens, username, apiKey, password };
     world.catchUp(now);
     const agents = applyTenant(world, spec, now);

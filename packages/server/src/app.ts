@@ -1,6 +1,3 @@
-import { randomUUID } from "node:crypto";
-import { readFile, stat } from "node:fs/promises";
-import { extname, join, resolve, sep } from "node:path";
 import { document, specHash, specVersion } from "@cloud-backup/spec";
 import type { ValidateFunction } from "ajv";
 import { type Context, Hono } from "hono";
@@ -12,7 +9,10 @@ import { ApiError, problemResponse as toProblemResponse } from "./problem.js";
 import { toHonoPath, withoutTenant } from "./routing.js";
 import { compileAt, createAjv, pointerOf, toProblemFields } from "./validation.js";
 import { applyFaultEffect, FaultRegistry, mountAdmin } from "./admin.js";
-import { type Command, Store, StoreError } from "./store.js";
+import type { Command } from "./store.js";
+import type { WorldStore } from "./world-store.js";
+import { type DocsFiles, mountDocs } from "./docs-route.js";
+import { randomUUID } from "./random.js";
 import { parsePrefer } from "./prefer.js";
 import { mountIdentity } from "./identity.js";
 import { applyTenant, type SeedOptions, seedWorld } from "./world/seed.js";
@@ -39,14 +39,15 @@ export interface ServerOptions {
   adminToken?: string;
   /** Receives one line per request. Tokens are never written. */
   log?: (line: string) => void;
-  /** Keep the world in this SQLite file (created when missing); without it the world lives in memory. */
-  data?: string;
-  /** With `data`: fsync every commit (survives power loss, slower). By default commits survive process crashes. */
-  fsync?: boolean;
-  /** With `data`: write a snapshot after this many commands (default 1000). */
+  /**
+   * Keep the world in this store (replayed at start, each change committed before its answer);
+   * without it the world lives in memory. `@cloud-backup/server/node` opens a SQLite one from `data`.
+   */
+  store?: WorldStore;
+  /** With a store: write a snapshot after this many commands (default 5000). */
   snapshotEvery?: number;
-  /** A built docs site (`apps/docs/dist`), served read-only at `/docs/`; unset, `/docs` answers 404 with a hint. */
-  docsDir?: string;
+  /** Serves a built docs site at `/docs/`; unset, `/docs` answers 404 with a hint. `@cloud-backup/server/node` serves a folder from `docsDir`. */
+  docs?: DocsFiles;
 }
 
 export interface CloudBackupServer extends Hono {
@@ -168,16 +169,6 @@ export function roleAllows(role: string, method: string, operationId: string): b
 
 const compiled = { value: undefined as CompiledOperation[] | undefined };
 
-/** Content types of the files a built docs site has. */
-const DOCS_TYPES: Record<string, string> = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".svg": "image/svg+xml",
-  ".png": "image/png",
-  ".json": "application/json",
-};
-
 function problemResponse(c: Context, error: ApiError, requestId: string): Response {
   return toProblemResponse(error, c.req.path, requestId);
 }
@@ -265,7 +256,7 @@ export function createServer(options: ServerOptions = {}): CloudBackupServer {
   const operations = compiled.value;
   const world = new World();
   const seed = options.seed ?? "default";
-  const store = options.data ? Store.open(options.data, { fsync: options.fsync }) : undefined;
+  const store = options.store;
   const snapshot = store?.latestSnapshot();
   const commands = store ? store.commandsAfter(snapshot?.seq ?? 0) : [];
   const last = commands.at(-1) ?? snapshot;
@@ -282,7 +273,7 @@ export function createServer(options: ServerOptions = {}): CloudBackupServer {
       case "api": {
         const tenant = world.tenants.get(p.tenantId);
         const handler = handlers[p.operationId as OperationName] as unknown as (ctx: unknown) => unknown;
-        if (!tenant || !handler) throw new StoreError(`cannot replay ${p.operationId} for tenant ${p.tenantId}`);
+        if (!tenant || !handler) throw new Error(`cannot replay ${p.operationId} for tenant ${p.tenantId}`);
         handler({ world, tenant, params: p.params, body: p.body, now: command.now });
         break;
       }
@@ -329,7 +320,7 @@ export function createServer(options: ServerOptions = {}): CloudBackupServer {
     world.revision++;
     if (!store) return Promise.resolve();
     return new Promise((done, fail) => {
-      if (queue.push({ command, done, fail }) === 1) setImmediate(flush);
+      if (queue.push({ command, done, fail }) === 1) (globalThis.setImmediate ?? setTimeout)(flush);
     });
   };
   const app = new Hono() as unknown as CloudBackupServer;
@@ -478,27 +469,7 @@ export function createServer(options: ServerOptions = {}): CloudBackupServer {
   };
 
   app.get("/openapi.json", (c) => c.json(document as object));
-  app.get("/docs", (c) => c.redirect("/docs/", 301));
-  app.get("/docs/*", async (c) => {
-    const miss = (detail: string) => problemResponse(c, new ApiError(404, detail), c.req.header("x-request-id") ?? randomUUID());
-    if (!options.docsDir) return miss("The docs site is not served here: build it with `npm run docs` and give its folder as `docsDir`.");
-    const root = resolve(options.docsDir);
-    let file: string;
-    try {
-      file = resolve(root, decodeURIComponent(new URL(c.req.url).pathname.slice("/docs/".length)) || "index.html");
-    } catch {
-      return miss("No such page of the docs site.");
-    }
-    // Only files inside docsDir: "..", encoded or not, cannot climb out of it.
-    if (file !== root && !file.startsWith(root + sep)) return miss("No such page of the docs site.");
-    try {
-      if ((await stat(file)).isDirectory()) file = join(file, "index.html");
-      const type = DOCS_TYPES[extname(file)] ?? "application/octet-stream";
-      return new Response(await readFile(file), { headers: { "content-type": type, "cache-control": "no-cache" } });
-    } catch {
-      return miss("No such page of the docs site.");
-    }
-  });
+  mountDocs(app, options.docs);
   app.notFound((c) =>
     problemResponse(c, new ApiError(404, `No operation answers ${c.req.method} ${new URL(c.req.url).pathname}.`), c.req.header("x-request-id") ?? randomUUID()),
   );

@@ -1,6 +1,6 @@
-import { randomUUID } from "node:crypto";
+import { randomUUID } from "./random.js";
 import type { components } from "@cloud-backup/spec";
-import { decryptPassphrase } from "./crypto/index.js";
+import { decryptPassphrase } from "@cloud-backup/spec/crypto";
 import type { Handlers } from "./generated/routes.js";
 import { ApiError, badField, conflict, forbidden, notFound } from "./problem.js";
 import { isKnownTimeZone, type ScheduleInput } from "./schedule/index.js";

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { randomHex } from "./random.js";
 import type { Context, Hono } from "hono";
 import type { VirtualClock } from "./clock.js";
 import type { IdentityUser, World } from "./world/world.js";
@@ -52,7 +52,7 @@ export function mountIdentity(app: Hono, options: { world: World; clock: Virtual
       return badRequest(c, "Invalid request body: unsupported credentials");
     }
     const now = clock.now();
-    const token = randomBytes(16).toString("hex");
+    const token = randomHex(16);
     const expires = now + IDENTITY_TOKEN_TTL_MS;
     world.tokens.set(token, { tenantId: user.tenantId, role: user.role, expires });
     const origin = new URL(c.req.url).origin;

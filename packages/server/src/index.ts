@@ -1,6 +1,11 @@
 /**
  * @cloud-backup/server: a stateful reference server for the Rackspace Cloud Backup API v1.0.
  *
+ * This entry runs on any runtime with Web APIs (fetch `Request`/`Response`, Web Crypto,
+ * `TextEncoder`): browsers, workers, Deno, Bun, Node. The world lives in memory unless a
+ * `store` is given; `@cloud-backup/server/node` adds the SQLite store (`data`) and serving a
+ * docs folder (`docsDir`).
+ *
  * @example
  * ```ts
  * import { createServer } from "@cloud-backup/server";
@@ -9,13 +14,15 @@
  * ```
  */
 export { createServer, MAX_BODY_BYTES, type CloudBackupServer, type ServerOptions } from "./app.js";
+export type { WorldStore, Command } from "./world-store.js";
+export type { DocsFiles } from "./docs-route.js";
 export { VirtualClock, msDate } from "./clock.js";
 export { ApiError, type Problem, type ProblemField } from "./problem.js";
 export { toHonoPath, withoutTenant } from "./routing.js";
 export { routes, type Handlers } from "./generated/routes.js";
 export { DEMO, type SeedOptions, type WorldSeed } from "./world/seed.js";
 export { World, WAKE_DELAY_MS, IDLE_AFTER_MS, type Role } from "./world/world.js";
-export { encryptPassphrase, decryptPassphrase, type AgentPublicKey } from "./crypto/index.js";
+export { encryptPassphrase, decryptPassphrase, type AgentPublicKey } from "@cloud-backup/spec/crypto";
 export { strictCopy, createAjv, toProblemFields } from "./validation.js";
 export { FaultRegistry, type Fault } from "./admin.js";
 export { BACKUP_LIFECYCLE, RESTORE_LIFECYCLE, RESTORE_STATES, followsLifecycle, toMermaid, type Lifecycle, type Transition } from "./world/states.js";

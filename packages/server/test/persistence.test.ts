@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
-import { createServer } from "../src/index.js";
+import { createServer } from "../src/node/index.js";
 import { StoreError } from "../src/store.js";
 import { T0, weeklyConfig } from "./helpers.js";
 

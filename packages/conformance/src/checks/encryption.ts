@@ -1,6 +1,6 @@
 import type { Account, AgentInfo, CapabilityContext } from "../context.js";
 import { restorePath } from "../context.js";
-import { encryptPassphrase } from "../crypto.js";
+import { encryptPassphrase } from "@cloud-backup/spec/crypto";
 import { CheckFailure, CheckSkipped, expect, expectStatus } from "../http.js";
 import { createManualConfiguration, followRestore, need, runBackup } from "../steps.js";
 import { type CapabilityModule, checks } from "./types.js";

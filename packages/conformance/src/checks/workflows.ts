@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Account, type AgentInfo, type CapabilityContext, includePath, restorePath, uniqueName } from "../context.js";
-import { encryptPassphrase } from "../crypto.js";
+import { encryptPassphrase } from "@cloud-backup/spec/crypto";
 import { CheckFailure, CheckSkipped, expectStatus } from "../http.js";
 import { type CapabilityModule, type CheckDefinition } from "./types.js";
 

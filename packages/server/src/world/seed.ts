@@ -1,5 +1,5 @@
 import type { Agent, AgentSpec, BackupConfiguration, Role, Tenant, World } from "./world.js";
-import { encryptPassphrase } from "../crypto/index.js";
+import { encryptPassphrase } from "@cloud-backup/spec/crypto";
 
 /** A custom world: tenants with their tokens, Identity users and agents. */
 export interface WorldSeed {

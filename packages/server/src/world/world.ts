@@ -1,5 +1,5 @@
 import type { components } from "@cloud-backup/spec";
-import type { AgentKeyPair } from "../crypto/index.js";
+import type { AgentKeyPair } from "@cloud-backup/spec/crypto";
 import { nextRunAfter, utcEcho, type ScheduleInput } from "../schedule/index.js";
 import { buildFileTree, type FileTree, isUnder, selectFiles, type Selection, type SimFile } from "./filetree.js";
 import agentKeys from "./agent-keys.json" with { type: "json" };

@@ -1,6 +1,6 @@
 import { constants, generateKeyPairSync, privateDecrypt, type KeyObject } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { encryptPassphrase, parseExponentHex, type AgentPublicKey } from './encrypt.js';
+import { encryptPassphrase, parseExponentHex, type AgentPublicKey } from '../src/crypto.js';
 
 interface TestKey {
   publicKey: AgentPublicKey;

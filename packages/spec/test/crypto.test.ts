@@ -1,4 +1,4 @@
-import { createPublicKey } from 'node:crypto';
+import { constants, createPrivateKey, createPublicKey, generateKeyPairSync, privateDecrypt, publicEncrypt } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   decryptPassphrase,
@@ -7,7 +7,7 @@ import {
   isWellFormedCiphertext,
   parseExponentHex,
   type AgentKeyPair,
-} from './index.js';
+} from '../src/crypto.js';
 
 let pair: AgentKeyPair;
 let other: AgentKeyPair;
@@ -31,6 +31,29 @@ describe('generateAgentKeyPair', () => {
     // The modulus is the key's real modulus.
     const jwk = createPublicKey(privateKeyPem).export({ format: 'jwk' });
     expect(Buffer.from(jwk.n ?? '', 'base64url').toString('hex').toUpperCase()).toBe(publicKey.ModulusHex);
+  });
+});
+
+describe('keys and node:crypto agree', () => {
+  it('node:crypto reads a generated PEM, and its private key undoes our encryption', () => {
+    const key = createPrivateKey(pair.privateKeyPem);
+    expect(key.asymmetricKeyType).toBe('rsa');
+    expect(key.asymmetricKeyDetails).toMatchObject({ modulusLength: 1024, publicExponent: 65537n });
+    const ciphertext = encryptPassphrase(pair.publicKey, 'checked by node');
+    const em = privateDecrypt({ key, padding: constants.RSA_NO_PADDING }, Buffer.from(ciphertext, 'hex'));
+    expect([em[0], em[1]]).toEqual([0x00, 0x02]);
+    expect(em.subarray(em.indexOf(0x00, 2) + 1).toString('utf8')).toBe('checked by node');
+  });
+
+  it('decrypts what node:crypto encrypts, with a PKCS#8 or a PKCS#1 PEM', () => {
+    const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 1024 });
+    const ciphertext = publicEncrypt({ key: publicKey, padding: constants.RSA_PKCS1_PADDING }, Buffer.from('made by node', 'utf8')).toString('hex');
+    expect(decryptPassphrase(privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), ciphertext)).toBe('made by node');
+    expect(decryptPassphrase(privateKey.export({ type: 'pkcs1', format: 'pem' }).toString(), ciphertext)).toBe('made by node');
+    // A public key, or a truncated private key, is no private key.
+    expect(decryptPassphrase(publicKey.export({ type: 'spki', format: 'pem' }).toString(), ciphertext)).toBeNull();
+    const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    expect(decryptPassphrase(pem.replace(/\n[^\n]+\n-----END/, '\n-----END'), ciphertext)).toBeNull();
   });
 });
 

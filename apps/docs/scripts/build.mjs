@@ -67,6 +67,7 @@ export const GUIDES = [
   { slug: "encryption", source: "docs/encryption.md" },
   { slug: "errors", source: "docs/errors.md" },
   { slug: "reference-server", source: "docs/reference-server.md" },
+  { slug: "testing", source: "docs/testing.md", nav: "In your test suite" },
   { slug: "conformance", source: "docs/conformance.md", optional: true, nav: "The conformance kit" },
   { slug: "errata", source: "openapi/ERRATA.md", nav: "Errata" },
 ];

@@ -3,7 +3,7 @@
 // (scripts/tryit.mjs) into assets/tryit.js. Nothing leaves the page: requests go straight to
 // the in-page app's `fetch`, never to the network and never through a service worker, so the
 // console also works from file://.
-import { createServer } from "@cloud-backup/server";
+import { createServer, encryptPassphrase } from "@cloud-backup/server";
 import { document as description } from "@cloud-backup/spec";
 
 /** Shown as the request's host: where a real client would send it (a region's endpoint). */
@@ -119,6 +119,39 @@ function fillBody(op, example) {
   return value;
 }
 
+/** The passphrase the console proposes for encryption (the demo world's encrypted agent has `demo-passphrase`). */
+const NEW_PASSPHRASE = "my-new-passphrase";
+
+/**
+ * What the world knows and an example cannot: an update starts from the configuration as it
+ * is (with its schedule id), and passphrases are encrypted with the agent's own public key.
+ */
+async function fromWorld(op, value) {
+  if (!value || typeof value !== "object") return value;
+  const get = async (path) => {
+    const res = await call("GET", `/v1.0/${ids.tenant_id}${path}`, { "X-Auth-Token": ids.token });
+    return res.status === 200 ? res.json() : undefined;
+  };
+  if (op.id === "updateBackupConfiguration" && ids.backupConfigurationId) {
+    const config = await get(`/backup-configuration/${ids.backupConfigurationId}`);
+    if (config) {
+      for (const key of Object.keys(value)) if (key in config) value[key] = config[key];
+      for (const list of ["Inclusions", "Exclusions"]) {
+        if (Array.isArray(value[list])) value[list] = value[list].map(({ FilePath, FileItemType }) => ({ FilePath, FileItemType }));
+      }
+    }
+  }
+  if (op.id === "enableVolumeEncryption" || op.id === "changeEncryptionPassword") {
+    const agent = await get(`/agent/${value.MachineAgentId}`);
+    if (agent?.PublicKey) {
+      if ("EncryptedPasswordHex" in value) value.EncryptedPasswordHex = encryptPassphrase(agent.PublicKey, NEW_PASSPHRASE);
+      if ("OldEncryptedPasswordHex" in value) value.OldEncryptedPasswordHex = encryptPassphrase(agent.PublicKey, "demo-passphrase");
+      if ("NewEncryptedPasswordHex" in value) value.NewEncryptedPasswordHex = encryptPassphrase(agent.PublicKey, NEW_PASSPHRASE);
+    }
+  }
+  return value;
+}
+
 /** Requests that create something: remember what they made, for the next forms. */
 function learn(op, request, status, body) {
   if (status !== 200 || body === undefined) return;
@@ -197,20 +230,26 @@ function buildConsole(container, op) {
   response.append(el("p", { class: "tryit-empty", text: "Send the request to see the answer here." }));
   container.append(form, response);
 
-  const fill = () => {
-    for (const f of fields) f.input.value = paramValue(op, f.p);
-    token.value = ids.token;
-    if (body) {
-      const chosen = op.examples[example ? Number(example.value) : 0];
-      const value = fillBody(op, chosen?.value);
+  /** Fills the body from the chosen example; Send waits while the world is asked. */
+  const fillBodyField = async () => {
+    const chosen = op.examples[example ? Number(example.value) : 0];
+    send.disabled = true;
+    form.setAttribute("aria-busy", "true");
+    try {
+      const value = await fromWorld(op, fillBody(op, chosen?.value));
       body.value = value === undefined ? "" : JSON.stringify(value, null, 2);
+    } finally {
+      form.removeAttribute("aria-busy");
+      send.disabled = false;
     }
   };
-  example?.addEventListener("change", () => {
-    const value = fillBody(op, op.examples[Number(example.value)]?.value);
-    body.value = JSON.stringify(value, null, 2);
-  });
-  refill.addEventListener("click", fill);
+  const fill = async () => {
+    for (const f of fields) f.input.value = paramValue(op, f.p);
+    token.value = ids.token;
+    if (body) await fillBodyField();
+  };
+  example?.addEventListener("change", () => void fillBodyField());
+  refill.addEventListener("click", () => void fill());
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     send.disabled = true;
@@ -220,7 +259,7 @@ function buildConsole(container, op) {
       send.disabled = false;
     }
   });
-  fill();
+  void fill();
   return { fill, response };
 }
 
@@ -323,7 +362,7 @@ async function main() {
     try {
       await start();
       for (const { fill, response } of consoles.values()) {
-        fill();
+        await fill();
         response.replaceChildren(el("p", { class: "tryit-empty", text: "The simulation was reset: send the request again." }));
       }
     } finally {

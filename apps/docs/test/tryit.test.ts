@@ -203,6 +203,30 @@ describe.skipIf(skipBrowser)("the Try it console", () => {
       expect(errors).toEqual([]);
     });
 
+    it("carries a restore through: create it, add a folder, start it, advance the clock, read it Completed", async () => {
+      await open(fileUrl("tryit.html"));
+      // A backup of web2 to restore from, made in this page.
+      await sendChecked("createBackupConfiguration");
+      const backupId = Number((await sendChecked("requestBackupAction")).body);
+      await page.getByRole("button", { name: "Advance 10 minutes" }).click();
+      expect(JSON.parse((await sendChecked("getBackup")).body).CurrentState).toBe("Completed");
+      const created = await sendChecked("createRestore", async (s) => {
+        expect(JSON.parse(await s.getByLabel("Request body (JSON)").inputValue())).toMatchObject({ BackupId: backupId, BackupMachineId: 202743, DestinationMachineId: 202743 });
+      });
+      expect(created.status, created.body).toBe(200);
+      const restoreId = JSON.parse(created.body).RestoreId as number;
+      const added = await sendChecked("addRestoreFile");
+      expect(added.status, added.body).toBeLessThan(300);
+      expect(JSON.parse((await sendChecked("listRestoreFiles")).body)).toHaveLength(1);
+      const started = await sendChecked("requestRestoreAction", async (s) => {
+        expect(JSON.parse(await s.getByLabel("Request body (JSON)").inputValue())).toMatchObject({ Action: "StartManual", Id: restoreId });
+      });
+      expect(started.status, started.body).toBeLessThan(300);
+      await page.getByRole("button", { name: "Advance 1 hour" }).click();
+      const restore = JSON.parse((await sendChecked("getRestore")).body);
+      expect(restore).toMatchObject({ RestoreId: restoreId, RestoreStateId: 3 });
+    });
+
     it("is operable with the keyboard alone", async () => {
       await open(fileUrl("tryit.html"));
       const toggle = section("getAgent").getByRole("button", { name: "Try it", exact: true });

@@ -16,6 +16,8 @@ import { apiOperations, artifactsDir, distDir, ensureDir, launchBrowser, skipBro
 
 const require = createRequire(import.meta.url);
 const operations = apiOperations();
+/** For screenshots of one console: the sticky bars would cover part of it. */
+const UNSTICK = "header.top, .tryit-bar { position: static !important; }";
 const fileUrl = (page: string) => pathToFileURL(join(distDir, page)).href;
 
 describe.skipIf(skipBrowser)("the Try it console", () => {
@@ -153,7 +155,7 @@ describe.skipIf(skipBrowser)("the Try it console", () => {
         await expect.poll(virtualTime).toBe(t0 + 600_000);
         const after = await sendChecked("getBackup");
         expect(JSON.parse(after.body)).toMatchObject({ BackupId: backupId, BackupConfigurationId: config.BackupConfigurationId, CurrentState: "Completed" });
-        if (mode === "file") await page.screenshot({ path: join(ensureDir(artifactsDir), "tryit-backup-completed.png") });
+        if (mode === "file") await section("getBackup").screenshot({ path: join(ensureDir(artifactsDir), "tryit-backup-completed.png"), style: UNSTICK });
         nothingLeft();
       });
 
@@ -176,8 +178,8 @@ describe.skipIf(skipBrowser)("the Try it console", () => {
         const notJson = await sendChecked("createBackupConfiguration", (s) => s.getByLabel("Request body (JSON)").fill("{ not json"));
         expect(notJson.status).toBe(400);
         expect(notJson.body).toContain("is not valid JSON");
+        if (mode === "file") await section("createBackupConfiguration").screenshot({ path: join(ensureDir(artifactsDir), "tryit-problem.png"), style: UNSTICK });
         expect(await listed()).toBe(count);
-        if (mode === "file") await page.screenshot({ path: join(ensureDir(artifactsDir), "tryit-problem.png") });
         nothingLeft();
       });
     });

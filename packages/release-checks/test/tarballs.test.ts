@@ -124,7 +124,7 @@ describe.skipIf(offline !== null)("public packages from their tarballs", () => {
 
     // 3. A fresh project; all tarballs in one install so they resolve to each other.
     writeFileSync(join(project, "package.json"), JSON.stringify({ name: "cloud-backup-consumer", private: true, type: "module" }, null, 2));
-    for (const file of ["check.ts", "tsconfig.json", "smoke.mjs", "call.mjs", "msw.test.mjs", "msw-check.ts", "tsconfig.msw.json"]) cpSync(join(CONSUMER, file), join(project, file));
+    for (const file of ["check.ts", "tsconfig.json", "smoke.mjs", "call.mjs", "msw-suite.mjs", "msw-check.ts", "tsconfig.msw.json"]) cpSync(join(CONSUMER, file), join(project, file));
     const typescriptVersion = require("typescript/package.json").version as string;
     // @cloud-backup/msw's peer dependency, at the version its own tests use.
     const mswVersion = require("msw/package.json").version as string;
@@ -250,11 +250,11 @@ describe.skipIf(offline !== null)("public packages from their tarballs", () => {
   }, 240_000);
 
   it("runs the client against cloudBackupHandlers() with production settings (msw/node, node --test)", async () => {
-    const r = await sh(process.execPath, ["--test", "--test-reporter=tap", "msw.test.mjs"], { cwd: project, timeout: 120_000 });
+    const r = await sh(process.execPath, ["--test", "--test-reporter=tap", "msw-suite.mjs"], { cwd: project, timeout: 120_000 });
     expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
     expect(r.stdout).toMatch(/# pass 2\b/);
     expect(r.stdout).toMatch(/# fail 0\b/);
-    summary.push("@cloud-backup/msw: node --test msw.test.mjs (client with Identity credentials and region dfw against cloudBackupHandlers() in msw/node): 2 passed");
+    summary.push("@cloud-backup/msw: node --test msw-suite.mjs (client with Identity credentials and region dfw against cloudBackupHandlers() in msw/node): 2 passed");
   }, 180_000);
 
   it("publint finds no errors in any tarball", async () => {

@@ -1,6 +1,7 @@
 // Run inside the temporary consumer project with `node --test`: @cloud-backup/client from its
 // tarball, built as in production (Identity credentials, region dfw, the global fetch), against
 // cloudBackupHandlers() from the @cloud-backup/msw tarball in msw/node. No URL is changed.
+// (Named without ".test." so that this workspace's vitest leaves it to the consumer project.)
 import assert from "node:assert/strict";
 import { after, afterEach, before, test } from "node:test";
 import { createBackupClient } from "@cloud-backup/client";

@@ -191,6 +191,8 @@ describe.skipIf(offline !== null)("public packages from their tarballs", () => {
     expect(result["@cloud-backup/spec"]).toMatchObject({ specVersion, openapiJsonVersion: specVersion, operationById: "/v1.0/{tenant_id}/agent/{machineAgentId}" });
     expect(result["@cloud-backup/spec"].operations).toBeGreaterThan(0);
     expect(result["@cloud-backup/server"]).toMatchObject({ createServer: "function", listAgentsStatus: 200 });
+    expect(result["@cloud-backup/spec/crypto"]).toEqual({ roundTrip: "tarball" });
+    expect(result["@cloud-backup/server/node"]).toEqual({ createServer: "function", Store: "function", docsWithoutDir: 404 });
     expect(result["@cloud-backup/client"]).toMatchObject({ createBackupClient: "function" });
     expect(result["@cloud-backup/conformance"]).toMatchObject({ runConformance: "function" });
     expect(result["@cloud-backup/reference-server"]).toMatchObject({ start: "function", parseArgs: "function" });

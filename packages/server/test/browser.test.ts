@@ -87,13 +87,16 @@ describe.skipIf(skipBrowser)("the bundle in headless Chromium", () => {
       const { createServer, DEMO } = (window as any).cloudBackupServer;
       // No Node in here: no process, no Buffer, no require.
       const globals = { process: typeof (globalThis as any).process, Buffer: typeof (globalThis as any).Buffer, require: typeof (globalThis as any).require };
+      // An http page is no secure context: crypto.randomUUID is missing, so ids take the getRandomValues path.
+      const context = { secure: window.isSecureContext, randomUUID: typeof crypto.randomUUID, getRandomValues: typeof crypto.getRandomValues };
       const app = createServer({ clock: { speed: 0 } });
       const res: Response = await app.fetch(new Request("http://cloud-backup.test/v1.0/1234/user/agents", { headers: { "X-Auth-Token": DEMO.token } }));
-      return { globals, token: DEMO.token as string, status: res.status, contentType: res.headers.get("content-type"), body: await res.text() };
+      return { globals, context, token: DEMO.token as string, status: res.status, contentType: res.headers.get("content-type"), body: await res.text() };
     });
     await page.close();
     expect(pageErrors).toEqual([]);
     expect(answer.globals).toEqual({ process: "undefined", Buffer: "undefined", require: "undefined" });
+    expect(answer.context).toEqual({ secure: false, randomUUID: "undefined", getRandomValues: "function" });
     expect(answer.token).toBe("demo-token");
     expect(answer.status).toBe(200);
     expect(conformanceProblems("GET", "/v1.0/1234/user/agents", answer.status, answer.contentType, answer.body)).toEqual([]);
@@ -159,5 +162,7 @@ describe.skipIf(skipBrowser)("the bundle in headless Chromium", () => {
     ]);
     for (const e of exchanges) expect(conformanceProblems(e.method, e.path, e.status, e.contentType, e.body), `${e.method} ${e.path}`).toEqual([]);
     expect(JSON.parse(exchanges[2]!.body).BackupConfigurationName).toBe("Browser");
+    // The request id of the encryption (format uuid, checked above) was made without crypto.randomUUID.
+    expect(JSON.parse(exchanges[1]!.body)).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   }, 60_000);
 });

@@ -5,6 +5,8 @@
 import { operations, operationById, specVersion, type components, type paths, type OperationId } from "@cloud-backup/spec";
 import description from "@cloud-backup/spec/openapi.json" with { type: "json" };
 import { createServer, type CloudBackupServer } from "@cloud-backup/server";
+import { createServer as createNodeServer, type ServerOptions as NodeServerOptions } from "@cloud-backup/server/node";
+import { encryptPassphrase, type AgentPublicKey } from "@cloud-backup/spec/crypto";
 import { createBackupClient, BackupApiError, type BackupClient, type Schemas, type ResultOf } from "@cloud-backup/client";
 import { runConformance, CAPABILITIES, type Capability } from "@cloud-backup/conformance";
 import { parseArgs, type CliOptions } from "@cloud-backup/reference-server";
@@ -18,6 +20,9 @@ const title: string = description.info.title;
 type ListAgents = paths["/v1.0/{tenant_id}/user/agents"]["get"];
 
 const app: CloudBackupServer = createServer({ clock: { speed: 0 } });
+const nodeOptions: NodeServerOptions = { clock: { speed: 0 }, docsDir: undefined, data: undefined, fsync: false };
+const nodeApp: CloudBackupServer = createNodeServer(nodeOptions);
+const encrypt: (key: AgentPublicKey, passphrase: string) => string = encryptPassphrase;
 const client: BackupClient = createBackupClient({
   baseUrl: "http://reference.test",
   token: "demo-token",

@@ -25,6 +25,7 @@ import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { Marked } from "marked";
+import { bundleTryIt, TRYIT_PAGE, tryItPage, withTryItLinks } from "./tryit.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const docsRoot = resolve(here, "..");
@@ -66,6 +67,7 @@ export const GUIDES = [
   { slug: "encryption", source: "docs/encryption.md" },
   { slug: "errors", source: "docs/errors.md" },
   { slug: "reference-server", source: "docs/reference-server.md" },
+  { slug: "testing", source: "docs/testing.md", nav: "In your test suite" },
   { slug: "conformance", source: "docs/conformance.md", optional: true, nav: "The conformance kit" },
   { slug: "errata", source: "openapi/ERRATA.md", nav: "Errata" },
 ];
@@ -279,7 +281,7 @@ const FIX_MENU_LINKS = `(function () {
 
 /** Builds one Redoc page with the CLI, then removes the one remote image it would load. */
 async function buildReference(ref, doc, outFile, tmp) {
-  const copy = structuredClone(doc);
+  const copy = ref.name === "api" ? withTryItLinks(doc) : structuredClone(doc);
   const others = REFERENCES.filter((r) => r.name !== ref.name)
     .map((r) => `[${r.nav}](${r.name}.html)`)
     .join(" · ");
@@ -384,7 +386,7 @@ export async function build({ outDir = join(docsRoot, "dist"), diagrams = "auto"
   const guideNav = sources.filter((s) => s.slug !== "index").map((s) => ({ title: s.nav ?? titleOf(s.markdown, s.slug), href: `${s.slug}.html` }));
   const nav = [
     { title: "Guides", items: guideNav },
-    { title: "Reference", items: REFERENCES.map((r) => ({ title: r.nav, href: `reference/${r.name}.html` })) },
+    { title: "Reference", items: [...REFERENCES.map((r) => ({ title: r.nav, href: `reference/${r.name}.html` })), { title: "Try it (in your browser)", href: TRYIT_PAGE }] },
   ];
 
   const allDiagrams = [];
@@ -430,10 +432,13 @@ export async function build({ outDir = join(docsRoot, "dist"), diagrams = "auto"
     const title = page.slug === "index" ? "Home" : titleOf(page.markdown, page.slug);
     return { file, title, headings: page.headings, html: layout({ title, body, nav, current: file, scripts }) };
   });
+  pages.push(tryItPage({ doc: docs.api, layout: (page) => layout({ ...page, nav }), referenceUrl: (tag, id) => `reference/api.html${redocAnchor(tag, id)}` }));
   for (const page of pages) writeFileSync(join(outDir, page.file), page.html);
 
   // Assets and the search index.
   for (const asset of ["site.css", "site.js"]) copyFileSync(join(docsRoot, "src", asset), join(outDir, "assets", asset));
+  const tryit = await bundleTryIt(outDir);
+  log(`  try it: the simulation bundled for the browser, ${(tryit.bytes / 1024).toFixed(0)} KiB`);
   const index = [
     ...[...operations.values()].map((op) => ({
       title: op.summary,

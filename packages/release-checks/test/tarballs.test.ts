@@ -6,9 +6,13 @@
  *
  * - every package is imported;
  * - a program is type-checked against spec, server, client, conformance and reference-server
- *   (TypeScript installed in that project; module nodenext, strict, skipLibCheck off);
+ *   (TypeScript installed in that project; module nodenext, strict, skipLibCheck off), and
+ *   another against msw (the same, with the DOM library msw's typings need);
  * - the CLI tarball's `cloud-backup-server --port 0` is started and called with the client
  *   tarball, and the conformance tarball's CLI checks it (auth and errors capabilities);
+ * - a `node --test` file runs the client tarball, built as in production (Identity credentials,
+ *   region dfw), against `cloudBackupHandlers()` of the msw tarball in `msw/node` (msw from the
+ *   registry, at the version of the workspace);
  * - publint (errors fail) and @arethetypeswrong/cli (profile esm-only) check each tarball.
  *
  * The install runs with --ignore-scripts: better-sqlite3 (the server's `--data` store) is
@@ -37,6 +41,7 @@ const PACKAGES = [
   { name: "@cloud-backup/client", dir: "packages/client" },
   { name: "@cloud-backup/conformance", dir: "packages/conformance" },
   { name: "@cloud-backup/reference-server", dir: "apps/reference-server" },
+  { name: "@cloud-backup/msw", dir: "packages/msw" },
 ] as const;
 
 /**
@@ -119,8 +124,10 @@ describe.skipIf(offline !== null)("public packages from their tarballs", () => {
 
     // 3. A fresh project; all tarballs in one install so they resolve to each other.
     writeFileSync(join(project, "package.json"), JSON.stringify({ name: "cloud-backup-consumer", private: true, type: "module" }, null, 2));
-    for (const file of ["check.ts", "tsconfig.json", "smoke.mjs", "call.mjs"]) cpSync(join(CONSUMER, file), join(project, file));
+    for (const file of ["check.ts", "tsconfig.json", "smoke.mjs", "call.mjs", "msw-suite.mjs", "msw-check.ts", "tsconfig.msw.json"]) cpSync(join(CONSUMER, file), join(project, file));
     const typescriptVersion = require("typescript/package.json").version as string;
+    // @cloud-backup/msw's peer dependency, at the version its own tests use.
+    const mswVersion = require("msw/package.json").version as string;
     await must(
       "npm",
       [
@@ -137,6 +144,7 @@ describe.skipIf(offline !== null)("public packages from their tarballs", () => {
         ...PACKAGES.map((p) => tarballs.get(p.name)!.file),
         `typescript@${typescriptVersion}`,
         "@types/node@^20.19.0",
+        `msw@${mswVersion}`,
       ],
       { cwd: project, timeout: 420_000 },
     );
@@ -188,6 +196,7 @@ describe.skipIf(offline !== null)("public packages from their tarballs", () => {
     expect(result["@cloud-backup/client"]).toMatchObject({ createBackupClient: "function" });
     expect(result["@cloud-backup/conformance"]).toMatchObject({ runConformance: "function" });
     expect(result["@cloud-backup/reference-server"]).toMatchObject({ start: "function", parseArgs: "function" });
+    expect(result["@cloud-backup/msw"]).toMatchObject({ cloudBackupHandlers: "function", handlers: 8, agents: 4 });
     for (const [name, value] of Object.entries(result)) summary.push(`${name}: import ok ${JSON.stringify(value)}`);
   }, 120_000);
 
@@ -195,7 +204,9 @@ describe.skipIf(offline !== null)("public packages from their tarballs", () => {
     const tsc = join(project, "node_modules/typescript/bin/tsc");
     const r = await sh(process.execPath, [tsc, "-p", "tsconfig.json"], { cwd: project, timeout: 240_000 });
     expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
-    summary.push("type check (tsc nodenext strict, skipLibCheck off) against spec, server, client, conformance, reference-server: ok");
+    const withMsw = await sh(process.execPath, [tsc, "-p", "tsconfig.msw.json"], { cwd: project, timeout: 240_000 });
+    expect(withMsw.code, `${withMsw.stdout}\n${withMsw.stderr}`).toBe(0);
+    summary.push("type check (tsc nodenext strict, skipLibCheck off) against spec, server, client, conformance, reference-server; and msw with msw's typings (DOM lib): ok");
   }, 300_000);
 
   it("starts cloud-backup-server from the CLI tarball and calls it with the client tarball", async () => {
@@ -239,6 +250,14 @@ describe.skipIf(offline !== null)("public packages from their tarballs", () => {
     server.kill("SIGTERM");
     expect(await exited).toBe(0);
   }, 240_000);
+
+  it("runs the client against cloudBackupHandlers() with production settings (msw/node, node --test)", async () => {
+    const r = await sh(process.execPath, ["--test", "--test-reporter=tap", "msw-suite.mjs"], { cwd: project, timeout: 120_000 });
+    expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
+    expect(r.stdout).toMatch(/# pass 2\b/);
+    expect(r.stdout).toMatch(/# fail 0\b/);
+    summary.push("@cloud-backup/msw: node --test msw-suite.mjs (client with Identity credentials and region dfw against cloudBackupHandlers() in msw/node): 2 passed");
+  }, 180_000);
 
   it("publint finds no errors in any tarball", async () => {
     const errors: string[] = [];

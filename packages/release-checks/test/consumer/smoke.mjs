@@ -37,4 +37,8 @@ results["@cloud-backup/conformance"] = { runConformance: typeof conformance.runC
 const cli = await import("@cloud-backup/reference-server");
 results["@cloud-backup/reference-server"] = { start: typeof cli.start, parseArgs: typeof cli.parseArgs };
 
+const msw = await import("@cloud-backup/msw");
+const handlers = msw.cloudBackupHandlers();
+results["@cloud-backup/msw"] = { cloudBackupHandlers: typeof msw.cloudBackupHandlers, handlers: handlers.length, agents: handlers.world.tenants.get("1234").agents.size };
+
 console.log(JSON.stringify(results));

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { conformanceProblems } from "../../../packages/server/test/conformance.js";
+import { conformanceProblems } from "@cloud-backup/spec/validate";
 import { redocAnchor } from "../scripts/build.mjs";
 import { apiOperations, artifactsDir, distDir, ensureDir, launchBrowser, skipBrowser, startServer } from "./helpers.js";
 

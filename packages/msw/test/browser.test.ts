@@ -21,7 +21,7 @@ import { promisify } from "node:util";
 import { build } from "esbuild";
 import { chromium, type BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { conformanceProblems } from "../../server/test/conformance.js";
+import { conformanceProblems } from "@cloud-backup/spec/validate";
 
 const require = createRequire(import.meta.url);
 const here = dirname(fileURLToPath(import.meta.url));

@@ -1,7 +1,7 @@
 import type { RequestHandler } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, expect } from "vitest";
-import { conformanceProblems } from "../../server/test/conformance.js";
+import { conformanceProblems } from "@cloud-backup/spec/validate";
 import { cloudBackupHandlers, type CloudBackupHandlersOptions } from "../src/index.js";
 
 /** One exchange MSW answered from the simulation. */

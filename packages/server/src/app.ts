@@ -15,6 +15,8 @@ import { applyFaultEffect, FaultRegistry, mountAdmin } from "./admin.js";
 import { type Command, Store, StoreError } from "./store.js";
 import { parsePrefer } from "./prefer.js";
 import { mountIdentity } from "./identity.js";
+import { methodNotAllowed, mountCors, preferenceApplied, preferIgnored, refuseCrossOriginAdmin, withPreferenceApplied } from "./http-conventions.js";
+import { docsAddressRewriter } from "./docs-address.js";
 import { applyTenant, type SeedOptions, seedWorld } from "./world/seed.js";
 import { World } from "./world/world.js";
 
@@ -47,6 +49,11 @@ export interface ServerOptions {
   snapshotEvery?: number;
   /** A built docs site (`apps/docs/dist`), served read-only at `/docs/`; unset, `/docs` answers 404 with a hint. */
   docsDir?: string;
+  /**
+   * Origins whose pages may call the API from a browser (CORS), or `["*"]` for any; unset,
+   * no CORS. The control API never answers other origins.
+   */
+  cors?: readonly string[];
 }
 
 export interface CloudBackupServer extends Hono {
@@ -361,10 +368,16 @@ export function createServer(options: ServerOptions = {}): CloudBackupServer {
   }
 
   const faults = new FaultRegistry();
+  mountCors(app, options.cors);
+  refuseCrossOriginAdmin(app);
   mountAdmin(app, { world, clock, faults, adminToken: options.adminToken, reset: () => app.reset(), persist });
   mountIdentity(app, { world, clock });
 
-  const handle = (op: CompiledOperation, tenantInPath: boolean) => async (c: Context) => {
+  const handle = (op: CompiledOperation, tenantInPath: boolean) => {
+    const inner = answer(op, tenantInPath);
+    return async (c: Context) => withPreferenceApplied(c, await inner(c));
+  };
+  const answer = (op: CompiledOperation, tenantInPath: boolean) => async (c: Context) => {
     const requestId = c.req.header("x-request-id") ?? randomUUID();
     (c.set as (key: string, value: unknown) => void)("operationId", op.operationId);
     try {
@@ -394,18 +407,24 @@ export function createServer(options: ServerOptions = {}): CloudBackupServer {
       }
       const body = op.bodies.size || op.formBody ? await readBody(c, op) : undefined;
       const prefer = parsePrefer(c.req.header("prefer"));
-      if (prefer.latency) await new Promise((resolve) => setTimeout(resolve, prefer.latency));
+      if (prefer.latency) {
+        await new Promise((resolve) => setTimeout(resolve, prefer.latency));
+        preferenceApplied(c, `latency=${prefer.latency}`);
+      }
       if (prefer.reset) {
         const socket = (c.env as { incoming?: { socket?: { destroy(): void } } } | undefined)?.incoming?.socket;
         if (socket) socket.destroy();
         return new Response(null, { status: 599, headers: { [RESET_HEADER]: "1" } });
       }
+      if (prefer.code && !op.statuses.has(prefer.code)) preferIgnored(c, prefer.code, op.operationId, op.statuses);
       if (prefer.code && prefer.code >= 400 && op.statuses.has(prefer.code)) {
+        preferenceApplied(c, `code=${prefer.code}`);
         throw new ApiError(prefer.code, `Answered ${prefer.code} as asked by Prefer: code=${prefer.code}.`, [], prefer.code === 503 ? { "retry-after": "1" } : {});
       }
       if (prefer.example) {
         const example = op.examples.get(prefer.example);
         if (example) {
+          preferenceApplied(c, `example=${prefer.example}`);
           return new Response(example.mediaType === "text/plain" ? String(example.value) : JSON.stringify(example.value), {
             status: example.status,
             headers: { "content-type": example.mediaType, "x-request-id": requestId },
@@ -494,12 +513,14 @@ export function createServer(options: ServerOptions = {}): CloudBackupServer {
     try {
       if ((await stat(file)).isDirectory()) file = join(file, "index.html");
       const type = DOCS_TYPES[extname(file)] ?? "application/octet-stream";
-      return new Response(await readFile(file), { headers: { "content-type": type, "cache-control": "no-cache" } });
+      return new Response(rewriteDocs(await readFile(file), type, new URL(c.req.url).origin), { headers: { "content-type": type, "cache-control": "no-cache" } });
     } catch {
       return miss("No such page of the docs site.");
     }
   });
+  const rewriteDocs = docsAddressRewriter();
   app.notFound((c) =>
+    methodNotAllowed(c) ??
     problemResponse(c, new ApiError(404, `No operation answers ${c.req.method} ${new URL(c.req.url).pathname}.`), c.req.header("x-request-id") ?? randomUUID()),
   );
   app.onError((error, c) => {

@@ -52,7 +52,12 @@ export function findRoute(method: string, pathname: string): Route | undefined {
 export function conformanceProblems(method: string, url: string, status: number, contentType: string | null, bodyText: string): string[] {
   const pathname = new URL(url, "http://x").pathname;
   const route = findRoute(method, pathname);
-  if (!route) return status === 404 ? [] : [`no operation matches ${method} ${pathname}`];
+  if (!route) {
+    if (status === 404) return [];
+    // A known path called with a method it does not take answers 405 (with Allow) and a problem body.
+    if (status === 405 && routes.some((r) => r.regex.test(pathname))) return problemBodyProblems(`${method} ${pathname} 405`, contentType, bodyText);
+    return [`no operation matches ${method} ${pathname}`];
+  }
   const doc = docs[route.doc];
   const op = doc.paths[route.path][method.toLowerCase()];
   const response = resolve(doc, op.responses[String(status)]);
@@ -78,4 +83,19 @@ export function conformanceProblems(method: string, url: string, status: number,
   }
   if (validate(value)) return [];
   return (validate.errors ?? []).map((e) => `${route.operationId} ${status} body${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`);
+}
+
+let problemValidator: ValidateFunction | undefined;
+
+/** Checks an answer that no operation documents (405) against the Problem schema. */
+function problemBodyProblems(what: string, contentType: string | null, bodyText: string): string[] {
+  if ((contentType ?? "").split(";")[0]!.trim() !== "application/problem+json") return [`${what} content type ${contentType} is not application/problem+json`];
+  problemValidator ??= ajvs.api!.compile({ $ref: "doc#/components/schemas/Problem" });
+  let value: unknown;
+  try {
+    value = JSON.parse(bodyText);
+  } catch {
+    return [`${what} body is not JSON`];
+  }
+  return problemValidator(value) ? [] : (problemValidator.errors ?? []).map((e) => `${what} body${e.instancePath} ${e.message}`);
 }

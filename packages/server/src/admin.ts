@@ -5,6 +5,7 @@ import { msDate, type VirtualClock } from "./clock.js";
 import { ApiError, problemResponse } from "./problem.js";
 import { compileAt, createAjv, pointerOf, toProblemFields } from "./validation.js";
 import { applyTenant } from "./world/seed.js";
+import { exportWorld } from "./world/seed-format.js";
 import type { Command } from "./store.js";
 import type { Role, World } from "./world/world.js";
 
@@ -151,6 +152,7 @@ export function mountAdmin(app: Hono, options: AdminOptions & { faults: FaultReg
     return c.body(null, 204);
   });
   app.get("/__admin/clock", (c) => c.json(clockView()));
+  app.get("/__admin/world", (c) => c.json(exportWorld(world, clock.now())));
   app.post("/__admin/clock/advance", async (c) => {
     const { seconds } = await body(c, validateAdvance, false);
     clock.advance(Math.round(seconds * 1000));

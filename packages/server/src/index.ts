@@ -8,12 +8,13 @@
  * const res = await app.request("/v1.0/1234/user/agents", { headers: { "X-Auth-Token": "demo-token" } });
  * ```
  */
-export { createServer, MAX_BODY_BYTES, type CloudBackupServer, type ServerOptions } from "./app.js";
+export { createServer, MAX_BODY_BYTES, specHash, specVersion, type CloudBackupServer, type ServerOptions } from "./app.js";
 export { VirtualClock, msDate } from "./clock.js";
 export { ApiError, type Problem, type ProblemField } from "./problem.js";
 export { toHonoPath, withoutTenant } from "./routing.js";
 export { routes, type Handlers } from "./generated/routes.js";
 export { DEMO, type SeedOptions, type WorldSeed } from "./world/seed.js";
+export { exportWorld, seedProblems, SeedError, type SeedAgent, type SeedBackup, type SeedConfiguration, type SeedRestore, type SeedTenant } from "./world/seed-format.js";
 export { World, WAKE_DELAY_MS, IDLE_AFTER_MS, type Role } from "./world/world.js";
 export { encryptPassphrase, decryptPassphrase, type AgentPublicKey } from "./crypto/index.js";
 export { strictCopy, createAjv, toProblemFields } from "./validation.js";

@@ -911,6 +911,23 @@ export const adminOperations = [
     "requestMediaTypes": [
       "application/json"
     ]
+  },
+  {
+    "key": "GET /__admin/world",
+    "method": "GET",
+    "path": "/__admin/world",
+    "operationId": "exportWorld",
+    "tag": "Control",
+    "summary": "Export the simulated world as a seed",
+    "statuses": [
+      200,
+      401,
+      403
+    ],
+    "successStatuses": [
+      200
+    ],
+    "requestMediaTypes": []
   }
 ] as const;
 

@@ -9,6 +9,8 @@
  *   (TypeScript installed in that project; module nodenext, strict, skipLibCheck off);
  * - the CLI tarball's `cloud-backup-server --port 0` is started and called with the client
  *   tarball, and the conformance tarball's CLI checks it (auth and errors capabilities);
+ * - `npx cloud-backup-server` and `npx cloud-backup-conformance` (and the scoped forms the
+ *   docs show) answer --help and --version there, offline;
  * - publint (errors fail) and @arethetypeswrong/cli (profile esm-only) check each tarball.
  *
  * The install runs with --ignore-scripts: better-sqlite3 (the server's `--data` store) is
@@ -236,6 +238,28 @@ describe.skipIf(offline !== null)("public packages from their tarballs", () => {
     const exited = new Promise<number | null>((done) => server!.once("exit", (code) => done(code)));
     server.kill("SIGTERM");
     expect(await exited).toBe(0);
+  }, 240_000);
+
+  it("npx runs both commands in the empty project: --help and --version, without the registry", async () => {
+    const versions = Object.fromEntries(
+      PACKAGES.map((p) => [p.name, JSON.parse(readFileSync(join(ROOT, p.dir, "package.json"), "utf8")).version as string]),
+    );
+    // --offline: the commands must come from the installed tarballs, never from the registry.
+    const npx = (args: string[]) => must("npx", ["--offline", "--no-install", ...args], { cwd: project, timeout: 60_000 });
+    const serverVersion = await npx(["cloud-backup-server", "--version"]);
+    expect(serverVersion.stdout.trim()).toBe(`cloud-backup-server ${versions["@cloud-backup/reference-server"]} (Cloud Backup API description ${versions["@cloud-backup/spec"]})`);
+    const serverHelp = await npx(["cloud-backup-server", "--help"]);
+    expect(serverHelp.stdout).toContain("Usage: cloud-backup-server [options]");
+    const kitVersion = await npx(["cloud-backup-conformance", "--version"]);
+    expect(kitVersion.stdout.trim()).toBe(`cloud-backup-conformance ${versions["@cloud-backup/conformance"]} (Cloud Backup API description ${versions["@cloud-backup/spec"]})`);
+    const kitHelp = await npx(["cloud-backup-conformance", "--help"]);
+    expect(kitHelp.stdout).toContain("Usage: cloud-backup-conformance --base-url URL");
+    // The scoped forms the docs show.
+    const scoped = await npx(["@cloud-backup/reference-server", "--version"]);
+    expect(scoped.stdout.trim()).toBe(serverVersion.stdout.trim());
+    const scopedKit = await npx(["-p", "@cloud-backup/conformance", "cloud-backup-conformance", "--version"]);
+    expect(scopedKit.stdout.trim()).toBe(kitVersion.stdout.trim());
+    summary.push(`npx (offline) in the empty project: ${serverVersion.stdout.trim()}; ${kitVersion.stdout.trim()}; scoped forms answer the same`);
   }, 240_000);
 
   it("publint finds no errors in any tarball", async () => {

@@ -11,6 +11,8 @@
  *   tarball, and the conformance tarball's CLI checks it (auth and errors capabilities);
  * - `npx cloud-backup-server` and `npx cloud-backup-conformance` (and the scoped forms the
  *   docs show) answer --help and --version there, offline;
+ * - the CI recipe's shell steps (scripts/ci/conformance-recipe.sh, the job in
+ *   docs/conformance.md) start the server in the background and run the kit there;
  * - publint (errors fail) and @arethetypeswrong/cli (profile esm-only) check each tarball.
  *
  * The install runs with --ignore-scripts: better-sqlite3 (the server's `--data` store) is
@@ -21,6 +23,7 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { type AddressInfo, createServer as createNetServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { promisify } from "node:util";
@@ -260,6 +263,44 @@ describe.skipIf(offline !== null)("public packages from their tarballs", () => {
     const scopedKit = await npx(["-p", "@cloud-backup/conformance", "cloud-backup-conformance", "--version"]);
     expect(scopedKit.stdout.trim()).toBe(kitVersion.stdout.trim());
     summary.push(`npx (offline) in the empty project: ${serverVersion.stdout.trim()}; ${kitVersion.stdout.trim()}; scoped forms answer the same`);
+  }, 240_000);
+
+  it("the CI recipe's shell steps (scripts/ci/conformance-recipe.sh) run in the project, and docs/conformance.md shows the same steps", async () => {
+    const script = readFileSync(join(ROOT, "scripts/ci/conformance-recipe.sh"), "utf8");
+    // Every line of every step is in the documented job (the script passes extra kit arguments on with "$@").
+    const docs = readFileSync(join(ROOT, "docs/conformance.md"), "utf8");
+    const job = /```yaml\n([\s\S]*?)```/.exec(docs.slice(docs.indexOf("GitHub Actions")))?.[1] ?? "";
+    const steps = script.split("# step: ").slice(1);
+    expect(steps.length).toBe(4);
+    for (const step of steps) {
+      const [name, ...lines] = step.trim().split("\n");
+      expect(job, `the step "${name}"`).toContain(name!);
+      for (const line of lines.map((l) => l.trim().replace(' "$@"', "")).filter(Boolean)) expect(job, `docs/conformance.md lacks: ${line}`).toContain(line);
+    }
+    const port = await new Promise<number>((done) => {
+      const probe = createNetServer().listen(0, "127.0.0.1", () => {
+        const { port: free } = probe.address() as AddressInfo;
+        probe.close(() => done(free));
+      });
+    });
+    const env = { ...cleanEnv(), PORT: String(port) };
+    const r = await new Promise<{ code: number | null; output: string }>((done) => {
+      const child = spawn("bash", [join(ROOT, "scripts/ci/conformance-recipe.sh"), "--only", "auth", "errors"], { cwd: project, env, stdio: ["ignore", "pipe", "pipe"] });
+      let output = "";
+      child.stdout.on("data", (d: Buffer) => (output += d.toString()));
+      child.stderr.on("data", (d: Buffer) => (output += d.toString()));
+      child.on("close", (code) => done({ code, output }));
+    });
+    expect(r.code, r.output).toBe(0);
+    expect(r.output).toContain("Result: PASS");
+    const junit = readFileSync(join(project, "reports/conformance.xml"), "utf8");
+    expect(junit).toContain("<testsuite ");
+    expect(junit).not.toContain("<failure");
+    // The last step stopped the server.
+    const pid = Number(readFileSync(join(project, "server.pid"), "utf8"));
+    await new Promise((wait) => setTimeout(wait, 500));
+    expect(() => process.kill(pid, 0)).toThrow();
+    summary.push(`CI recipe (scripts/ci/conformance-recipe.sh) in the project on port ${port}: ${r.output.split("\n").find((l) => l.startsWith("Total"))?.replace(/\s+/g, " ").trim() ?? "?"}`);
   }, 240_000);
 
   it("publint finds no errors in any tarball", async () => {

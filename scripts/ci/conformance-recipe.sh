@@ -7,7 +7,8 @@ set -euo pipefail
 PORT=${PORT:-4010}
 
 # step: Start the reference server in the background
-npx cloud-backup-server --port "$PORT" --clock-speed 100 --quiet > server.log 2>&1 &
+# (the installed bin itself, not through npx, so that server.pid is the server's own pid)
+node_modules/.bin/cloud-backup-server --port "$PORT" --clock-speed 100 --quiet > server.log 2>&1 &
 echo $! > server.pid
 
 # step: Wait until it answers

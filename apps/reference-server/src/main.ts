@@ -166,7 +166,7 @@ export function readSeed(file: string): WorldSeed {
     text = readFileSync(file, "utf8");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") throw new StartupError(`--seed ${file}: no such file`, `give the path of a seed file (an example: apps/reference-server/examples/seed.json)`);
+    if (code === "ENOENT") throw new StartupError(`--seed ${file}: no such file`, `give the path of a seed file (an example: examples/seed.json in @cloud-backup/reference-server)`);
     if (code === "EISDIR") throw new StartupError(`--seed ${file}: is a directory, not a seed file`);
     throw new StartupError(`--seed ${file}: cannot read it (${code ?? (error as Error).message})`);
   }

@@ -218,7 +218,7 @@ function renderMarkdown(markdown, ctx) {
 
 // ------------------------------------------------------------------------------ pages
 
-function layout({ title, body, nav, current, depth = 0, scripts = "" }) {
+function layout({ title, body, nav, current, depth = 0, scripts = "", head = "" }) {
   const up = depth ? "../".repeat(depth) : "";
   const navHtml = nav
     .map(
@@ -232,7 +232,7 @@ function layout({ title, body, nav, current, depth = 0, scripts = "" }) {
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="viewport" content="width=device-width, initial-scale=1">${head}
 <title>${escapeHtml(title)} · Cloud Backup API toolkit</title>
 <link rel="stylesheet" href="${up}assets/site.css">
 </head>

@@ -76,6 +76,8 @@ ${sections}`;
     title: "Try it",
     body,
     current: TRYIT_PAGE,
+    // Tells a server's docs policy that this page runs the simulation (its validators compile to functions).
+    head: `\n<meta name="cloud-backup-simulation" content="in-page">`,
     scripts: `<link rel="stylesheet" href="assets/tryit.css">\n<script src="assets/tryit.js"></script>`,
   });
   return { file: TRYIT_PAGE, title: "Try it", headings, html };

@@ -1,11 +1,13 @@
 /**
  * Every TypeScript sample of the reference: type-checked with the repository's strict settings
- * against @cloud-backup/client, compiled, then executed against a reference server.
+ * against @cloud-backup/client, compiled, then executed against a reference server as the docs
+ * say to run TypeScript: with tsx (here its in-process loader, `tsImport`, on the .ts file).
  */
 import { readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { format } from "node:util";
+import { tsImport } from "tsx/esm/api";
 import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { artifactsDir, ensureDir, startServer } from "./helpers.js";
@@ -50,13 +52,13 @@ afterAll(async () => {
   console.log(`docs: executed ${executed} TypeScript samples against the reference server`);
 });
 
-/** Runs a compiled sample in this process (its top-level code runs on import), capturing its output. */
+/** Runs a sample's .ts file with tsx in this process (its top-level code runs on import), capturing its output. */
 async function execute(file: string): Promise<{ code: number; output: string }> {
   const lines: string[] = [];
   const original = console.log;
   console.log = (...args: unknown[]) => void lines.push(format(...args));
   try {
-    await import(pathToFileURL(file).href);
+    await tsImport(pathToFileURL(file).href, import.meta.url);
     return { code: 0, output: lines.join("\n") };
   } catch (error) {
     return { code: 1, output: `${lines.join("\n")}\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}` };
@@ -74,7 +76,7 @@ describe("TypeScript samples", () => {
   for (const { operationId } of operations) {
     it(`${operationId}: runs against the reference server`, async () => {
       expect(diagnostics).toEqual([]);
-      await expectSampleSucceeds(server, operationId, () => execute(join(dir, `${operationId}.js`)));
+      await expectSampleSucceeds(server, operationId, () => execute(join(dir, `${operationId}.ts`)));
       executed++;
     });
   }

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-import { resolve } from "node:path";
-import { banner, defaultDocsDir, parseArgs, start, USAGE } from "./main.js";
+import { specVersion } from "@cloud-backup/server";
+import { banner, defaultDocsDir, parseArgs, start, StartupError, USAGE, VERSION } from "./main.js";
 
 let parsed;
 try {
@@ -13,10 +13,26 @@ if (parsed === "help") {
   console.log(USAGE);
   process.exit(0);
 }
+if (parsed === "version") {
+  console.log(`cloud-backup-server ${VERSION} (Cloud Backup API description ${specVersion})`);
+  process.exit(0);
+}
 const options = parsed;
 try {
   const running = await start(options);
-  console.log(banner(running.url, !options.seed, Boolean(options.docsDir ?? defaultDocsDir()), options.data && resolve(options.data)));
+  console.log(
+    banner(running.url, {
+      seeded: !options.seed,
+      seedFile: options.seed,
+      resumed: running.resumed,
+      docs: Boolean(options.docsDir ?? defaultDocsDir()),
+      data: options.data,
+      fsync: options.fsync,
+      clockSpeed: options.clockSpeed,
+      adminToken: Boolean(options.adminToken),
+      cors: options.cors,
+    }),
+  );
   const stop = (signal: string) => {
     console.log(`Received ${signal}, shutting down.`);
     running.close().then(() => process.exit(0));
@@ -25,6 +41,7 @@ try {
   process.on("SIGINT", () => stop("SIGINT"));
   process.on("SIGTERM", () => stop("SIGTERM"));
 } catch (error) {
-  console.error(`cloud-backup-server: ${(error as Error).message}`);
+  // Start-up failures are said in one line (and a hint for those a user can fix), never a stack trace.
+  console.error(`cloud-backup-server: ${error instanceof StartupError ? error.message : ((error as Error).message ?? String(error))}`);
   process.exit(1);
 }

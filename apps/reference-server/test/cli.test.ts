@@ -1,16 +1,66 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { request as httpRequest } from "node:http";
-import { connect } from "node:net";
+import { connect, createServer as createNetServer } from "node:net";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { conformanceProblems } from "@cloud-backup/spec/validate";
-import { parseArgs } from "../src/main.js";
+import { banner, parseArgs, USAGE, VERSION } from "../src/main.js";
 
 const cli = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
+/** The committed bin entry npm links (`cloud-backup-server`), which loads dist/cli.js. */
+const bin = fileURLToPath(new URL("../bin/cloud-backup-server.js", import.meta.url));
+const example = fileURLToPath(new URL("../examples/seed.json", import.meta.url));
+
+/** Runs the command to its end (for the start-up failures and --help/--version). */
+function run(args: string[], timeoutMs = 20_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, PORT: "" } });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`still running after ${timeoutMs} ms: ${stdout}${stderr}`));
+    }, timeoutMs);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** Starts the command and resolves with its banner (the caller stops it). */
+function startCli(args: string[]): Promise<{ child: ChildProcess; output: () => string; url: string }> {
+  const child = spawn(process.execPath, [bin, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no banner: ${output}`)), 15_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /listening on (http:\/\/[^\s]+)/.exec(output);
+      if (match && output.includes("Control API:")) {
+        clearTimeout(timer);
+        resolve({ child, output: () => output, url: match[1]! });
+      }
+    };
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", onData);
+    child.on("exit", (code) => reject(new Error(`exited ${code}: ${output}`)));
+  });
+}
+
+function stop(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve(child.exitCode);
+    child.once("exit", (code) => resolve(code));
+    child.kill("SIGTERM");
+  });
+}
 
 describe("parseArgs", () => {
   const cases: Array<{ given: string[]; env?: Record<string, string>; want: unknown }> = [
@@ -128,6 +178,144 @@ describe("start-up with a data file", () => {
       chmodSync(dir, 0o755);
     }
   }, 30_000);
+  it.each([
+    [["--port", "x"], /--port must be an integer from 0 to 65535, got "x"/],
+    [["--bogus"], /unknown option --bogus/],
+    [["--port"], /--port needs a value/],
+    [["--port", "--quiet"], /--port needs a value/],
+    [["extra"], /unexpected argument extra/],
+    [["--port", "1", "--port", "2"], /--port is given twice \("1" and "2"\)/],
+    [["--cors", "localhost:3000"], /--cors takes origins such as/],
+    [["--cors", "http://a.example/path"], /--cors takes origins/],
+    [["--admin-token", ""], /--admin-token must not be empty/],
+  ])("explains what is wrong with %j", (given, message) => {
+    expect(() => parseArgs(given as string[], {})).toThrow(message);
+  });
+
+  it("reads --cors with or without origins, --version and -h", () => {
+    expect(parseArgs(["--cors"], {})).toMatchObject({ cors: ["*"] });
+    expect(parseArgs(["--cors", "--quiet"], {})).toMatchObject({ cors: ["*"], quiet: true });
+    expect(parseArgs(["--cors", "http://127.0.0.1:5173,https://app.example"], {})).toMatchObject({ cors: ["http://127.0.0.1:5173", "https://app.example"] });
+    expect(parseArgs(["--cors=*"], {})).toMatchObject({ cors: ["*"] });
+    expect(parseArgs(["--version"], {})).toBe("version");
+    expect(parseArgs(["-v"], {})).toBe("version");
+    expect(parseArgs(["-h"], {})).toBe("help");
+    expect(parseArgs([], {})).not.toHaveProperty("cors");
+  });
+});
+
+describe("the banner", () => {
+  it("names the data file, the clock speed and whether the control API needs a token", () => {
+    const memory = banner("http://127.0.0.1:4010", { seeded: true, clockSpeed: 1 });
+    expect(memory).toContain("World:        in memory");
+    expect(memory).toContain("Clock:        real time (speed 1)");
+    expect(memory).toContain("no token needed, loopback callers only");
+    const data = banner("http://127.0.0.1:4010", { seeded: false, data: "/srv/world.db", fsync: true, clockSpeed: 0, adminToken: true, cors: ["*"] });
+    expect(data).toContain("World:        /srv/world.db (SQLite, fsync on every write)");
+    expect(data).toContain("Clock:        frozen");
+    expect(data).toContain("needs the X-Admin-Token header");
+    expect(data).toContain("CORS:         any origin (the control API excluded)");
+    expect(banner("http://x", { seeded: false, clockSpeed: 60 })).toContain("60 virtual seconds per real second");
+    expect(banner("http://x", { seeded: false, data: "w.db", resumed: true, seedFile: "s.json" })).toContain("--seed s.json was not applied");
+  });
+});
+
+describe("the command (bin/cloud-backup-server.js)", { timeout: 60_000 }, () => {
+  let dir = "";
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "cli-startup-"));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("--version and --help", async () => {
+    const version = await run(["--version"]);
+    expect(version.code).toBe(0);
+    expect(version.stdout.trim()).toBe(`cloud-backup-server ${VERSION} (Cloud Backup API description ${VERSION})`);
+    const help = await run(["--help"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout.trim()).toBe(USAGE.trim());
+    expect(help.stdout).toContain("--cors [ORIGINS]");
+  });
+
+  it("a bad option exits 2 with the reason and the usage", async () => {
+    const r = await run(["--prot", "4010"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.split("\n")[0]).toBe("cloud-backup-server: unknown option --prot");
+    expect(r.stderr).toContain("Usage: cloud-backup-server");
+  });
+
+  /** Start-up failures: exit 1, one line, a hint, no stack trace. */
+  async function fails(args: string[], message: RegExp) {
+    const r = await run(args);
+    expect(r.code, r.stderr).toBe(1);
+    const lines = r.stderr.trim().split("\n");
+    expect(lines, r.stderr).toHaveLength(1);
+    expect(lines[0]).toMatch(/^cloud-backup-server: /);
+    expect(lines[0]).toMatch(message);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.stdout).toBe("");
+  }
+
+  it("port in use: says so and suggests --port 0", async () => {
+    const blocker = createNetServer();
+    const port = await new Promise<number>((resolve) => blocker.listen(0, "127.0.0.1", () => resolve((blocker.address() as { port: number }).port)));
+    try {
+      await fails(["--port", String(port)], new RegExp(`port ${port} on 127\\.0\\.0\\.1 is already in use.*--port 0 for a free one`));
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it("bad host: an address that is not this machine's, and a name that does not resolve", async () => {
+    await fails(["--port", "0", "--host", "192.0.2.1"], /--host 192\.0\.2\.1 is not an address of this machine; use 127\.0\.0\.1/);
+    await fails(["--port", "0", "--host", "no-such-host.invalid"], /--host no-such-host\.invalid is not an address and does not resolve to one; use an IP address/);
+  });
+
+  it("bad seed: missing file, bad JSON with its line, schema problems with their JSON pointer", async () => {
+    await fails(["--port", "0", "--seed", join(dir, "missing.json")], /--seed .*missing\.json: no such file; give the path of a seed file/);
+    writeFileSync(join(dir, "broken.json"), '{\n  "tenants": [,]\n}');
+    await fails(["--port", "0", "--seed", join(dir, "broken.json")], /--seed .*broken\.json: not valid JSON at line 2, column 15/);
+    writeFileSync(join(dir, "wrong.json"), JSON.stringify({ tenants: [{ id: "a", agents: [{ name: "ok" }, { name: 7 }] }] }));
+    await fails(["--port", "0", "--seed", join(dir, "wrong.json")], /--seed .*wrong\.json: \/tenants\/0\/agents\/1\/name must be string; the seed format is described by seed\.schema\.json/);
+    writeFileSync(join(dir, "old.json"), JSON.stringify({ tenants: [{ id: "a", agents: [{ id: 1, name: "a" }], configurations: [{ agentId: 2, name: "c", schedule: { Frequency: "Manually" } }] }] }));
+    await fails(["--port", "0", "--seed", join(dir, "old.json")], /\/tenants\/0\/configurations\/0\/agentId is not the id of an agent/);
+  });
+
+  it("a --docs folder that is not a built site", async () => {
+    await fails(["--port", "0", "--docs", join(dir, "nope")], /--docs .*nope: no such directory; build the docs site with `npm run docs`/);
+    await fails(["--port", "0", "--docs", dir], /has no index\.html, so it is not a built docs site/);
+  });
+
+  it("starts from the example seed file and says which seed it uses", async () => {
+    const { child, output, url } = await startCli(["--port", "0", "--seed", example, "--clock-speed", "0", "--quiet"]);
+    try {
+      expect(output()).toContain(`Seed:         ${example}`);
+      expect(output()).toContain("Clock:        frozen");
+      expect(output()).not.toContain("Demo account");
+      const res = await fetch(`${url}/v1.0/acme/backup/700001`, { headers: { "X-Auth-Token": "acme-admin-token" } });
+      const text = await res.text();
+      expect(conformanceProblems("GET", "/v1.0/acme/backup/700001", res.status, res.headers.get("content-type"), text)).toEqual([]);
+      expect(JSON.parse(text).CurrentState).toBe("CompletedWithErrors");
+    } finally {
+      expect(await stop(child)).toBe(0);
+    }
+  });
+
+  it("--cors: the banner says so and the API answers a preflight; the control API does not", async () => {
+    const { child, output, url } = await startCli(["--port", "0", "--cors", "http://127.0.0.1:5173", "--admin-token", "s3cret", "--quiet"]);
+    try {
+      expect(output()).toContain("CORS:         http://127.0.0.1:5173 (the control API excluded)");
+      expect(output()).toContain("needs the X-Admin-Token header");
+      const preflight = await fetch(`${url}/v1.0/1234/user/agents`, { method: "OPTIONS", headers: { Origin: "http://127.0.0.1:5173", "Access-Control-Request-Method": "GET", "Access-Control-Request-Headers": "x-auth-token" } });
+      expect(preflight.status).toBe(204);
+      expect(preflight.headers.get("access-control-allow-origin")).toBe("http://127.0.0.1:5173");
+      const admin = await fetch(`${url}/__admin/reset`, { method: "POST", headers: { Origin: "http://127.0.0.1:5173", "X-Admin-Token": "s3cret" } });
+      expect(admin.status).toBe(403);
+      expect(admin.headers.get("access-control-allow-origin")).toBeNull();
+    } finally {
+      expect(await stop(child)).toBe(0);
+    }
+  });
 });
 
 describe("the CLI over a real socket", () => {

@@ -1,4 +1,5 @@
 /** Command-line arguments of `cloud-backup-conformance`. */
+import { parseArgs as parseArgv } from "node:util";
 import { CAPABILITIES, CAPABILITY_DESCRIPTIONS, type Capability, isCapability } from "./capabilities.js";
 
 export interface CliOptions {
@@ -39,6 +40,7 @@ Options:
   --timeout SECONDS       longest wait for a backup or restore without --admin-url (default 900)
   --arazzo-dir DIR        where the Arazzo workflows are (default: openapi/arazzo above here)
   --redocly PATH          the redocly CLI (default: node_modules/.bin/redocly above here)
+  -v, --version           print the version
   -h, --help              show this help
 
 Capabilities:
@@ -67,74 +69,77 @@ function url(flag: string, value: string): string {
   }
 }
 
-/** Parses arguments; throws UsageError on bad input; answers "help" for -h/--help. */
-export function parseArgs(argv: string[]): CliOptions | "help" {
-  const options: Partial<CliOptions> & { only: Capability[] } = { only: [] };
-  for (let i = 0; i < argv.length; i++) {
-    const raw = argv[i]!;
-    const [arg, inline] = raw.startsWith("--") && raw.includes("=") ? [raw.slice(0, raw.indexOf("=")), raw.slice(raw.indexOf("=") + 1)] : [raw, undefined];
-    const value = () => {
-      if (inline !== undefined) return inline;
-      const v = argv[++i];
-      if (v === undefined || v.startsWith("--")) throw new UsageError(`${arg} needs a value`);
-      return v;
-    };
-    switch (arg) {
-      case "-h":
-      case "--help":
-        return "help";
-      case "--base-url":
-        options.baseUrl = url(arg, value());
-        break;
-      case "--admin-url":
-        options.adminUrl = url(arg, value());
-        break;
-      case "--admin-token":
-        options.adminToken = value();
-        break;
-      case "--token":
-        options.token = value();
-        break;
-      case "--tenant":
-        options.tenant = value();
-        break;
-      case "--only": {
-        const names: string[] = inline !== undefined ? [inline] : [];
-        if (inline === undefined) {
-          while (i + 1 < argv.length && !argv[i + 1]!.startsWith("-")) names.push(argv[++i]!);
-        }
-        if (!names.length) throw new UsageError("--only needs at least one capability");
-        for (const name of names.flatMap((n) => n.split(",")).map((n) => n.trim()).filter(Boolean)) {
-          if (!isCapability(name)) throw new UsageError(`unknown capability ${JSON.stringify(name)}; known: ${CAPABILITIES.join(", ")}`);
-          if (!options.only.includes(name)) options.only.push(name);
-        }
-        break;
-      }
-      case "--report-json":
-        options.reportJson = value();
-        break;
-      case "--report-junit":
-        options.reportJunit = value();
-        break;
-      case "--seed":
-        options.seed = integer(arg, value(), -(2 ** 31), 2 ** 31 - 1);
-        break;
-      case "--runs":
-        options.runs = integer(arg, value(), 1, 100_000);
-        break;
-      case "--timeout":
-        options.timeoutSeconds = integer(arg, value(), 1, 86_400);
-        break;
-      case "--arazzo-dir":
-        options.arazzoDir = value();
-        break;
-      case "--redocly":
-        options.redocly = value();
-        break;
-      default:
-        throw new UsageError(`unknown argument ${JSON.stringify(raw)}`);
-    }
+const OPTIONS = {
+  "base-url": { type: "string" },
+  "admin-url": { type: "string" },
+  "admin-token": { type: "string" },
+  token: { type: "string" },
+  tenant: { type: "string" },
+  only: { type: "string", multiple: true },
+  "report-json": { type: "string" },
+  "report-junit": { type: "string" },
+  seed: { type: "string" },
+  runs: { type: "string" },
+  timeout: { type: "string" },
+  "arazzo-dir": { type: "string" },
+  redocly: { type: "string" },
+  version: { type: "boolean", short: "v" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+/** node:util's messages, said the way the rest of this CLI says them. */
+function usageError(error: unknown, argv: string[]): UsageError {
+  const e = error as { code?: string; message: string };
+  const option = /'(-[^' ]+)/.exec(e.message)?.[1];
+  if (e.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") return new UsageError(`unknown argument ${JSON.stringify(argv.find((a) => a === option || a.startsWith(`${option}=`)) ?? option)}`);
+  if (e.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") return new UsageError(`${option} needs a value`);
+  return new UsageError(e.message);
+}
+
+/** Parses arguments (with node:util's parseArgs); throws UsageError on bad input; answers "help" for -h/--help. */
+export function parseArgs(argv: string[]): CliOptions | "help" | "version" {
+  let parsed;
+  try {
+    parsed = parseArgv({ args: argv, options: OPTIONS, strict: true, allowPositionals: true, tokens: true });
+  } catch (error) {
+    throw usageError(error, argv);
   }
+  const { values, tokens } = parsed;
+  if (values.help) return "help";
+  if (values.version) return "version";
+  // `--only a b c`: the words after --only (given without =) are more capabilities.
+  const names: string[] = [];
+  let afterOnly = false;
+  for (const token of tokens) {
+    if (token.kind === "option") {
+      if (token.name === "only") {
+        names.push(token.value!);
+        if (!token.inlineValue) afterOnly = true;
+        else afterOnly = false;
+      } else afterOnly = false;
+    } else if (token.kind === "positional") {
+      if (!afterOnly) throw new UsageError(`unknown argument ${JSON.stringify(token.value)}`);
+      names.push(token.value);
+    } else afterOnly = false;
+  }
+  const options: Partial<CliOptions> & { only: Capability[] } = { only: [] };
+  if (values.only && !names.filter((n) => !n.startsWith("-")).length) throw new UsageError("--only needs at least one capability");
+  for (const name of names.flatMap((n) => n.split(",")).map((n) => n.trim()).filter(Boolean)) {
+    if (!isCapability(name)) throw new UsageError(`unknown capability ${JSON.stringify(name)}; known: ${CAPABILITIES.join(", ")}`);
+    if (!options.only.includes(name)) options.only.push(name);
+  }
+  if (values["base-url"] !== undefined) options.baseUrl = url("--base-url", values["base-url"]);
+  if (values["admin-url"] !== undefined) options.adminUrl = url("--admin-url", values["admin-url"]);
+  if (values["admin-token"] !== undefined) options.adminToken = values["admin-token"];
+  if (values.token !== undefined) options.token = values.token;
+  if (values.tenant !== undefined) options.tenant = values.tenant;
+  if (values["report-json"] !== undefined) options.reportJson = values["report-json"];
+  if (values["report-junit"] !== undefined) options.reportJunit = values["report-junit"];
+  if (values.seed !== undefined) options.seed = integer("--seed", values.seed, -(2 ** 31), 2 ** 31 - 1);
+  if (values.runs !== undefined) options.runs = integer("--runs", values.runs, 1, 100_000);
+  if (values.timeout !== undefined) options.timeoutSeconds = integer("--timeout", values.timeout, 1, 86_400);
+  if (values["arazzo-dir"] !== undefined) options.arazzoDir = values["arazzo-dir"];
+  if (values.redocly !== undefined) options.redocly = values.redocly;
   const missing = (["baseUrl", "token", "tenant"] as const).filter((k) => !options[k]);
   if (missing.length) {
     throw new UsageError(`missing ${missing.map((k) => `--${k === "baseUrl" ? "base-url" : k}`).join(", ")}`);

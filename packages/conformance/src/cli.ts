@@ -1,10 +1,14 @@
 #!/usr/bin/env node
 /** `cloud-backup-conformance`: runs the kit and prints (and writes) the report. */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { parseArgs, USAGE, UsageError } from "./args.js";
 import { formatTable, toJson, toJUnit } from "./report.js";
 import { runConformance } from "./runner.js";
+import { specVersion } from "@cloud-backup/spec";
+
+/** The package's version, from its package.json (next to dist/). */
+const VERSION = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
 
 function write(file: string, text: string): void {
   mkdirSync(dirname(file), { recursive: true });
@@ -24,6 +28,10 @@ async function main(argv: string[]): Promise<number> {
   }
   if (options === "help") {
     process.stdout.write(USAGE);
+    return 0;
+  }
+  if (options === "version") {
+    process.stdout.write(`cloud-backup-conformance ${VERSION} (Cloud Backup API description ${specVersion})\n`);
     return 0;
   }
   const tty = Boolean(process.stdout.isTTY);

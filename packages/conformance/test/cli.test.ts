@@ -114,6 +114,25 @@ describe("cloud-backup-conformance", () => {
     }
   }, 90_000);
 
+  test("the committed bin entry answers --version and --help", async () => {
+    const bin = join(root, "bin", "cloud-backup-conformance.js");
+    const run = (args: string[]) =>
+      new Promise<{ code: number | null; stdout: string }>((resolve) => {
+        const child = spawn(process.execPath, [bin, ...args], { cwd: root });
+        let stdout = "";
+        child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+        child.on("close", (code) => resolve({ code, stdout }));
+      });
+    const version = await run(["--version"]);
+    const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string };
+    expect(version).toMatchObject({ code: 0 });
+    expect(version.stdout).toMatch(new RegExp(`^cloud-backup-conformance ${pkg.version.replaceAll(".", "\\.")} \\(Cloud Backup API description \\d+\\.\\d+\\.\\d+\\)\\n$`));
+    const help = await run(["--help"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain("Usage: cloud-backup-conformance --base-url URL");
+    expect(help.stdout).toContain("-v, --version");
+  }, 60_000);
+
   test("exits 2 on bad arguments", async () => {
     const missing = await runCli(["--base-url", url]);
     expect(missing.code).toBe(2);

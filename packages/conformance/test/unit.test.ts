@@ -166,6 +166,16 @@ describe("arguments", () => {
     expect(parseArgs(["--help"])).toBe("help");
   });
 
+  test("--version, -h, inline values and values that are missing", () => {
+    expect(parseArgs(["--version"])).toBe("version");
+    expect(parseArgs(["-v"])).toBe("version");
+    expect(parseArgs(["-h"])).toBe("help");
+    expect(parseArgs(["--base-url=http://127.0.0.1:4010", "--token=t", "--tenant=1", "--only=auth,errors"])).toMatchObject({ baseUrl: "http://127.0.0.1:4010", only: ["auth", "errors"] });
+    expect(() => parseArgs(["--base-url", "http://x", "--token", "--tenant", "1"])).toThrow(/--token needs a value/);
+    expect(() => parseArgs([...base, "stray"])).toThrow(/unknown argument "stray"/);
+    expect(() => parseArgs([...base, "--runs", "0"])).toThrow(/--runs must be from 1 to 100000/);
+  });
+
   test("knows the ten capabilities", () => {
     expect(CAPABILITIES).toHaveLength(10);
   });

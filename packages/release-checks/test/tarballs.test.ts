@@ -13,6 +13,10 @@
  * - a `node --test` file runs the client tarball, built as in production (Identity credentials,
  *   region dfw), against `cloudBackupHandlers()` of the msw tarball in `msw/node` (msw from the
  *   registry, at the version of the workspace);
+ * - `npx cloud-backup-server` and `npx cloud-backup-conformance` (and the scoped forms the
+ *   docs show) answer --help and --version there, offline;
+ * - the CI recipe's shell steps (scripts/ci/conformance-recipe.sh, the job in
+ *   docs/conformance.md) start the server in the background and run the kit there;
  * - publint (errors fail) and @arethetypeswrong/cli (profile esm-only) check each tarball.
  *
  * The install runs with --ignore-scripts: better-sqlite3 (the server's `--data` store) is
@@ -23,6 +27,7 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { type AddressInfo, createServer as createNetServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { promisify } from "node:util";
@@ -258,6 +263,76 @@ describe.skipIf(offline !== null)("public packages from their tarballs", () => {
     expect(r.stdout).toMatch(/# fail 0\b/);
     summary.push("@cloud-backup/msw: node --test msw-suite.mjs (client with Identity credentials and region dfw against cloudBackupHandlers() in msw/node): 2 passed");
   }, 180_000);
+  it("npx runs both commands in the empty project: --help and --version, without the registry", async () => {
+    const versions = Object.fromEntries(
+      PACKAGES.map((p) => [p.name, JSON.parse(readFileSync(join(ROOT, p.dir, "package.json"), "utf8")).version as string]),
+    );
+    // --offline: the commands must come from the installed tarballs, never from the registry.
+    const npx = (args: string[]) => must("npx", ["--offline", "--no-install", ...args], { cwd: project, timeout: 60_000 });
+    const serverVersion = await npx(["cloud-backup-server", "--version"]);
+    expect(serverVersion.stdout.trim()).toBe(`cloud-backup-server ${versions["@cloud-backup/reference-server"]} (Cloud Backup API description ${versions["@cloud-backup/spec"]})`);
+    const serverHelp = await npx(["cloud-backup-server", "--help"]);
+    expect(serverHelp.stdout).toContain("Usage: cloud-backup-server [options]");
+    const kitVersion = await npx(["cloud-backup-conformance", "--version"]);
+    expect(kitVersion.stdout.trim()).toBe(`cloud-backup-conformance ${versions["@cloud-backup/conformance"]} (Cloud Backup API description ${versions["@cloud-backup/spec"]})`);
+    const kitHelp = await npx(["cloud-backup-conformance", "--help"]);
+    expect(kitHelp.stdout).toContain("Usage: cloud-backup-conformance --base-url URL");
+    // The scoped forms the docs show.
+    const scoped = await npx(["@cloud-backup/reference-server", "--version"]);
+    expect(scoped.stdout.trim()).toBe(serverVersion.stdout.trim());
+    const scopedKit = await npx(["-p", "@cloud-backup/conformance", "cloud-backup-conformance", "--version"]);
+    expect(scopedKit.stdout.trim()).toBe(kitVersion.stdout.trim());
+    summary.push(`npx (offline) in the empty project: ${serverVersion.stdout.trim()}; ${kitVersion.stdout.trim()}; scoped forms answer the same`);
+  }, 240_000);
+
+  it("the CI recipe's shell steps (scripts/ci/conformance-recipe.sh) run in the project, and docs/conformance.md shows the same steps", async () => {
+    const script = readFileSync(join(ROOT, "scripts/ci/conformance-recipe.sh"), "utf8");
+    // Every line of every step is in the documented job (the script passes extra kit arguments on with "$@").
+    const docs = readFileSync(join(ROOT, "docs/conformance.md"), "utf8");
+    const job = /```yaml\n([\s\S]*?)```/.exec(docs.slice(docs.indexOf("GitHub Actions")))?.[1] ?? "";
+    const steps = script.split("# step: ").slice(1);
+    expect(steps.length).toBe(4);
+    for (const step of steps) {
+      const [name, ...lines] = step.trim().split("\n");
+      expect(job, `the step "${name}"`).toContain(name!);
+      for (const line of lines.map((l) => l.trim().replace(' "$@"', "")).filter((l) => l && !l.startsWith("#"))) expect(job, `docs/conformance.md lacks: ${line}`).toContain(line);
+    }
+    const port = await new Promise<number>((done) => {
+      const probe = createNetServer().listen(0, "127.0.0.1", () => {
+        const { port: free } = probe.address() as AddressInfo;
+        probe.close(() => done(free));
+      });
+    });
+    const env = { ...cleanEnv(), PORT: String(port) };
+    const r = await new Promise<{ code: number | null; output: string }>((done) => {
+      const child = spawn("bash", [join(ROOT, "scripts/ci/conformance-recipe.sh"), "--only", "auth", "errors"], { cwd: project, env, stdio: ["ignore", "pipe", "pipe"] });
+      let output = "";
+      child.stdout.on("data", (d: Buffer) => (output += d.toString()));
+      child.stderr.on("data", (d: Buffer) => (output += d.toString()));
+      child.on("close", (code) => done({ code, output }));
+    });
+    expect(r.code, r.output).toBe(0);
+    expect(r.output).toContain("Result: PASS");
+    const junit = readFileSync(join(project, "reports/conformance.xml"), "utf8");
+    expect(junit).toContain("<testsuite ");
+    expect(junit).not.toContain("<failure");
+    // The last step stopped the server (npx passes the signal on; shutting down takes a moment).
+    const pid = Number(readFileSync(join(project, "server.pid"), "utf8"));
+    const alive = () => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const answers = () => fetch(`http://127.0.0.1:${port}/__admin/health`).then(() => true, () => false);
+    for (let i = 0; i < 60 && (alive() || (await answers())); i++) await new Promise((wait) => setTimeout(wait, 250));
+    const stopped = !alive() && !(await answers());
+    if (!stopped && alive()) process.kill(pid, "SIGKILL");
+    expect(stopped, "the recipe's last step left the server running").toBe(true);
+    summary.push(`CI recipe (scripts/ci/conformance-recipe.sh) in the project on port ${port}: ${r.output.split("\n").find((l) => l.startsWith("Total"))?.replace(/\s+/g, " ").trim() ?? "?"}`);
+  }, 240_000);
 
   it("publint finds no errors in any tarball", async () => {
     const errors: string[] = [];

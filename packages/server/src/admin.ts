@@ -7,6 +7,7 @@ import { compileAt, createAjv, pointerOf, toProblemFields } from "./validation.j
 import { applyTenant } from "./world/seed.js";
 import { parseJson, readText, stripUndeclared } from "./limits.js";
 import { overSocket } from "./guard.js";
+import { exportWorld } from "./world/seed-format.js";
 import type { Command } from "./store.js";
 import type { Role, World } from "./world/world.js";
 
@@ -169,6 +170,7 @@ export function mountAdmin(app: Hono, options: AdminOptions & { faults: FaultReg
     return c.body(null, 204);
   });
   app.get("/__admin/clock", (c) => c.json(clockView()));
+  app.get("/__admin/world", (c) => c.json(exportWorld(world, clock.now())));
   app.post("/__admin/clock/advance", async (c) => {
     const { seconds } = await body(c, validateAdvance, false);
     const ms = Math.round(seconds * 1000);

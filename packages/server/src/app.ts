@@ -18,6 +18,7 @@ import { mountIdentity } from "./identity.js";
 import { ABORTED, clientAborted, limitBodies, parseJson, readText, stripUndeclared, tooDeep, tooDeepError } from "./limits.js";
 import { type AllowedHosts, guard, pathForLog } from "./guard.js";
 import { identityRefusal } from "./identity.js";
+import { methodNotAllowed, mountCors, preferenceApplied, preferIgnored, refuseCrossOriginAdmin, withPreferenceApplied } from "./http-conventions.js";
 import { type SeedOptions, seedWorld } from "./world/seed.js";
 import { World } from "./world/world.js";
 
@@ -58,6 +59,11 @@ export interface ServerOptions {
   publicUrl?: string | (() => string | undefined);
   /** Serves a built docs site at `/docs/`; unset, `/docs` answers 404 with a hint. `@cloud-backup/server/node` serves a folder from `docsDir`. */
   docs?: DocsFiles;
+  /**
+   * Origins whose pages may call the API from a browser (CORS), or `["*"]` for any; unset,
+   * no CORS. The control API never answers other origins.
+   */
+  cors?: readonly string[];
 }
 
 export interface CloudBackupServer extends Hono {
@@ -293,10 +299,16 @@ export function createServer(options: ServerOptions = {}): CloudBackupServer {
   app.use(limitBodies(refuse));
 
   const faults = new FaultRegistry();
+  mountCors(app, options.cors);
+  refuseCrossOriginAdmin(app);
   mountAdmin(app, { world, clock, faults, adminToken: options.adminToken, reset: () => app.reset(), persist });
   mountIdentity(app, { world, clock, publicUrl: options.publicUrl, readJson: async (c) => parseJson(await readText(c)), persist });
 
-  const handle = (op: CompiledOperation, tenantInPath: boolean) => async (c: Context) => {
+  const handle = (op: CompiledOperation, tenantInPath: boolean) => {
+    const inner = answer(op, tenantInPath);
+    return async (c: Context) => withPreferenceApplied(c, await inner(c));
+  };
+  const answer = (op: CompiledOperation, tenantInPath: boolean) => async (c: Context) => {
     const requestId = c.req.header("x-request-id") ?? randomUUID();
     (c.set as (key: string, value: unknown) => void)("operationId", op.operationId);
     try {
@@ -329,18 +341,24 @@ export function createServer(options: ServerOptions = {}): CloudBackupServer {
       }
       const body = op.bodies.size || op.formBody ? await readBody(c, op) : undefined;
       const prefer = parsePrefer(c.req.header("prefer"));
-      if (prefer.latency) await new Promise((resolve) => setTimeout(resolve, prefer.latency));
+      if (prefer.latency) {
+        await new Promise((resolve) => setTimeout(resolve, prefer.latency));
+        preferenceApplied(c, `latency=${prefer.latency}`);
+      }
       if (prefer.reset) {
         const socket = (c.env as { incoming?: { socket?: { destroy(): void } } } | undefined)?.incoming?.socket;
         if (socket) socket.destroy();
         return new Response(null, { status: 599, headers: { [RESET_HEADER]: "1" } });
       }
+      if (prefer.code && !op.statuses.has(prefer.code)) preferIgnored(c, prefer.code, op.operationId, op.statuses);
       if (prefer.code && prefer.code >= 400 && op.statuses.has(prefer.code)) {
+        preferenceApplied(c, `code=${prefer.code}`);
         throw new ApiError(prefer.code, `Answered ${prefer.code} as asked by Prefer: code=${prefer.code}.`, [{ in: "header", name: "Prefer", message: `asks for code=${prefer.code}` }], prefer.code === 503 ? { "retry-after": "1" } : {});
       }
       if (prefer.example) {
         const example = op.examples.get(prefer.example);
         if (example) {
+          preferenceApplied(c, `example=${prefer.example}`);
           return new Response(example.mediaType === "text/plain" ? String(example.value) : JSON.stringify(example.value), {
             status: example.status,
             headers: { "content-type": example.mediaType, "x-request-id": requestId },
@@ -438,6 +456,7 @@ export function createServer(options: ServerOptions = {}): CloudBackupServer {
   app.get("/openapi.json", (c) => c.json(document as object));
   mountDocs(app, options.docs);
   app.notFound((c) =>
+    methodNotAllowed(c) ??
     problemResponse(c, new ApiError(404, `No operation answers ${c.req.method} ${new URL(c.req.url).pathname}.`), c.req.header("x-request-id") ?? randomUUID()),
   );
   app.onError((error, c) => {

@@ -50,12 +50,13 @@ export interface GuardOptions {
  * The docs site's policy: nothing from elsewhere, its own files only, never framed. Scripts run
  * from the site's files and, inline, only those whose hashes the page's policy lists (the API
  * reference pages embed Redoc); styles may be inline (Redoc and the diagrams set them), and
- * Redoc's search runs in a worker made from a blob.
+ * Redoc's search runs in a worker made from a blob. A page that runs the simulation (the Try it
+ * console) may also evaluate code: its validators are compiled to functions in the page.
  */
-export function docsCsp(scriptHashes: readonly string[] = []): string {
+export function docsCsp(scriptHashes: readonly string[] = [], options: { evaluates?: boolean } = {}): string {
   return [
     "default-src 'none'",
-    `script-src 'self'${scriptHashes.map((h) => ` '${h}'`).join("")}`,
+    `script-src 'self'${options.evaluates ? " 'unsafe-eval'" : ""}${scriptHashes.map((h) => ` '${h}'`).join("")}`,
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data:",
     "font-src 'self' data:",

@@ -13,7 +13,7 @@
  * const res = await app.request("/v1.0/1234/user/agents", { headers: { "X-Auth-Token": "demo-token" } });
  * ```
  */
-export { createServer, MAX_BODY_BYTES, type CloudBackupServer, type ServerOptions } from "./app.js";
+export { createServer, MAX_BODY_BYTES, specHash, specVersion, type CloudBackupServer, type ServerOptions } from "./app.js";
 export type { WorldStore, Command } from "./world-store.js";
 export type { DocsFiles } from "./docs-route.js";
 export { VirtualClock, msDate } from "./clock.js";
@@ -21,6 +21,7 @@ export { ApiError, type Problem, type ProblemField } from "./problem.js";
 export { compareSpecificity, routes, toHonoPath, withoutTenant, type Route } from "./routing.js";
 export type { Handlers, Handler, HandlerContext } from "./handler-types.js";
 export { DEMO, type SeedOptions, type WorldSeed } from "./world/seed.js";
+export { exportWorld, seedProblems, SeedError, type SeedAgent, type SeedBackup, type SeedConfiguration, type SeedRestore, type SeedTenant } from "./world/seed-format.js";
 export { World, WAKE_DELAY_MS, IDLE_AFTER_MS, type Role } from "./world/world.js";
 export { encryptPassphrase, decryptPassphrase, type AgentPublicKey } from "@cloud-backup/spec/crypto";
 export { strictCopy, createAjv, toProblemFields } from "./validation.js";

@@ -94,12 +94,21 @@ describe("route resolution", () => {
 
   it("answers 404 with a problem for a path no operation has", async () => {
     const { call, lastOperation } = loggingServer();
-    for (const [method, path] of [["GET", "/v1.0/1234/nothing"], ["GET", "/v1.0/1234/agent/213564/extra"], ["PATCH", "/v1.0/1234/agent/213564"]] as const) {
+    for (const [method, path] of [["GET", "/v1.0/1234/nothing"], ["GET", "/v1.0/1234/agent/213564/extra"]] as const) {
       const res = await call(method, path);
       expect(res.status, `${method} ${path}`).toBe(404);
       expect(res.headers.get("content-type")).toContain("application/problem+json");
       expect(lastOperation()).toBe("-");
     }
+  });
+
+  it("answers 405 with Allow and a problem for a known path with a method it does not take", async () => {
+    const { call, lastOperation } = loggingServer();
+    const res = await call("PATCH", "/v1.0/1234/agent/213564");
+    expect(res.status).toBe(405);
+    expect(res.headers.get("allow")).toBe("GET, HEAD, POST");
+    expect(res.headers.get("content-type")).toContain("application/problem+json");
+    expect(lastOperation()).toBe("-");
   });
 });
 

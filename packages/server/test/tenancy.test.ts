@@ -125,7 +125,7 @@ describe("tenant isolation", () => {
 
 describe("control API", () => {
   it("lists the control operations the admin description has", () => {
-    expect(adminOperations.map((op) => op.operationId).sort()).toEqual(["advanceClock", "clearFaults", "createFault", "createTenant", "deleteFault", "getClock", "getHealth", "listFaults", "resetWorld"]);
+    expect(adminOperations.map((op) => op.operationId).sort()).toEqual(["advanceClock", "clearFaults", "createFault", "createTenant", "deleteFault", "exportWorld", "getClock", "getHealth", "listFaults", "resetWorld"]);
   });
 
   it("reset puts the seed back: tenants, agents, configurations, tokens and faults", async () => {

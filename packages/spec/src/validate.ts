@@ -251,6 +251,19 @@ export class Spec {
     return validate;
   }
 
+  /** Checks an answer no operation documents (a 405) against the description's `Problem` schema. */
+  checkProblemBody(what: string, contentType: string | null, body: string): string[] {
+    if ((contentType ?? "").split(";")[0]!.trim() !== "application/problem+json") return [`${what} content type ${contentType} is not application/problem+json`];
+    let value: unknown;
+    try {
+      value = JSON.parse(body);
+    } catch {
+      return [`${what} body is not JSON`];
+    }
+    const validate = this.validatorAt("#/components/schemas/Problem");
+    return validate(value) ? [] : [`${what} body does not match Problem: ${describeErrors(validate.errors)}`];
+  }
+
   /** Whether a request body is valid for an operation (the description as written, not closed). */
   requestBodyErrors(operation: Operation, body: unknown): string | undefined {
     if (!operation.requestSchema) return undefined;
@@ -341,5 +354,12 @@ export function conformanceProblems(method: string, url: string, status: number,
     const operation = spec.match(method, url);
     if (operation) return spec.checkResponse({ method, url, status, contentType, body }, operation);
   }
-  return status === 404 ? [] : [`no operation matches ${method} ${new URL(url, "http://x").pathname}`];
+  const pathname = new URL(url, "http://x").pathname;
+  if (status === 404) return [];
+  // A known path called with a method it does not take answers 405 (with Allow) and a problem body.
+  const api = referenceServerSpecs()[0]!;
+  if (status === 405 && referenceServerSpecs().some((spec) => spec.operations.some((o) => o.regex.test(pathname)))) {
+    return api.checkProblemBody(`${method} ${pathname} 405`, contentType, body);
+  }
+  return [`no operation matches ${method} ${pathname}`];
 }

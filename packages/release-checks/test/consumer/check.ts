@@ -42,7 +42,7 @@ export async function use(): Promise<string> {
   }
   const capability: Capability = CAPABILITIES[0];
   const options = parseArgs(["--port", "0"]);
-  const port: number = options === "help" ? 0 : (options satisfies CliOptions).port;
+  const port: number = typeof options === "string" ? 0 : (options satisfies CliOptions).port;
   void runConformance;
   return `${agent.MachineName} ${status} ${method} ${title} ${specVersion} ${operations.length} ${capability} ${port}`;
 }

@@ -1,16 +1,10 @@
-import type { Agent, AgentSpec, BackupConfiguration, Role, Tenant, World } from "./world.js";
+import type { Agent, BackupConfiguration, Role, Tenant, World } from "./world.js";
 import { encryptPassphrase } from "@cloud-backup/spec/crypto";
 import { RESTORE_ID } from "./states.js";
 
-/** A custom world: tenants with their tokens, Identity users and agents. */
-export interface WorldSeed {
-  tenants: Array<{
-    id: string;
-    tokens?: Array<{ token: string; role?: Role }>;
-    users?: Array<{ username: string; apiKey: string; password: string; role?: Role }>;
-    agents?: AgentSpec[];
-  }>;
-}
+import { loadSeed, type WorldSeed } from "./seed-format.js";
+
+export type { WorldSeed } from "./seed-format.js";
 
 export type SeedOptions = "default" | "empty" | WorldSeed;
 
@@ -31,12 +25,7 @@ const DAY = 86_400_000;
 export function seedWorld(world: World, seed: SeedOptions, now: number): void {
   if (seed === "empty") return;
   if (seed === "default") return seedDefault(world, now);
-  for (const t of seed.tenants) {
-    const tenant = world.createTenant(t.id);
-    for (const token of t.tokens ?? []) world.tokens.set(token.token, { tenantId: t.id, role: token.role ?? "cloudBackup:admin" });
-    for (const u of t.users ?? []) world.users.set(u.username, { ...u, tenantId: t.id, role: u.role ?? "cloudBackup:admin" });
-    for (const agent of t.agents ?? []) world.addAgent(tenant, agent, now);
-  }
+  loadSeed(world, seed, now);
 }
 
 /** What POST /__admin/tenants decided: replaying it rebuilds the same tenant. */

@@ -742,6 +742,37 @@ export class World {
     restore.bytesRestored = Math.floor(restore.bytesRestored / 2);
   }
 
+  // ---------------------------------------------------------------- seeds
+
+  /** Raises the id counters above ids given by a seed (`exact`: to the given next ids, never below ids in use). */
+  bumpIds(ids: Partial<IdCounters>, exact = false): void {
+    for (const [key, value] of Object.entries(ids) as Array<[keyof IdCounters, number | undefined]>) {
+      if (value === undefined) continue;
+      const next = exact ? value : value + 1;
+      if (next > this.nextId[key]) this.nextId[key] = next;
+    }
+  }
+
+  /** The next backup id (for backups a seed gives in full). */
+  nextBackupId(): number {
+    return this.nextId.backup++;
+  }
+
+  /** Queues a configuration's known next run (a seed that gives it). */
+  queueRun(at: number, configId: number): void {
+    this.due.push(at, configId);
+  }
+
+  /** Gives a backup the id a seed chose for it. */
+  renumberBackup(tenant: Tenant, backup: Backup, id: number): void {
+    tenant.backups.delete(backup.id);
+    const config = tenant.configs.get(backup.configId);
+    if (config?.lastBackupId === backup.id) config.lastBackupId = id;
+    backup.id = id;
+    tenant.backups.set(id, backup);
+    this.bumpIds({ backup: id });
+  }
+
   // ---------------------------------------------------------------- persistence
 
   /** The whole world as plain JSON (file trees and keys are rebuilt from agent ids on load). */

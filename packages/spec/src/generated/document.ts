@@ -6016,7 +6016,7 @@ export const adminDocument = {
           "Control"
         ],
         "summary": "Reset the simulated world",
-        "description": "Throws away every change since the server started: tenants created through the\ncontrol API, agents, configurations, backups, restores, activity and faults. The\nworld goes back to the seed data, or to an empty world when the server was started\nwithout seed data. The virtual clock is not moved back.\n",
+        "description": "Throws away every change since the server started: tenants created through the\ncontrol API, agents, configurations, backups, restores, activity and faults. The\nworld goes back to the seed data, or to an empty world when the server was started\nwithout seed data. The virtual clock is not moved back (it never goes backwards):\nthe seed is laid out again relative to the time of the reset, so the seed's times\n(such as \"a backup two days ago\") mean the same after a reset as at start-up.\nFaults are removed.\n",
         "security": [
           {},
           {
@@ -6041,6 +6041,69 @@ export const adminDocument = {
           },
           "503": {
             "$ref": "#/components/responses/ServiceUnavailable"
+          }
+        }
+      }
+    },
+    "/__admin/world": {
+      "get": {
+        "operationId": "exportWorld",
+        "tags": [
+          "Control"
+        ],
+        "summary": "Export the simulated world as a seed",
+        "description": "Answers the whole current world (tenants, tokens, Identity users, agents, backup\nconfigurations, backups with their states and reports, restores, and the id counters\nand random source) in the seed format that `--seed FILE` and `createServer({ seed })`\nread (`WorldSeed`, published as `seed.schema.json` in `@cloud-backup/server`). Times\nare seconds relative to the current virtual time, so a server started from the export\nanswers every call as this one does now. Activity is not listed separately: it is\nderived from the backups and restores, as the service derives it.\n",
+        "security": [
+          {},
+          {
+            "AdminToken": []
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The world, as a seed.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/WorldSeed"
+                },
+                "examples": {
+                  "WorldExample": {
+                    "summary": "A tenant with one agent and no configurations",
+                    "value": {
+                      "version": 1,
+                      "exportedAt": "2026-07-01T12:00:00.000Z",
+                      "tenants": [
+                        {
+                          "id": "1234",
+                          "tokens": [
+                            {
+                              "token": "demo-token",
+                              "role": "cloudBackup:admin"
+                            }
+                          ],
+                          "agents": [
+                            {
+                              "id": 213564,
+                              "name": "Web Server",
+                              "os": "Windows Server 2012",
+                              "windows": true,
+                              "datacenter": "DFW"
+                            }
+                          ]
+                        }
+                      ]
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
           }
         }
       }
@@ -6671,7 +6734,7 @@ export const adminDocument = {
         }
       },
       "Forbidden": {
-        "description": "No admin token is configured and the caller is not on the loopback interface; or the\nserver listens on a loopback address and the request's `Host` is not a loopback name.\n",
+        "description": "No admin token is configured and the caller is not on the loopback interface; the\nserver listens on a loopback address and the request's `Host` is not a loopback name;\nor the request comes from a web page of another origin (its `Origin` or `Sec-Fetch-Site`\nheader says so): the control API never answers other origins, with or without CORS.\n",
         "content": {
           "application/problem+json": {
             "schema": {
@@ -7287,6 +7350,772 @@ export const adminDocument = {
           "$ref": "#/components/schemas/Fault"
         }
       },
+      "SeedTime": {
+        "type": "number",
+        "title": "SeedTime",
+        "description": "A time in seconds relative to the virtual clock's start (negative: before it; fractions\nare milliseconds). In an export, relative to the virtual time of the export.\n",
+        "examples": [
+          -172800
+        ]
+      },
+      "WorldSeed": {
+        "type": "object",
+        "title": "WorldSeed",
+        "description": "A world for the reference server to start from (`--seed FILE`, `createServer({ seed })`)\nand the format `exportWorld` answers. Only `tenants` is required; everything a seed\nleaves out takes a default, and the server plays what the seed describes: a\nconfiguration created two weeks before the start has run on its schedule since, a\nbackup given only its configuration and start time runs as the service would run it.\nAn export gives every field, so loading it reproduces the same answers.\n",
+        "required": [
+          "tenants"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "$schema": {
+            "type": "string",
+            "description": "The JSON Schema of this format, for editors (ignored by the server)."
+          },
+          "version": {
+            "type": "integer",
+            "enum": [
+              1
+            ],
+            "description": "The version of the seed format."
+          },
+          "exportedAt": {
+            "type": "string",
+            "format": "date-time",
+            "description": "The virtual time an export was made (informative; the server does not read it)."
+          },
+          "nextIds": {
+            "$ref": "#/components/schemas/SeedIdCounters"
+          },
+          "random": {
+            "type": "integer",
+            "minimum": 0,
+            "maximum": 4294967295,
+            "description": "State of the world's seeded random source (which backups fail under a `backupFailure` fault, new ids of agents' vaults)."
+          },
+          "tenants": {
+            "type": "array",
+            "description": "The accounts, each with its tokens, Identity users, agents, configurations, backups and restores.",
+            "items": {
+              "$ref": "#/components/schemas/SeedTenant"
+            }
+          }
+        }
+      },
+      "SeedIdCounters": {
+        "type": "object",
+        "title": "SeedIdCounters",
+        "description": "The next id of each kind of object (by default above every id in the seed).",
+        "additionalProperties": false,
+        "properties": {
+          "agent": {
+            "type": "integer",
+            "minimum": 1
+          },
+          "config": {
+            "type": "integer",
+            "minimum": 1
+          },
+          "schedule": {
+            "type": "integer",
+            "minimum": 1
+          },
+          "backup": {
+            "type": "integer",
+            "minimum": 1
+          },
+          "restore": {
+            "type": "integer",
+            "minimum": 1
+          },
+          "file": {
+            "type": "integer",
+            "minimum": 1
+          }
+        }
+      },
+      "SeedTenant": {
+        "type": "object",
+        "title": "SeedTenant",
+        "description": "One account and everything in it.",
+        "required": [
+          "id"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "id": {
+            "type": "string",
+            "pattern": "^[A-Za-z0-9_-]{1,64}$",
+            "description": "The tenant id, the `{tenant_id}` of the paths.",
+            "examples": [
+              "1234"
+            ]
+          },
+          "tokens": {
+            "type": "array",
+            "description": "`X-Auth-Token` values that act on this account.",
+            "items": {
+              "$ref": "#/components/schemas/SeedToken"
+            }
+          },
+          "users": {
+            "type": "array",
+            "description": "Identity users (`POST /v2.0/tokens`) of this account.",
+            "items": {
+              "$ref": "#/components/schemas/SeedUser"
+            }
+          },
+          "agents": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/SeedAgent"
+            }
+          },
+          "configurations": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/SeedConfiguration"
+            }
+          },
+          "backups": {
+            "type": "array",
+            "description": "Backups (runs), in any order; they are played in time order.",
+            "items": {
+              "$ref": "#/components/schemas/SeedBackup"
+            }
+          },
+          "restores": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/SeedRestore"
+            }
+          }
+        }
+      },
+      "SeedToken": {
+        "type": "object",
+        "title": "SeedToken",
+        "required": [
+          "token"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "token": {
+            "type": "string",
+            "minLength": 1
+          },
+          "role": {
+            "$ref": "#/components/schemas/Role"
+          },
+          "expiresAt": {
+            "$ref": "#/components/schemas/SeedTime"
+          }
+        }
+      },
+      "SeedUser": {
+        "type": "object",
+        "title": "SeedUser",
+        "required": [
+          "username",
+          "apiKey",
+          "password"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "username": {
+            "type": "string",
+            "minLength": 1
+          },
+          "apiKey": {
+            "type": "string",
+            "minLength": 1
+          },
+          "password": {
+            "type": "string",
+            "minLength": 1
+          },
+          "role": {
+            "$ref": "#/components/schemas/Role"
+          }
+        }
+      },
+      "SeedAgent": {
+        "type": "object",
+        "title": "SeedAgent",
+        "description": "An agent (a server with the backup agent installed) and its state.",
+        "required": [
+          "name"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "id": {
+            "type": "integer",
+            "minimum": 1,
+            "description": "The `MachineAgentId` (chosen by the server when omitted)."
+          },
+          "name": {
+            "type": "string",
+            "minLength": 1,
+            "description": "The `MachineName`."
+          },
+          "os": {
+            "type": "string",
+            "description": "The operating system (default: Windows Server 2019 for Windows agents, Ubuntu otherwise)."
+          },
+          "osVersion": {
+            "type": "string"
+          },
+          "windows": {
+            "type": "boolean",
+            "description": "Whether it is a Windows agent (default from `os`)."
+          },
+          "architecture": {
+            "type": "string",
+            "enum": [
+              "64-bit",
+              "32-bit"
+            ]
+          },
+          "agentVersion": {
+            "type": "string"
+          },
+          "datacenter": {
+            "$ref": "#/components/schemas/Datacenter"
+          },
+          "backupDatacenter": {
+            "$ref": "#/components/schemas/Datacenter"
+          },
+          "ip": {
+            "type": "string"
+          },
+          "hostServerId": {
+            "type": "string",
+            "minLength": 1
+          },
+          "vaultId": {
+            "type": "string",
+            "minLength": 1
+          },
+          "online": {
+            "type": "boolean",
+            "description": "false: idle from the start (it must be woken up). Default true."
+          },
+          "onlineFrom": {
+            "description": "When it answers Online from (null never, until woken up); overrides `online`.",
+            "oneOf": [
+              {
+                "$ref": "#/components/schemas/SeedTime"
+              },
+              {
+                "type": "null"
+              }
+            ]
+          },
+          "lastActivity": {
+            "$ref": "#/components/schemas/SeedTime"
+          },
+          "disabled": {
+            "type": "boolean",
+            "description": "Disabled agents miss their scheduled runs."
+          },
+          "encrypted": {
+            "type": "boolean",
+            "description": "Volume encryption is on; needs `passphrase`."
+          },
+          "passphrase": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "description": "The encryption passphrase (the agent's own copy)."
+          },
+          "useServiceNet": {
+            "type": "boolean"
+          },
+          "useFailoverUri": {
+            "type": "boolean"
+          },
+          "logLevel": {
+            "type": "integer",
+            "minimum": 0,
+            "maximum": 6
+          },
+          "forcedOffline": {
+            "type": "boolean",
+            "description": "An `agentOffline` fault holds it offline."
+          },
+          "deleted": {
+            "type": "boolean"
+          }
+        }
+      },
+      "SeedFileItem": {
+        "type": "object",
+        "title": "SeedFileItem",
+        "required": [
+          "FilePath"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "FileId": {
+            "type": "integer",
+            "minimum": 1
+          },
+          "FilePath": {
+            "type": "string",
+            "minLength": 1
+          },
+          "FileItemType": {
+            "description": "Default: Folder.",
+            "$ref": "#/components/schemas/FileItemType"
+          }
+        }
+      },
+      "SeedSchedule": {
+        "type": "object",
+        "title": "SeedSchedule",
+        "description": "The schedule, as sent to `createBackupConfiguration` (local to `TimeZoneId`).",
+        "required": [
+          "Frequency"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "Frequency": {
+            "$ref": "#/components/schemas/Frequency"
+          },
+          "StartTimeHour": {
+            "type": [
+              "integer",
+              "null"
+            ],
+            "minimum": 1,
+            "maximum": 12
+          },
+          "StartTimeMinute": {
+            "type": [
+              "integer",
+              "null"
+            ],
+            "minimum": 0,
+            "maximum": 59
+          },
+          "StartTimeAmPm": {
+            "enum": [
+              "AM",
+              "PM",
+              "",
+              null
+            ]
+          },
+          "DayOfWeekId": {
+            "type": [
+              "integer",
+              "null"
+            ],
+            "minimum": 0,
+            "maximum": 6
+          },
+          "HourInterval": {
+            "type": [
+              "integer",
+              "null"
+            ],
+            "minimum": 1,
+            "maximum": 23
+          },
+          "TimeZoneId": {
+            "type": "string",
+            "minLength": 1,
+            "description": "A Windows time-zone name (default: Eastern Standard Time)."
+          }
+        }
+      },
+      "SeedConfiguration": {
+        "type": "object",
+        "title": "SeedConfiguration",
+        "description": "A backup configuration of one of the tenant's agents.",
+        "required": [
+          "agentId",
+          "name",
+          "schedule"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "id": {
+            "type": "integer",
+            "minimum": 1,
+            "description": "The `BackupConfigurationId` (chosen by the server when omitted)."
+          },
+          "scheduleId": {
+            "type": "integer",
+            "minimum": 1
+          },
+          "agentId": {
+            "type": "integer",
+            "minimum": 1,
+            "description": "The `MachineAgentId` of one of the tenant's agents."
+          },
+          "name": {
+            "type": "string",
+            "minLength": 1
+          },
+          "schedule": {
+            "$ref": "#/components/schemas/SeedSchedule"
+          },
+          "active": {
+            "type": "boolean",
+            "description": "Default true."
+          },
+          "deleted": {
+            "type": "boolean"
+          },
+          "versionRetention": {
+            "$ref": "#/components/schemas/VersionRetention"
+          },
+          "missedBackupActionId": {
+            "$ref": "#/components/schemas/MissedBackupActionId"
+          },
+          "notifyRecipients": {
+            "type": "string"
+          },
+          "notifySuccess": {
+            "type": "boolean"
+          },
+          "notifyFailure": {
+            "type": "boolean"
+          },
+          "inclusions": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/SeedFileItem"
+            }
+          },
+          "exclusions": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/SeedFileItem"
+            }
+          },
+          "prescript": {
+            "type": "string"
+          },
+          "postscript": {
+            "type": "string"
+          },
+          "createdAt": {
+            "description": "When the schedule was set (its runs since then are played); default the clock's start.",
+            "$ref": "#/components/schemas/SeedTime"
+          },
+          "nextRun": {
+            "description": "The next scheduled run (null none); computed from the schedule when omitted.",
+            "oneOf": [
+              {
+                "$ref": "#/components/schemas/SeedTime"
+              },
+              {
+                "type": "null"
+              }
+            ]
+          },
+          "lastRunTime": {
+            "oneOf": [
+              {
+                "$ref": "#/components/schemas/SeedTime"
+              },
+              {
+                "type": "null"
+              }
+            ]
+          },
+          "lastBackupId": {
+            "type": [
+              "integer",
+              "null"
+            ]
+          },
+          "makeUpPending": {
+            "type": "boolean",
+            "description": "A missed run waits for the agent (`missedBackupActionId` 1)."
+          },
+          "failurePercent": {
+            "type": "integer",
+            "minimum": 0,
+            "maximum": 100,
+            "description": "A `backupFailure` fault in force."
+          }
+        }
+      },
+      "SeedFile": {
+        "type": "object",
+        "title": "SeedFile",
+        "description": "A file of an agent's tree, as a report lists it.",
+        "required": [
+          "path",
+          "size"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "path": {
+            "type": "string",
+            "minLength": 1
+          },
+          "size": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "changes": {
+            "type": "boolean"
+          },
+          "locked": {
+            "type": "boolean"
+          }
+        }
+      },
+      "SeedBackupStep": {
+        "type": "object",
+        "title": "SeedBackupStep",
+        "description": "A state of a backup and when it began.",
+        "required": [
+          "state",
+          "at"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "state": {
+            "$ref": "#/components/schemas/BackupState"
+          },
+          "at": {
+            "$ref": "#/components/schemas/SeedTime"
+          }
+        }
+      },
+      "SeedRestoreStep": {
+        "type": "object",
+        "title": "SeedRestoreStep",
+        "description": "A state of a restore (`RestoreStateId`) and when it began.",
+        "required": [
+          "state",
+          "at"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "state": {
+            "$ref": "#/components/schemas/RestoreStateId"
+          },
+          "at": {
+            "$ref": "#/components/schemas/SeedTime"
+          }
+        }
+      },
+      "SeedBackup": {
+        "type": "object",
+        "title": "SeedBackup",
+        "description": "A backup (run) of a configuration. Given only `configurationId` and `startedAt`, it runs\nas the service would run it from that time (through its states to Completed, or\nCompletedWithErrors when files are locked); `outcome` forces how it ends. With a\n`timeline`, every state and report figure is taken as given (an export gives them all).\n",
+        "required": [
+          "configurationId",
+          "startedAt"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "id": {
+            "type": "integer",
+            "minimum": 1,
+            "description": "The `BackupId` (chosen by the server when omitted)."
+          },
+          "configurationId": {
+            "type": "integer",
+            "minimum": 1
+          },
+          "startedAt": {
+            "$ref": "#/components/schemas/SeedTime"
+          },
+          "scheduled": {
+            "type": "boolean",
+            "description": "Started by its schedule (StartScheduled) rather than by hand (StartRequested). Default false."
+          },
+          "outcome": {
+            "$ref": "#/components/schemas/BackupState"
+          },
+          "timeline": {
+            "type": "array",
+            "minItems": 1,
+            "description": "Every state and when it began, oldest first.",
+            "items": {
+              "$ref": "#/components/schemas/SeedBackupStep"
+            }
+          },
+          "agentId": {
+            "type": "integer",
+            "minimum": 1
+          },
+          "configName": {
+            "type": "string"
+          },
+          "machineName": {
+            "type": "string"
+          },
+          "encrypted": {
+            "type": "boolean"
+          },
+          "selection": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": [
+              "include",
+              "exclude"
+            ],
+            "properties": {
+              "include": {
+                "type": "array",
+                "items": {
+                  "type": "string"
+                }
+              },
+              "exclude": {
+                "type": "array",
+                "items": {
+                  "type": "string"
+                }
+              }
+            }
+          },
+          "filesSearched": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "bytesSearched": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "filesBackedUp": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "bytesBackedUp": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "errors": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/SeedFile"
+            }
+          }
+        }
+      },
+      "SeedRestoreFile": {
+        "type": "object",
+        "title": "SeedRestoreFile",
+        "required": [
+          "path"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "id": {
+            "type": "integer",
+            "minimum": 1
+          },
+          "path": {
+            "type": "string",
+            "minLength": 1
+          },
+          "filter": {
+            "type": "integer",
+            "enum": [
+              1,
+              2
+            ],
+            "description": "1 include (default), 2 exclude."
+          },
+          "itemType": {
+            "type": "integer",
+            "enum": [
+              0,
+              1,
+              2
+            ],
+            "description": "0 file, 1 folder (default), 2 volume."
+          }
+        }
+      },
+      "SeedRestore": {
+        "type": "object",
+        "title": "SeedRestore",
+        "description": "A restore of a completed backup. Without `startedAt` or a `timeline` it stays in\nCreating (0); with `startedAt` it runs from then as the service would run it. With a\n`timeline`, every state and figure is taken as given.\n",
+        "required": [
+          "backupId",
+          "createdAt"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "id": {
+            "type": "integer",
+            "minimum": 1,
+            "description": "The `RestoreId` (chosen by the server when omitted)."
+          },
+          "backupId": {
+            "type": "integer",
+            "minimum": 1
+          },
+          "backupAgentId": {
+            "type": "integer",
+            "minimum": 1
+          },
+          "destinationAgentId": {
+            "type": "integer",
+            "minimum": 1,
+            "description": "Default: the backup's agent."
+          },
+          "destinationPath": {
+            "type": "string",
+            "minLength": 1
+          },
+          "overwrite": {
+            "type": "boolean"
+          },
+          "backupDatacenter": {
+            "$ref": "#/components/schemas/Datacenter"
+          },
+          "createdAt": {
+            "$ref": "#/components/schemas/SeedTime"
+          },
+          "startedAt": {
+            "$ref": "#/components/schemas/SeedTime"
+          },
+          "timeline": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+              "$ref": "#/components/schemas/SeedRestoreStep"
+            }
+          },
+          "files": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/SeedRestoreFile"
+            }
+          },
+          "encryptedPassword": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "filesRestored": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "bytesRestored": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "errors": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/SeedFile"
+            }
+          }
+        }
+      },
       "ProblemField": {
         "type": "object",
         "title": "ProblemField",
@@ -7319,6 +8148,182 @@ export const adminDocument = {
             "description": "What is wrong, in plain words."
           }
         }
+      },
+      "Datacenter": {
+        "type": "string",
+        "title": "Datacenter",
+        "description": "A Rackspace data center.",
+        "enum": [
+          "DFW",
+          "ORD",
+          "IAD",
+          "LON",
+          "HKG",
+          "SYD"
+        ]
+      },
+      "Frequency": {
+        "type": "string",
+        "title": "Frequency",
+        "description": "How often the configuration runs.",
+        "enum": [
+          "Manually",
+          "Hourly",
+          "Daily",
+          "Weekly"
+        ]
+      },
+      "VersionRetention": {
+        "type": "integer",
+        "title": "VersionRetention",
+        "description": "Days to keep old versions of backed-up files; `0` keeps them indefinitely.",
+        "enum": [
+          0,
+          30,
+          60
+        ]
+      },
+      "MissedBackupActionId": {
+        "type": "integer",
+        "title": "MissedBackupActionId",
+        "description": "What happens when a scheduled run is missed (for example because the agent was offline):\n`1` runs it as soon as possible, `2` waits for the next scheduled time.\n",
+        "enum": [
+          1,
+          2
+        ]
+      },
+      "FileItemType": {
+        "type": "string",
+        "title": "FileItemType",
+        "description": "Kind of item a path names.",
+        "enum": [
+          "File",
+          "Folder",
+          "Database"
+        ]
+      },
+      "BackupState": {
+        "type": "string",
+        "title": "BackupState",
+        "description": "State of a backup run.\n\n- `StartRequested`: a manual start was asked for; the agent has not picked it up yet.\n- `StartScheduled`: a scheduled run is due and waiting for the agent.\n- `Queued`: the agent accepted the job and will start it.\n- `Preparing`: the agent is scanning the file tree.\n- `InProgress`: data is being uploaded.\n- `StopRequested`: a stop was asked for; the agent will stop at the next safe point.\n- `Completed`, `CompletedWithErrors`, `Failed`, `Stopped`, `Skipped`, `Missed`: terminal states.\n  `Skipped` means another run of the same configuration was still going; `Missed` means\n  the agent was offline or disabled when the run was due.\n",
+        "enum": [
+          "StartRequested",
+          "StartScheduled",
+          "Queued",
+          "Preparing",
+          "InProgress",
+          "StopRequested",
+          "Completed",
+          "CompletedWithErrors",
+          "Failed",
+          "Stopped",
+          "Skipped",
+          "Missed"
+        ],
+        "x-lifecycle": {
+          "initial": [
+            "StartRequested",
+            "StartScheduled",
+            "Skipped",
+            "Missed"
+          ],
+          "terminal": [
+            "Completed",
+            "CompletedWithErrors",
+            "Failed",
+            "Stopped",
+            "Skipped",
+            "Missed"
+          ],
+          "restorable": [
+            "Completed",
+            "CompletedWithErrors"
+          ],
+          "transitions": [
+            {
+              "from": "StartRequested",
+              "to": "Queued",
+              "on": "agent accepts the manual start"
+            },
+            {
+              "from": "StartScheduled",
+              "to": "Queued",
+              "on": "agent accepts the scheduled run"
+            },
+            {
+              "from": "Queued",
+              "to": "Preparing",
+              "on": "agent starts scanning"
+            },
+            {
+              "from": "Preparing",
+              "to": "InProgress",
+              "on": "scan done, upload starts"
+            },
+            {
+              "from": "InProgress",
+              "to": "Completed",
+              "on": "every file uploaded"
+            },
+            {
+              "from": "InProgress",
+              "to": "CompletedWithErrors",
+              "on": "some files could not be read"
+            },
+            {
+              "from": "InProgress",
+              "to": "Failed",
+              "on": "agent error"
+            },
+            {
+              "from": "StartRequested",
+              "to": "StopRequested",
+              "on": "StopManual"
+            },
+            {
+              "from": "StartScheduled",
+              "to": "StopRequested",
+              "on": "StopManual"
+            },
+            {
+              "from": "Queued",
+              "to": "StopRequested",
+              "on": "StopManual"
+            },
+            {
+              "from": "Preparing",
+              "to": "StopRequested",
+              "on": "StopManual"
+            },
+            {
+              "from": "InProgress",
+              "to": "StopRequested",
+              "on": "StopManual"
+            },
+            {
+              "from": "StopRequested",
+              "to": "Stopped",
+              "on": "agent stops at a safe point"
+            }
+          ]
+        }
+      },
+      "RestoreStateId": {
+        "type": "integer",
+        "title": "RestoreStateId",
+        "description": "State of a restore: 0 Creating (the only state in which it can be edited), 1 Queued,\n2 InProgress, 3 Completed, 4 Stopped, 5 Failed, 6 StartRequested, 7 StopRequested,\n8 CompletedWithErrors, 9 Preparing. 3, 4, 5 and 8 are terminal.\n",
+        "enum": [
+          0,
+          1,
+          2,
+          3,
+          4,
+          5,
+          6,
+          7,
+          8,
+          9
+        ]
       }
     }
   }

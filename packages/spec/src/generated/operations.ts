@@ -1077,6 +1077,24 @@ export const adminOperations = [
       "application/json"
     ],
     "roles": []
+  },
+  {
+    "key": "GET /__admin/world",
+    "method": "GET",
+    "path": "/__admin/world",
+    "operationId": "exportWorld",
+    "tag": "Control",
+    "summary": "Export the simulated world as a seed",
+    "statuses": [
+      200,
+      401,
+      403
+    ],
+    "successStatuses": [
+      200
+    ],
+    "requestMediaTypes": [],
+    "roles": []
   }
 ] as const;
 

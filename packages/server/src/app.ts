@@ -17,6 +17,8 @@ import { parsePrefer } from "./prefer.js";
 import { mountIdentity } from "./identity.js";
 import { applyTenant, type SeedOptions, seedWorld } from "./world/seed.js";
 import { World } from "./world/world.js";
+import { canonicalNames, forgivingFieldNames } from "./fidelity/field-names.js";
+import { answerStatus, checkMediaType } from "./fidelity/media-types.js";
 
 /** Reads whose answer is at least this large (all, today) are kept for reuse at the same world revision and time. */
 const ANSWER_CACHE_MIN_BYTES = 0;
@@ -111,7 +113,7 @@ function compileOperations(): CompiledOperation[] {
         const schema = resolveRefs(doc, op.requestBody.content[mediaType].schema);
         formIntegers = Object.entries<any>(schema?.properties ?? {}).filter(([, s]) => s?.type === "integer").map(([name]) => name);
       }
-      else bodies.set(mediaType, lazy(() => compileAt(ajv, pointer)));
+      else bodies.set(mediaType, forgivingFieldNames(doc, op.requestBody.content[mediaType].schema, lazy(() => compileAt(ajv, pointer))));
     }
     return {
       operationId: route.operationId,
@@ -229,11 +231,7 @@ async function readBody(c: Context, op: CompiledOperation): Promise<unknown> {
     }
     return value;
   }
-  if (contentType && !contentType.endsWith("json") && contentType !== "text/plain") {
-    throw new ApiError(400, `Send the body as application/json (got ${contentType}).`, [
-      { in: "header", name: "Content-Type", message: "must be application/json" },
-    ]);
-  }
+  checkMediaType(contentType, { json: op.bodies.has("application/json"), form: Boolean(op.formBody) });
   let value: unknown;
   try {
     value = JSON.parse(raw);
@@ -452,8 +450,8 @@ export function createServer(options: ServerOptions = {}): CloudBackupServer {
         return c.body(text, reply.status as 200, { "content-type": "application/json", "x-request-id": requestId });
       }
       if (op.method !== "GET") await persist({ kind: "api", now, payload: { operationId: op.operationId, tenantId: tenant.id, params, body } });
-      const headers = { "x-request-id": requestId };
-      if (reply.body === undefined) return c.body(null, reply.status as 200, headers);
+      const headers = { "x-request-id": requestId, ...canonicalNames(body) };
+      if (reply.body === undefined) return c.body(null, answerStatus(op.operationId, c.req.header("content-type"), reply.status) as 200, headers);
       return c.json(reply.body as object, reply.status as 200, headers);
     } catch (error) {
       if (error instanceof ApiError) return problemResponse(c, error, requestId);

@@ -67,6 +67,7 @@ export const GUIDES = [
   { slug: "errors", source: "docs/errors.md" },
   { slug: "reference-server", source: "docs/reference-server.md" },
   { slug: "conformance", source: "docs/conformance.md", optional: true, nav: "The conformance kit" },
+  { slug: "internal", source: "docs/internal.md", nav: "Internal endpoints" },
   { slug: "errata", source: "openapi/ERRATA.md", nav: "Errata" },
 ];
 

@@ -19,6 +19,7 @@ import { applyTenant, type SeedOptions, seedWorld } from "./world/seed.js";
 import { World } from "./world/world.js";
 import { canonicalNames, forgivingFieldNames } from "./fidelity/field-names.js";
 import { answerStatus, checkMediaType } from "./fidelity/media-types.js";
+import { internalHandlers, mountInternal } from "./internal/mount.js";
 
 /** Reads whose answer is at least this large (all, today) are kept for reuse at the same world revision and time. */
 const ANSWER_CACHE_MIN_BYTES = 0;
@@ -279,7 +280,7 @@ export function createServer(options: ServerOptions = {}): CloudBackupServer {
     switch (command.kind) {
       case "api": {
         const tenant = world.tenants.get(p.tenantId);
-        const handler = handlers[p.operationId as OperationName] as unknown as (ctx: unknown) => unknown;
+        const handler = (handlers[p.operationId as OperationName] ?? internalHandlers[p.operationId as keyof typeof internalHandlers]) as unknown as (ctx: unknown) => unknown;
         if (!tenant || !handler) throw new StoreError(`cannot replay ${p.operationId} for tenant ${p.tenantId}`);
         handler({ world, tenant, params: p.params, body: p.body, now: command.now });
         break;
@@ -361,6 +362,7 @@ export function createServer(options: ServerOptions = {}): CloudBackupServer {
   const faults = new FaultRegistry();
   mountAdmin(app, { world, clock, faults, adminToken: options.adminToken, reset: () => app.reset(), persist });
   mountIdentity(app, { world, clock });
+  mountInternal(app, { world, clock, persist, roleAllows });
 
   const handle = (op: CompiledOperation, tenantInPath: boolean) => async (c: Context) => {
     const requestId = c.req.header("x-request-id") ?? randomUUID();

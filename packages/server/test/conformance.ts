@@ -4,27 +4,27 @@
  * content type is the documented one, and the body validates against the schema with
  * undeclared properties treated as errors.
  */
-import { adminDocument, document, identityDocument } from "@cloud-backup/spec";
+import { adminDocument, document, identityDocument, internalDocument } from "@cloud-backup/spec";
 import type { ValidateFunction } from "ajv";
 import { createAjv, strictCopy } from "../src/validation.js";
 
 interface Route {
-  doc: "api" | "admin" | "identity";
+  doc: "api" | "admin" | "identity" | "internal";
   method: string;
   regex: RegExp;
   path: string;
   operationId: string;
 }
 
-const docs = { api: strictCopy(document), admin: strictCopy(adminDocument), identity: strictCopy(identityDocument) } as Record<string, any>;
-const ajvs = { api: createAjv(docs.api), admin: createAjv(docs.admin), identity: createAjv(docs.identity) } as Record<string, ReturnType<typeof createAjv>>;
+const docs = { api: strictCopy(document), admin: strictCopy(adminDocument), identity: strictCopy(identityDocument), internal: strictCopy(internalDocument) } as Record<string, any>;
+const ajvs = { api: createAjv(docs.api), admin: createAjv(docs.admin), identity: createAjv(docs.identity), internal: createAjv(docs.internal) } as Record<string, ReturnType<typeof createAjv>>;
 
 const routes: Route[] = [];
 for (const [name, doc] of Object.entries(docs)) {
   for (const [path, item] of Object.entries<any>(doc.paths ?? {})) {
     for (const method of ["get", "put", "post", "delete", "patch"]) {
       if (!item[method]) continue;
-      const templates = name === "api" ? [path, path.replace("/{tenant_id}", "")] : [path];
+      const templates = name === "api" || name === "internal" ? [path, path.replace("/{tenant_id}", "")] : [path];
       for (const t of templates) {
         const pattern = t.split("/").map((seg) => (seg.startsWith("{") ? "[^/]+" : seg.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))).join("/");
         routes.push({ doc: name as Route["doc"], method: method.toUpperCase(), regex: new RegExp(`^${pattern}$`), path, operationId: item[method].operationId });

@@ -13,8 +13,25 @@ export const CANONICAL_HEADER = "X-Canonical-Field-Names";
 
 const renames = new WeakMap<object, string[]>();
 
+const propertyCache = new WeakMap<object, Map<string, unknown[]>>();
+const itemCache = new WeakMap<object, unknown[]>();
+
 /** The documented property names of an object schema, each with its own schema (merged over allOf/oneOf/anyOf/if/then/else). */
-function propertiesOf(doc: unknown, schema: unknown, seen = new Set<unknown>()): Map<string, unknown[]> {
+function propertiesOf(doc: unknown, schema: unknown): Map<string, unknown[]> {
+  if (!schema || typeof schema !== "object") return new Map();
+  let found = propertyCache.get(schema);
+  if (!found) propertyCache.set(schema, (found = collectProperties(doc, schema)));
+  return found;
+}
+
+function itemsOf(doc: unknown, schema: unknown): unknown[] {
+  if (!schema || typeof schema !== "object") return [];
+  let found = itemCache.get(schema);
+  if (!found) itemCache.set(schema, (found = collectItems(doc, schema)));
+  return found;
+}
+
+function collectProperties(doc: unknown, schema: unknown, seen = new Set<unknown>()): Map<string, unknown[]> {
   const out = new Map<string, unknown[]>();
   const visit = (s: unknown) => {
     s = deref(doc, s);
@@ -36,7 +53,7 @@ function propertiesOf(doc: unknown, schema: unknown, seen = new Set<unknown>()):
 }
 
 /** The item schemas of an array schema (over allOf/oneOf/anyOf). */
-function itemsOf(doc: unknown, schema: unknown, seen = new Set<unknown>()): unknown[] {
+function collectItems(doc: unknown, schema: unknown, seen = new Set<unknown>()): unknown[] {
   const out: unknown[] = [];
   const visit = (s: unknown) => {
     s = deref(doc, s);

@@ -7503,3 +7503,1340 @@ export const identityDocument = {
     }
   }
 } as const;
+
+/** The bundled internal-endpoint description (empty object when absent). */
+export const internalDocument = {
+  "openapi": "3.1.0",
+  "info": {
+    "title": "Rackspace Cloud Backup API, internal endpoints",
+    "version": "0.1.0",
+    "summary": "Endpoints the official clients call that the published API reference leaves out.",
+    "description": "**Internal.** These seven endpoints are not part of the published Cloud Backup API v1.0\nreference (whose 33 operations `openapi.yaml` describes). The service's own clients\ncalled them: `cloudbackup` (the Cloud Backup team's integration-test client) reads an\nagent's log level, configuration, log files and events through them, and asks for cleanup\nreports. What is known of their answers comes from how those clients read them; see\n`ERRATA.md` E-38. Rely on them only where the official clients did.\n\nThe toolkit's reference server answers them from its simulated world, under the same two\npath forms as the published operations (with and without the account id), with the same\ntoken and roles: every role may read, and `requestAgentLog` needs `cloudBackup:creator`\nor `cloudBackup:admin`.\n",
+    "contact": {
+      "name": "Cloud Backup API toolkit",
+      "url": "https://github.com/cloud-backup/cloud-backup-toolkit"
+    },
+    "license": {
+      "name": "Apache 2.0",
+      "identifier": "Apache-2.0"
+    }
+  },
+  "servers": [
+    {
+      "url": "https://{region}.backup.api.rackspacecloud.com",
+      "description": "Regional endpoint.",
+      "variables": {
+        "region": {
+          "default": "dfw",
+          "enum": [
+            "dfw",
+            "ord",
+            "iad",
+            "lon",
+            "hkg",
+            "syd"
+          ],
+          "description": "Region: Dallas-Fort Worth, Chicago, Northern Virginia, London, Hong Kong or Sydney."
+        }
+      }
+    },
+    {
+      "url": "http://localhost:4010",
+      "description": "The toolkit's reference server (`npm start`)."
+    }
+  ],
+  "security": [
+    {
+      "AuthToken": []
+    }
+  ],
+  "tags": [
+    {
+      "name": "Internal",
+      "description": "Endpoints outside the published reference, called by the service's own clients:\nagent log level, configuration, busy flag, log uploads, events, and cleanup reports.\n"
+    }
+  ],
+  "paths": {
+    "/v1.0/{tenant_id}/agent/logging/{machineAgentId}": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/tenant_id"
+        },
+        {
+          "$ref": "#/components/parameters/machineAgentId"
+        }
+      ],
+      "get": {
+        "operationId": "getAgentLogLevel",
+        "tags": [
+          "Internal"
+        ],
+        "summary": "Get an agent's log level",
+        "description": "Returns the agent's log level by name: the level `changeAgentLogLevel` last set (1\nFatal, 2 Error, 3 Warn, 4 Info, 5 Debug, 6 Trace, 7 All), Info until then.\ncloudbackup's `GetLogLevel` reads the body as a JSON string.\n",
+        "responses": {
+          "200": {
+            "description": "The level.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/LogLevelName"
+                },
+                "examples": {
+                  "GetAgentLogLevelResponseExample": {
+                    "value": "Warn"
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "503": {
+            "$ref": "#/components/responses/ServiceUnavailable"
+          }
+        }
+      }
+    },
+    "/v1.0/{tenant_id}/agent/configuration/{machineAgentId}": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/tenant_id"
+        },
+        {
+          "$ref": "#/components/parameters/machineAgentId"
+        }
+      ],
+      "get": {
+        "operationId": "getAgentConfiguration",
+        "tags": [
+          "Internal"
+        ],
+        "summary": "Get an agent's configuration",
+        "description": "Returns the configuration the agent runs with: system preferences (log level, RSE\nchannel and heartbeat timings), user preferences, its vault volume (with whether it is\nencrypted) and its live backup configurations. cloudbackup's\n`GetAgentConfiguration` requires the four top-level keys.\n",
+        "responses": {
+          "200": {
+            "description": "The configuration.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/AgentConfiguration"
+                },
+                "examples": {
+                  "GetAgentConfigurationResponseExample": {
+                    "value": {
+                      "SystemPreferences": {
+                        "AutoUpdate": {
+                          "Enabled": true,
+                          "LatestVersion": "1.05.005848"
+                        },
+                        "Environment": {
+                          "MinimumDiskSpaceMb": {
+                            "Backup": 512,
+                            "Restore": 512,
+                            "Cleanup": 512
+                          }
+                        },
+                        "Logging": {
+                          "Level": "Info"
+                        },
+                        "Rse": {
+                          "Channel": "/495/a1f4c3d2-6b7e-4f10-9c2d-8e5f7a3b1c90",
+                          "HostName": "rse.drivesrvr.com",
+                          "Polling": {
+                            "Interval": {
+                              "Idle": 30000,
+                              "Active": 2000,
+                              "RealTime": 1000
+                            },
+                            "Timeout": {
+                              "Idle": 60000,
+                              "Active": 10000,
+                              "RealTime": 5000
+                            }
+                          },
+                          "Heartbeat": {
+                            "Interval": {
+                              "Idle": 300000,
+                              "Active": 60000,
+                              "RealTime": 20000
+                            },
+                            "Timeout": {
+                              "Idle": 600000,
+                              "Active": 120000,
+                              "RealTime": 75000
+                            }
+                          }
+                        }
+                      },
+                      "UserPreferences": {
+                        "CacheDirectory": "/var/cache/driveclient",
+                        "ThrottleBandwidth": null
+                      },
+                      "Volumes": [
+                        {
+                          "Uri": "rax://cloudfiles/DFW/z_DO_NOT_DELETE_CloudBackup_v2_0_a1f4c3d2-6b7e-4f10-9c2d-8e5f7a3b1c90",
+                          "FailoverUri": "rax://cloudfiles/DFW/z_DO_NOT_DELETE_CloudBackup_v2_0_a1f4c3d2-6b7e-4f10-9c2d-8e5f7a3b1c90",
+                          "EncryptionEnabled": false,
+                          "Password": null,
+                          "NetworkDrives": [],
+                          "BackupVaultId": "a1f4c3d2-6b7e-4f10-9c2d-8e5f7a3b1c90"
+                        }
+                      ],
+                      "BackupConfigurations": [
+                        {
+                          "Id": 180000,
+                          "Name": "Weekly Website Backup",
+                          "IsEnabled": true,
+                          "VolumeUri": "rax://cloudfiles/DFW/z_DO_NOT_DELETE_CloudBackup_v2_0_a1f4c3d2-6b7e-4f10-9c2d-8e5f7a3b1c90",
+                          "DaysToKeepOldFileVersions": 30,
+                          "KeepOldFileVersionsIndefinitely": false,
+                          "BackupPrescript": "",
+                          "BackupPostscript": "",
+                          "Schedules": [
+                            {
+                              "Frequency": "Weekly",
+                              "TimeOfDay": "23:30",
+                              "DayOfWeek": 5,
+                              "HourlyInterval": null,
+                              "InitialScheduledTime": "/Date(1783380600000)/"
+                            }
+                          ],
+                          "Inclusions": [
+                            {
+                              "Pattern": "/var/www/html",
+                              "Type": "Folder",
+                              "Module": "Autoselect",
+                              "Args": ""
+                            }
+                          ],
+                          "Exclusions": []
+                        }
+                      ]
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "503": {
+            "$ref": "#/components/responses/ServiceUnavailable"
+          }
+        }
+      }
+    },
+    "/v1.0/{tenant_id}/agent/busy/{machineAgentId}": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/tenant_id"
+        },
+        {
+          "$ref": "#/components/parameters/machineAgentId"
+        }
+      ],
+      "get": {
+        "operationId": "getAgentBusy",
+        "tags": [
+          "Internal"
+        ],
+        "summary": "Whether an agent is busy",
+        "description": "`true` while a backup runs on the agent or a restore runs to it (a backup not yet\nfinished, a restore past Creating and not yet finished), `false` otherwise.\n",
+        "responses": {
+          "200": {
+            "description": "The flag.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "boolean"
+                },
+                "examples": {
+                  "GetAgentBusyResponseExample": {
+                    "value": false
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "503": {
+            "$ref": "#/components/responses/ServiceUnavailable"
+          }
+        }
+      }
+    },
+    "/v1.0/{tenant_id}/agent/requestlog/{machineAgentId}": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/tenant_id"
+        },
+        {
+          "$ref": "#/components/parameters/machineAgentId"
+        }
+      ],
+      "post": {
+        "operationId": "requestAgentLog",
+        "tags": [
+          "Internal"
+        ],
+        "summary": "Ask an agent to upload its log",
+        "description": "Asks the agent to upload its log file; answers the request's id (counted per agent).\nThe upload shows in `listAgentLogFiles`, Requested until the agent is online and has\nhad 10 seconds to upload it, then Completed with a download URL. No body is sent.\n",
+        "responses": {
+          "200": {
+            "description": "The request's id.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "integer",
+                  "minimum": 1
+                },
+                "examples": {
+                  "RequestAgentLogResponseExample": {
+                    "value": 1
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "503": {
+            "$ref": "#/components/responses/ServiceUnavailable"
+          }
+        }
+      }
+    },
+    "/v1.0/{tenant_id}/agent/logfiles/{machineAgentId}": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/tenant_id"
+        },
+        {
+          "$ref": "#/components/parameters/machineAgentId"
+        }
+      ],
+      "get": {
+        "operationId": "listAgentLogFiles",
+        "tags": [
+          "Internal"
+        ],
+        "summary": "List an agent's uploaded log files",
+        "description": "Every log upload asked for with `requestAgentLog`, oldest first. cloudbackup's\n`GetExistingAgentLogFiles` reads `DisplayName` (as id and date), `CurrentState` and\n`FilePath` (the download link, null until the upload completes).\n",
+        "responses": {
+          "200": {
+            "description": "The log files.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "array",
+                  "items": {
+                    "$ref": "#/components/schemas/AgentLogFile"
+                  }
+                },
+                "examples": {
+                  "ListAgentLogFilesResponseExample": {
+                    "value": [
+                      {
+                        "DisplayName": "2026-07-01 12:00:00 UTC",
+                        "CurrentState": "Completed",
+                        "FilePath": "https://storage101.dfw1.clouddrive.com/v1/MossoCloudFS_1234/z_DO_NOT_DELETE_CloudBackup_v2_0_a1f4c3d2-6b7e-4f10-9c2d-8e5f7a3b1c90/logs/202743-1.log"
+                      }
+                    ]
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "503": {
+            "$ref": "#/components/responses/ServiceUnavailable"
+          }
+        }
+      }
+    },
+    "/v1.0/{tenant_id}/agent/events/{machineAgentId}": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/tenant_id"
+        },
+        {
+          "$ref": "#/components/parameters/machineAgentId"
+        }
+      ],
+      "get": {
+        "operationId": "listAgentEvents",
+        "tags": [
+          "Internal"
+        ],
+        "summary": "List an agent's recent events",
+        "description": "The agent's events on its RSE channel, read through the API (cloudbackup's indirect\nRSE mode). An awake agent sends a Heartbeat every 20 seconds; the list holds its\nlatest Heartbeat with its `age` in seconds, and is empty for an agent that was never\nonline. cloudbackup's `WakeSpecificAgent` waits for a Heartbeat with `age < 26`.\n",
+        "responses": {
+          "200": {
+            "description": "The events.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "array",
+                  "items": {
+                    "$ref": "#/components/schemas/AgentEvent"
+                  }
+                },
+                "examples": {
+                  "ListAgentEventsResponseExample": {
+                    "value": [
+                      {
+                        "data": {
+                          "Event": "Heartbeat",
+                          "MachineAgentId": 202743
+                        },
+                        "age": 4
+                      }
+                    ]
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "503": {
+            "$ref": "#/components/responses/ServiceUnavailable"
+          }
+        }
+      }
+    },
+    "/v1.0/{tenant_id}/cleanup/report/{cleanupId}": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/tenant_id"
+        },
+        {
+          "name": "cleanupId",
+          "in": "path",
+          "required": true,
+          "description": "The id of a Cleanup activity (`ID` of an activity item whose `Type` is Cleanup).",
+          "schema": {
+            "$ref": "#/components/schemas/ResourceId"
+          },
+          "example": 1000400001
+        }
+      ],
+      "get": {
+        "operationId": "getCleanupReport",
+        "tags": [
+          "Internal"
+        ],
+        "summary": "Get a cleanup report",
+        "description": "The report of one cleanup: which backup version it removed, from which configuration\nand agent, and when. There is one for each Cleanup activity in `listActivity`.\n",
+        "responses": {
+          "200": {
+            "description": "The report.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/CleanupReport"
+                },
+                "examples": {
+                  "GetCleanupReportResponseExample": {
+                    "value": {
+                      "CleanupId": 1000400001,
+                      "MachineAgentId": 202743,
+                      "MachineName": "web2",
+                      "BackupConfigurationId": 180000,
+                      "BackupConfigurationName": "Weekly Website Backup",
+                      "BackupId": 400001,
+                      "State": "Completed",
+                      "StartTime": "/Date(1782907200000)/",
+                      "CompletedTime": "/Date(1782907200000)/",
+                      "FilesRemoved": 1204,
+                      "BytesRemoved": "35.3 MB",
+                      "ErrorList": []
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "503": {
+            "$ref": "#/components/responses/ServiceUnavailable"
+          }
+        }
+      }
+    }
+  },
+  "components": {
+    "securitySchemes": {
+      "AuthToken": {
+        "type": "apiKey",
+        "in": "header",
+        "name": "X-Auth-Token",
+        "description": "A token from Rackspace Cloud Identity (`POST /v2.0/tokens`, field `access.token.id`).\nTokens usually last 24 hours; authenticate again when an answer is 401.\n"
+      }
+    },
+    "schemas": {
+      "LogLevelName": {
+        "type": "string",
+        "enum": [
+          "Fatal",
+          "Error",
+          "Warn",
+          "Info",
+          "Debug",
+          "Trace",
+          "All"
+        ],
+        "description": "A log level by name (1 Fatal … 7 All)."
+      },
+      "Timings": {
+        "type": "object",
+        "required": [
+          "Idle",
+          "Active",
+          "RealTime"
+        ],
+        "properties": {
+          "Idle": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "Milliseconds while the agent is idle."
+          },
+          "Active": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "Milliseconds while it runs a job."
+          },
+          "RealTime": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "Milliseconds while a client watches it."
+          }
+        }
+      },
+      "AgentConfiguration": {
+        "type": "object",
+        "required": [
+          "SystemPreferences",
+          "UserPreferences",
+          "Volumes",
+          "BackupConfigurations"
+        ],
+        "properties": {
+          "SystemPreferences": {
+            "type": "object",
+            "required": [
+              "AutoUpdate",
+              "Environment",
+              "Logging",
+              "Rse"
+            ],
+            "properties": {
+              "AutoUpdate": {
+                "type": "object",
+                "required": [
+                  "Enabled",
+                  "LatestVersion"
+                ],
+                "properties": {
+                  "Enabled": {
+                    "type": "boolean"
+                  },
+                  "LatestVersion": {
+                    "type": "string"
+                  }
+                }
+              },
+              "Environment": {
+                "type": "object",
+                "required": [
+                  "MinimumDiskSpaceMb"
+                ],
+                "properties": {
+                  "MinimumDiskSpaceMb": {
+                    "type": "object",
+                    "required": [
+                      "Backup",
+                      "Restore",
+                      "Cleanup"
+                    ],
+                    "properties": {
+                      "Backup": {
+                        "type": "integer",
+                        "minimum": 0
+                      },
+                      "Restore": {
+                        "type": "integer",
+                        "minimum": 0
+                      },
+                      "Cleanup": {
+                        "type": "integer",
+                        "minimum": 0
+                      }
+                    }
+                  }
+                }
+              },
+              "Logging": {
+                "type": "object",
+                "required": [
+                  "Level"
+                ],
+                "properties": {
+                  "Level": {
+                    "$ref": "#/components/schemas/LogLevelName"
+                  }
+                }
+              },
+              "Rse": {
+                "type": "object",
+                "required": [
+                  "Channel",
+                  "HostName",
+                  "Polling",
+                  "Heartbeat"
+                ],
+                "properties": {
+                  "Channel": {
+                    "type": "string",
+                    "description": "The agent's RSE channel path."
+                  },
+                  "HostName": {
+                    "type": "string"
+                  },
+                  "Polling": {
+                    "type": "object",
+                    "required": [
+                      "Interval",
+                      "Timeout"
+                    ],
+                    "properties": {
+                      "Interval": {
+                        "$ref": "#/components/schemas/Timings"
+                      },
+                      "Timeout": {
+                        "$ref": "#/components/schemas/Timings"
+                      }
+                    }
+                  },
+                  "Heartbeat": {
+                    "type": "object",
+                    "required": [
+                      "Interval",
+                      "Timeout"
+                    ],
+                    "description": "How often the agent sends a Heartbeat; cloudbackup re-wakes an agent every `Timeout.RealTime / 1000 - 5` seconds.",
+                    "properties": {
+                      "Interval": {
+                        "$ref": "#/components/schemas/Timings"
+                      },
+                      "Timeout": {
+                        "$ref": "#/components/schemas/Timings"
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "UserPreferences": {
+            "type": "object",
+            "required": [
+              "CacheDirectory",
+              "ThrottleBandwidth"
+            ],
+            "properties": {
+              "CacheDirectory": {
+                "type": "string"
+              },
+              "ThrottleBandwidth": {
+                "type": [
+                  "integer",
+                  "null"
+                ],
+                "minimum": 0,
+                "description": "Kilobits per second, or null for no limit."
+              }
+            }
+          },
+          "Volumes": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "required": [
+                "Uri",
+                "FailoverUri",
+                "EncryptionEnabled",
+                "Password",
+                "NetworkDrives",
+                "BackupVaultId"
+              ],
+              "properties": {
+                "Uri": {
+                  "type": "string",
+                  "description": "The vault, `rax://cloudfiles/<datacenter>/<container>`."
+                },
+                "FailoverUri": {
+                  "type": "string"
+                },
+                "EncryptionEnabled": {
+                  "type": "boolean",
+                  "description": "Whether the agent's backups are encrypted."
+                },
+                "Password": {
+                  "type": [
+                    "string",
+                    "null"
+                  ],
+                  "description": "Never returned by the reference server (null)."
+                },
+                "NetworkDrives": {
+                  "type": "array",
+                  "items": {
+                    "type": "string"
+                  }
+                },
+                "BackupVaultId": {
+                  "type": "string",
+                  "format": "uuid"
+                }
+              }
+            }
+          },
+          "BackupConfigurations": {
+            "type": "array",
+            "description": "The agent's backup configurations that are not deleted.",
+            "items": {
+              "type": "object",
+              "required": [
+                "Id",
+                "Name",
+                "IsEnabled",
+                "VolumeUri",
+                "DaysToKeepOldFileVersions",
+                "KeepOldFileVersionsIndefinitely",
+                "BackupPrescript",
+                "BackupPostscript",
+                "Schedules",
+                "Inclusions",
+                "Exclusions"
+              ],
+              "properties": {
+                "Id": {
+                  "$ref": "#/components/schemas/ResourceId"
+                },
+                "Name": {
+                  "type": "string"
+                },
+                "IsEnabled": {
+                  "type": "boolean"
+                },
+                "VolumeUri": {
+                  "type": "string"
+                },
+                "DaysToKeepOldFileVersions": {
+                  "type": "integer",
+                  "minimum": 0
+                },
+                "KeepOldFileVersionsIndefinitely": {
+                  "type": "boolean"
+                },
+                "BackupPrescript": {
+                  "type": "string"
+                },
+                "BackupPostscript": {
+                  "type": "string"
+                },
+                "Schedules": {
+                  "type": "array",
+                  "items": {
+                    "type": "object",
+                    "required": [
+                      "Frequency",
+                      "TimeOfDay",
+                      "DayOfWeek",
+                      "HourlyInterval",
+                      "InitialScheduledTime"
+                    ],
+                    "properties": {
+                      "Frequency": {
+                        "$ref": "#/components/schemas/Frequency"
+                      },
+                      "TimeOfDay": {
+                        "type": [
+                          "string",
+                          "null"
+                        ],
+                        "pattern": "^\\d{2}:\\d{2}$",
+                        "description": "UTC time of day of a Daily or Weekly run."
+                      },
+                      "DayOfWeek": {
+                        "type": [
+                          "integer",
+                          "null"
+                        ],
+                        "minimum": 0,
+                        "maximum": 6
+                      },
+                      "HourlyInterval": {
+                        "type": [
+                          "integer",
+                          "null"
+                        ],
+                        "minimum": 1,
+                        "maximum": 23
+                      },
+                      "InitialScheduledTime": {
+                        "$ref": "#/components/schemas/NullableMsDate"
+                      }
+                    }
+                  }
+                },
+                "Inclusions": {
+                  "type": "array",
+                  "items": {
+                    "$ref": "#/components/schemas/AgentConfigurationItem"
+                  }
+                },
+                "Exclusions": {
+                  "type": "array",
+                  "items": {
+                    "$ref": "#/components/schemas/AgentConfigurationItem"
+                  }
+                }
+              }
+            }
+          }
+        }
+      },
+      "AgentConfigurationItem": {
+        "type": "object",
+        "required": [
+          "Pattern",
+          "Type",
+          "Module",
+          "Args"
+        ],
+        "properties": {
+          "Pattern": {
+            "type": "string",
+            "description": "The file or folder path."
+          },
+          "Type": {
+            "$ref": "#/components/schemas/FileItemType"
+          },
+          "Module": {
+            "type": "string"
+          },
+          "Args": {
+            "type": "string"
+          }
+        }
+      },
+      "AgentLogFile": {
+        "type": "object",
+        "required": [
+          "DisplayName",
+          "CurrentState",
+          "FilePath"
+        ],
+        "properties": {
+          "DisplayName": {
+            "type": "string",
+            "description": "When the upload was asked for."
+          },
+          "CurrentState": {
+            "type": "string",
+            "enum": [
+              "Requested",
+              "Completed"
+            ]
+          },
+          "FilePath": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "format": "uri",
+            "description": "Download URL of the uploaded log, null until it is uploaded."
+          }
+        }
+      },
+      "AgentEvent": {
+        "type": "object",
+        "required": [
+          "data",
+          "age"
+        ],
+        "properties": {
+          "data": {
+            "type": "object",
+            "required": [
+              "Event",
+              "MachineAgentId"
+            ],
+            "properties": {
+              "Event": {
+                "type": "string",
+                "enum": [
+                  "Heartbeat"
+                ]
+              },
+              "MachineAgentId": {
+                "$ref": "#/components/schemas/MachineAgentId"
+              }
+            }
+          },
+          "age": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "Seconds since the event."
+          }
+        }
+      },
+      "CleanupReport": {
+        "type": "object",
+        "required": [
+          "CleanupId",
+          "MachineAgentId",
+          "MachineName",
+          "BackupConfigurationId",
+          "BackupConfigurationName",
+          "BackupId",
+          "State",
+          "StartTime",
+          "CompletedTime",
+          "FilesRemoved",
+          "BytesRemoved",
+          "ErrorList"
+        ],
+        "properties": {
+          "CleanupId": {
+            "$ref": "#/components/schemas/ResourceId"
+          },
+          "MachineAgentId": {
+            "$ref": "#/components/schemas/MachineAgentId"
+          },
+          "MachineName": {
+            "type": "string"
+          },
+          "BackupConfigurationId": {
+            "$ref": "#/components/schemas/ResourceId"
+          },
+          "BackupConfigurationName": {
+            "type": "string"
+          },
+          "BackupId": {
+            "$ref": "#/components/schemas/ResourceId",
+            "description": "The backup version the cleanup removed."
+          },
+          "State": {
+            "type": "string",
+            "enum": [
+              "Completed"
+            ]
+          },
+          "StartTime": {
+            "$ref": "#/components/schemas/MsDate"
+          },
+          "CompletedTime": {
+            "$ref": "#/components/schemas/MsDate"
+          },
+          "FilesRemoved": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "BytesRemoved": {
+            "type": "string",
+            "description": "Size, for example \"35.3 MB\"."
+          },
+          "ErrorList": {
+            "type": "array",
+            "maxItems": 0,
+            "items": {
+              "type": "string"
+            }
+          }
+        }
+      },
+      "MachineAgentId": {
+        "type": "integer",
+        "format": "int32",
+        "title": "MachineAgentId",
+        "description": "The identifier of a Cloud Backup agent.",
+        "minimum": 1,
+        "maximum": 2147483647
+      },
+      "ProblemField": {
+        "type": "object",
+        "title": "ProblemField",
+        "description": "One thing wrong with the request.",
+        "required": [
+          "in",
+          "message"
+        ],
+        "properties": {
+          "in": {
+            "type": "string",
+            "enum": [
+              "path",
+              "query",
+              "header",
+              "body"
+            ],
+            "description": "Which part of the request is wrong."
+          },
+          "name": {
+            "type": "string",
+            "description": "The parameter or header name, when `in` is not `body`."
+          },
+          "pointer": {
+            "type": "string",
+            "description": "JSON Pointer (RFC 6901) into the body, when `in` is `body`; `\"\"` is the whole body."
+          },
+          "message": {
+            "type": "string",
+            "description": "What is wrong, in plain words."
+          }
+        }
+      },
+      "Problem": {
+        "type": "object",
+        "title": "Problem",
+        "description": "An error, as RFC 9457 problem details. `errors` lists each problem with the request when\nthere is more than one thing to say (validation failures name every field).\n",
+        "required": [
+          "type",
+          "title",
+          "status"
+        ],
+        "properties": {
+          "type": {
+            "type": "string",
+            "format": "uri-reference",
+            "description": "A URI naming the kind of problem; `about:blank` when the status says it all."
+          },
+          "title": {
+            "type": "string",
+            "description": "A short summary of the kind of problem."
+          },
+          "status": {
+            "type": "integer",
+            "minimum": 400,
+            "maximum": 599
+          },
+          "detail": {
+            "type": "string",
+            "description": "What went wrong with this request."
+          },
+          "instance": {
+            "type": "string",
+            "description": "The request path."
+          },
+          "requestId": {
+            "type": "string",
+            "description": "The request's id, also sent as the `X-Request-Id` header."
+          },
+          "errors": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/ProblemField"
+            }
+          }
+        }
+      },
+      "ResourceId": {
+        "type": "integer",
+        "format": "int32",
+        "title": "ResourceId",
+        "description": "A positive 32-bit identifier.",
+        "minimum": 1,
+        "maximum": 2147483647
+      },
+      "Frequency": {
+        "type": "string",
+        "title": "Frequency",
+        "description": "How often the configuration runs.",
+        "enum": [
+          "Manually",
+          "Hourly",
+          "Daily",
+          "Weekly"
+        ]
+      },
+      "MsDate": {
+        "type": "string",
+        "title": "MsDate",
+        "description": "A point in time in the Microsoft JSON date form the service has used since\nJune 2013: `/Date(<milliseconds since the Unix epoch>)/`. Raw JSON often\nescapes the slashes (`\"\\/Date(1357817400000)\\/\"`), which is the same string.\nValues can be negative: `/Date(-62135578800000)/` is .NET's `DateTime.MinValue`\nseen from US Eastern time and means \"never\".\n",
+        "pattern": "^/Date\\(-?\\d+([+-]\\d{4})?\\)/$",
+        "examples": [
+          "/Date(1357817400000)/",
+          "/Date(-62135578800000)/"
+        ]
+      },
+      "NullableMsDate": {
+        "title": "NullableMsDate",
+        "description": "A Microsoft JSON date, or `null` when the event has not happened.",
+        "oneOf": [
+          {
+            "$ref": "#/components/schemas/MsDate"
+          },
+          {
+            "type": "null"
+          }
+        ]
+      },
+      "FileItemType": {
+        "type": "string",
+        "title": "FileItemType",
+        "description": "Kind of item a path names.",
+        "enum": [
+          "File",
+          "Folder",
+          "Database"
+        ]
+      }
+    },
+    "parameters": {
+      "tenant_id": {
+        "name": "tenant_id",
+        "in": "path",
+        "required": true,
+        "description": "The account (tenant) number. Tenant-less paths (`/v1.0/agent/...`) also work; the account is then the token's.",
+        "schema": {
+          "type": "string",
+          "pattern": "^[A-Za-z0-9_-]{1,64}$"
+        },
+        "example": "1234"
+      },
+      "machineAgentId": {
+        "name": "machineAgentId",
+        "in": "path",
+        "required": true,
+        "description": "The agent's id.",
+        "schema": {
+          "$ref": "#/components/schemas/MachineAgentId"
+        },
+        "example": 213564
+      }
+    },
+    "headers": {
+      "X-Request-Id": {
+        "description": "An id for this request, to quote when reporting a problem.",
+        "schema": {
+          "type": "string"
+        }
+      },
+      "Retry-After": {
+        "description": "Seconds to wait before retrying.",
+        "schema": {
+          "type": "integer",
+          "minimum": 0
+        }
+      }
+    },
+    "responses": {
+      "BadRequest": {
+        "description": "The request is malformed or a value is out of range; `errors` names each problem.",
+        "headers": {
+          "X-Request-Id": {
+            "$ref": "#/components/headers/X-Request-Id"
+          }
+        },
+        "content": {
+          "application/problem+json": {
+            "schema": {
+              "$ref": "#/components/schemas/Problem"
+            },
+            "example": {
+              "type": "https://docs.cloud-backup.dev/problems/validation",
+              "title": "Bad Request",
+              "status": 400,
+              "detail": "The request has 2 problems.",
+              "instance": "/v1.0/1234/backup-configuration",
+              "requestId": "4f9a2c1e-6b1d-4d2e-9a55-1f0f0c3b2a11",
+              "errors": [
+                {
+                  "in": "body",
+                  "pointer": "/VersionRetention",
+                  "message": "must be one of 0, 30, 60"
+                },
+                {
+                  "in": "body",
+                  "pointer": "/DayOfWeekId",
+                  "message": "must be an integer from 0 to 6 when Frequency is Weekly"
+                }
+              ]
+            }
+          }
+        }
+      },
+      "Unauthorized": {
+        "description": "The token is missing, expired or unknown. Authenticate again and retry.",
+        "headers": {
+          "X-Request-Id": {
+            "$ref": "#/components/headers/X-Request-Id"
+          }
+        },
+        "content": {
+          "application/problem+json": {
+            "schema": {
+              "$ref": "#/components/schemas/Problem"
+            },
+            "example": {
+              "type": "about:blank",
+              "title": "Unauthorized",
+              "status": 401,
+              "detail": "The X-Auth-Token header is missing or the token is not valid.",
+              "instance": "/v1.0/1234/agent/213564",
+              "requestId": "4f9a2c1e-6b1d-4d2e-9a55-1f0f0c3b2a11"
+            }
+          }
+        }
+      },
+      "Forbidden": {
+        "description": "The token may not do this: the path names another account, the token's role does not allow the operation, or the agent cannot act now (for example right after a wake-up).",
+        "headers": {
+          "X-Request-Id": {
+            "$ref": "#/components/headers/X-Request-Id"
+          }
+        },
+        "content": {
+          "application/problem+json": {
+            "schema": {
+              "$ref": "#/components/schemas/Problem"
+            },
+            "example": {
+              "type": "about:blank",
+              "title": "Forbidden",
+              "status": 403,
+              "detail": "This token may not act on account 5678.",
+              "instance": "/v1.0/1234/agent/213564",
+              "requestId": "4f9a2c1e-6b1d-4d2e-9a55-1f0f0c3b2a11"
+            }
+          }
+        }
+      },
+      "NotFound": {
+        "description": "Nothing matching the request exists in this account.",
+        "headers": {
+          "X-Request-Id": {
+            "$ref": "#/components/headers/X-Request-Id"
+          }
+        },
+        "content": {
+          "application/problem+json": {
+            "schema": {
+              "$ref": "#/components/schemas/Problem"
+            },
+            "example": {
+              "type": "about:blank",
+              "title": "Not Found",
+              "status": 404,
+              "detail": "Agent 213564 does not exist in this account.",
+              "instance": "/v1.0/1234/agent/213564",
+              "requestId": "4f9a2c1e-6b1d-4d2e-9a55-1f0f0c3b2a11"
+            }
+          }
+        }
+      },
+      "ServiceUnavailable": {
+        "description": "The service is temporarily unable to answer. Retry later, after `Retry-After` when given.",
+        "headers": {
+          "X-Request-Id": {
+            "$ref": "#/components/headers/X-Request-Id"
+          },
+          "Retry-After": {
+            "$ref": "#/components/headers/Retry-After"
+          }
+        },
+        "content": {
+          "application/problem+json": {
+            "schema": {
+              "$ref": "#/components/schemas/Problem"
+            },
+            "example": {
+              "type": "about:blank",
+              "title": "Service Unavailable",
+              "status": 503,
+              "detail": "The service is temporarily unavailable.",
+              "instance": "/v1.0/1234/user/agents",
+              "requestId": "4f9a2c1e-6b1d-4d2e-9a55-1f0f0c3b2a11"
+            }
+          }
+        }
+      }
+    }
+  }
+} as const;

@@ -951,3 +951,147 @@ export const identityOperations = [
     ]
   }
 ] as const;
+
+/** The internal endpoints the official clients call (`openapi/internal.yaml`; not part of the published reference). */
+export const internalOperations = [
+  {
+    "key": "GET /v1.0/{tenant_id}/agent/busy/{machineAgentId}",
+    "method": "GET",
+    "path": "/v1.0/{tenant_id}/agent/busy/{machineAgentId}",
+    "operationId": "getAgentBusy",
+    "tag": "Internal",
+    "summary": "Whether an agent is busy",
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      503
+    ],
+    "successStatuses": [
+      200
+    ],
+    "requestMediaTypes": []
+  },
+  {
+    "key": "GET /v1.0/{tenant_id}/agent/configuration/{machineAgentId}",
+    "method": "GET",
+    "path": "/v1.0/{tenant_id}/agent/configuration/{machineAgentId}",
+    "operationId": "getAgentConfiguration",
+    "tag": "Internal",
+    "summary": "Get an agent's configuration",
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      503
+    ],
+    "successStatuses": [
+      200
+    ],
+    "requestMediaTypes": []
+  },
+  {
+    "key": "GET /v1.0/{tenant_id}/agent/events/{machineAgentId}",
+    "method": "GET",
+    "path": "/v1.0/{tenant_id}/agent/events/{machineAgentId}",
+    "operationId": "listAgentEvents",
+    "tag": "Internal",
+    "summary": "List an agent's recent events",
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      503
+    ],
+    "successStatuses": [
+      200
+    ],
+    "requestMediaTypes": []
+  },
+  {
+    "key": "GET /v1.0/{tenant_id}/agent/logfiles/{machineAgentId}",
+    "method": "GET",
+    "path": "/v1.0/{tenant_id}/agent/logfiles/{machineAgentId}",
+    "operationId": "listAgentLogFiles",
+    "tag": "Internal",
+    "summary": "List an agent's uploaded log files",
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      503
+    ],
+    "successStatuses": [
+      200
+    ],
+    "requestMediaTypes": []
+  },
+  {
+    "key": "GET /v1.0/{tenant_id}/agent/logging/{machineAgentId}",
+    "method": "GET",
+    "path": "/v1.0/{tenant_id}/agent/logging/{machineAgentId}",
+    "operationId": "getAgentLogLevel",
+    "tag": "Internal",
+    "summary": "Get an agent's log level",
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      503
+    ],
+    "successStatuses": [
+      200
+    ],
+    "requestMediaTypes": []
+  },
+  {
+    "key": "POST /v1.0/{tenant_id}/agent/requestlog/{machineAgentId}",
+    "method": "POST",
+    "path": "/v1.0/{tenant_id}/agent/requestlog/{machineAgentId}",
+    "operationId": "requestAgentLog",
+    "tag": "Internal",
+    "summary": "Ask an agent to upload its log",
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      503
+    ],
+    "successStatuses": [
+      200
+    ],
+    "requestMediaTypes": []
+  },
+  {
+    "key": "GET /v1.0/{tenant_id}/cleanup/report/{cleanupId}",
+    "method": "GET",
+    "path": "/v1.0/{tenant_id}/cleanup/report/{cleanupId}",
+    "operationId": "getCleanupReport",
+    "tag": "Internal",
+    "summary": "Get a cleanup report",
+    "statuses": [
+      200,
+      400,
+      401,
+      403,
+      404,
+      503
+    ],
+    "successStatuses": [
+      200
+    ],
+    "requestMediaTypes": []
+  }
+] as const;

@@ -1,5 +1,5 @@
 /** Command-line arguments of `cloud-backup-conformance`. */
-import { CAPABILITIES, CAPABILITY_DESCRIPTIONS, type Capability, isCapability } from "./capabilities.js";
+import { CAPABILITIES, CAPABILITY_DESCRIPTIONS, type Capability, isCapability, OPTIONAL_CAPABILITIES } from "./capabilities.js";
 
 export interface CliOptions {
   baseUrl: string;
@@ -8,6 +8,7 @@ export interface CliOptions {
   adminUrl?: string;
   adminToken?: string;
   only: Capability[];
+  include: Capability[];
   reportJson?: string;
   reportJunit?: string;
   seed?: number;
@@ -32,6 +33,7 @@ Options:
                           for mutating checks, and the virtual clock instead of waiting
   --admin-token T         X-Admin-Token for the control API
   --only CAPABILITY...    run only these capabilities (repeatable, or several after one --only)
+  --include CAPABILITY... also run these optional capabilities (internal)
   --report-json FILE      write the full report as JSON
   --report-junit FILE     write a JUnit XML report (one testsuite per capability)
   --seed N                seed of the property-based robustness checks (printed when omitted)
@@ -69,7 +71,7 @@ function url(flag: string, value: string): string {
 
 /** Parses arguments; throws UsageError on bad input; answers "help" for -h/--help. */
 export function parseArgs(argv: string[]): CliOptions | "help" {
-  const options: Partial<CliOptions> & { only: Capability[] } = { only: [] };
+  const options: Partial<CliOptions> & { only: Capability[]; include: Capability[] } = { only: [], include: [] };
   for (let i = 0; i < argv.length; i++) {
     const raw = argv[i]!;
     const [arg, inline] = raw.startsWith("--") && raw.includes("=") ? [raw.slice(0, raw.indexOf("=")), raw.slice(raw.indexOf("=") + 1)] : [raw, undefined];
@@ -98,15 +100,18 @@ export function parseArgs(argv: string[]): CliOptions | "help" {
       case "--tenant":
         options.tenant = value();
         break;
-      case "--only": {
+      case "--only":
+      case "--include": {
         const names: string[] = inline !== undefined ? [inline] : [];
         if (inline === undefined) {
           while (i + 1 < argv.length && !argv[i + 1]!.startsWith("-")) names.push(argv[++i]!);
         }
-        if (!names.length) throw new UsageError("--only needs at least one capability");
+        if (!names.length) throw new UsageError(`${arg} needs at least one capability`);
+        const target = arg === "--only" ? options.only : options.include;
         for (const name of names.flatMap((n) => n.split(",")).map((n) => n.trim()).filter(Boolean)) {
           if (!isCapability(name)) throw new UsageError(`unknown capability ${JSON.stringify(name)}; known: ${CAPABILITIES.join(", ")}`);
-          if (!options.only.includes(name)) options.only.push(name);
+          if (arg === "--include" && !OPTIONAL_CAPABILITIES.has(name)) throw new UsageError(`${name} always runs; --include takes only optional capabilities (${[...OPTIONAL_CAPABILITIES].join(", ")})`);
+          if (!target.includes(name)) target.push(name);
         }
         break;
       }

@@ -106,6 +106,8 @@ export function flatten(doc: unknown, schema: Schema | undefined, into?: Flat): 
   const alternatives = (s.oneOf ?? s.anyOf) as Schema[] | undefined;
   if (Array.isArray(alternatives)) flat.alternatives = alternatives;
   if (s.if && s.then) flat.conditionals.push({ if: s.if as Json, then: s.then as Json });
+  // A chain of if/then/else whose conditions exclude each other is a list of conditionals.
+  if (s.if && s.else) flatten(doc, s.else as Schema, flat);
   for (const part of (s.allOf as Schema[] | undefined) ?? []) flatten(doc, part, flat);
   return flat;
 }

@@ -105,7 +105,7 @@ describe("field names differing only in case", () => {
       expect(res.status, `${field} as ${otherCase(field)}: ${JSON.stringify(res.body)}`).toBe(canonical.status);
       expect(res.headers.get("x-canonical-field-names")).toBe(`${otherCase(field)}=${field}`);
     }
-  });
+  }, 120_000);
 
   it.each(jsonOperations.map((op) => ({ op, id: op.operationId })))("$id: a refused body names the documented field an undocumented one is close to", async ({ op }) => {
     const w = await world();
@@ -121,7 +121,7 @@ describe("field names differing only in case", () => {
       expect(res.status, JSON.stringify(res.body)).toBe(400);
       expect(res.body.errors, `${op.operationId} ${typo}`).toContainEqual({ in: "body", pointer: `/${typo}`, message: `is not a documented field; did you mean \`${field}\`?` });
     }
-  });
+  }, 60_000);
 });
 
 describe("what the official clients send", () => {

@@ -151,11 +151,35 @@ function mergeSchemas(target, src) {
   return target;
 }
 
+/**
+ * `oneOf: [E, {type: "null"}]`, E an enum, admits what E admits and null: the same as E with
+ * `null` added to its type and enum (the form generators need for nullable enums), so it
+ * compares as that.
+ */
+function foldNullable(s, doc, depth) {
+  if (!Array.isArray(s.oneOf) || s.oneOf.length !== 2) return s;
+  const isNull = (part) => {
+    const d = deref(part, doc);
+    return Boolean(d) && d.type === "null" && Object.keys(d).filter((k) => k !== "description").length === 1;
+  };
+  const at = s.oneOf.findIndex(isNull);
+  if (at < 0) return s;
+  const other = effective(s.oneOf[1 - at], doc, depth + 1);
+  // Only enums: other nullable alternatives keep comparing as variants.
+  if (!other || typeof other !== "object" || other.oneOf || other.anyOf || other.type === undefined || !Array.isArray(other.enum)) return s;
+  const { oneOf: _oneOf, ...own } = s;
+  const out = { ...other, ...own };
+  out.type = [...new Set([...asArray(other.type), "null"])];
+  out.enum = [...other.enum, null];
+  return out;
+}
+
 /** The schema with `$ref` followed and `allOf` folded in. */
 function effective(schema, doc, depth = 0) {
   if (depth > MAX_DEPTH) throw new Error("allOf/$ref nesting too deep");
-  const s = deref(schema, doc);
-  if (!s || typeof s !== "object") return s ?? {};
+  const found = deref(schema, doc);
+  if (!found || typeof found !== "object") return found ?? {};
+  const s = foldNullable(found, doc, depth);
   if (!Array.isArray(s.allOf)) return s;
   const { allOf, ...own } = s;
   const out = { ...own };

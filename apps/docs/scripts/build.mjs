@@ -69,6 +69,7 @@ export const GUIDES = [
   { slug: "reference-server", source: "docs/reference-server.md" },
   { slug: "testing", source: "docs/testing.md", nav: "In your test suite" },
   { slug: "conformance", source: "docs/conformance.md", optional: true, nav: "The conformance kit" },
+  { slug: "internal", source: "docs/internal.md", nav: "Internal endpoints" },
   { slug: "errata", source: "openapi/ERRATA.md", nav: "Errata" },
 ];
 

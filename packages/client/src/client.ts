@@ -1,9 +1,10 @@
-import { lifecycles, operations, type paths, restoreStateId } from "@cloud-backup/spec";
+import { internalOperations, lifecycles, operations, type paths, restoreStateId } from "@cloud-backup/spec";
 import createClient, { type Client, type Middleware } from "openapi-fetch";
 import { BackupApiError, BackupError, BackupNetworkError, BackupTimeoutError, parseRetryAfter } from "./errors.js";
 import { apiRoot, type IdentityCredentials, type Region, regionBaseUrl, type Session, SessionManager } from "./identity.js";
 import { abortable, backoffDelay, DEFAULT_RETRY, defaultSleep, resolveRetry, type RetryOptions, type RetryPolicy } from "./retry.js";
 import type { CallOptions, OperationId, OperationMethods, Schemas } from "./types.js";
+import type { InternalOperationMethods } from "./internal.js";
 
 /** The package version, sent in the default User-Agent. */
 export const CLIENT_VERSION = "0.1.0";
@@ -107,6 +108,13 @@ export interface BackupHelpers {
    * retry or throw: you get `{ data, error, response }`. Pass `tenant_id` yourself.
    */
   readonly raw: Client<paths>;
+  /**
+   * **Internal endpoints**, outside the published reference (`openapi/internal.yaml`): the
+   * calls the service's own clients make for an agent's log level, configuration, busy flag,
+   * log uploads and events, and for cleanup reports. Same auth, retries and errors as the
+   * operations; rely on them only where the official clients did.
+   */
+  readonly internal: InternalOperationMethods;
 }
 
 /** The client: one method per operation, plus helpers. */
@@ -287,6 +295,8 @@ export function createBackupClient(options: BackupClientOptions): BackupClient {
     methods[op.operationId] = (args) => invoke(op, args);
   }
   const call = methods as unknown as OperationMethods;
+  const internal: Record<string, (args?: Record<string, unknown>) => Promise<unknown>> = {};
+  for (const op of internalOperations) internal[op.operationId] = (args) => invoke(op as unknown as OperationRow, args);
 
   async function poll<T>(
     what: string,
@@ -316,6 +326,7 @@ export function createBackupClient(options: BackupClientOptions): BackupClient {
 
   const helpers: BackupHelpers = {
     raw,
+    internal: internal as unknown as InternalOperationMethods,
     session: (opts = {}) => sessions.get(opts.signal),
     async wakeAgent(agentId, opts = {}) {
       await call.wakeAgents({ signal: opts.signal });

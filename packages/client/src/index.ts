@@ -53,4 +53,5 @@ export type {
   ResultOf,
   Schemas,
 } from "./types.js";
+export type { InternalArgsOf, InternalOperationId, InternalOperationMethods, InternalResultOf, InternalSchemas } from "./internal.js";
 export type { paths, components } from "@cloud-backup/spec";

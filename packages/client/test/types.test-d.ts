@@ -10,6 +10,7 @@ import {
   type Problem,
   type RequestBodyOf,
   type ResultOf,
+  type InternalSchemas,
   type Schemas,
 } from "../src/index.js";
 
@@ -55,7 +56,19 @@ interface ExpectedResults {
 describe("operation methods", () => {
   it("derive the result of every operation from the spec", () => {
     expectTypeOf<{ [K in OperationId]: ResultOf<K> }>().toEqualTypeOf<ExpectedResults>();
-    expectTypeOf<keyof BackupClient>().toMatchTypeOf<OperationId | "raw" | "session" | "wakeAgent" | "waitForBackup" | "waitForRestore">();
+    expectTypeOf<keyof BackupClient>().toMatchTypeOf<OperationId | "raw" | "internal" | "session" | "wakeAgent" | "waitForBackup" | "waitForRestore">();
+  });
+
+  it("keep the internal endpoints apart, under client.internal, typed from internal.yaml", () => {
+    expectTypeOf(client.internal.getAgentLogLevel({ machineAgentId: 1 })).toEqualTypeOf<Promise<"Fatal" | "Error" | "Warn" | "Info" | "Debug" | "Trace" | "All">>();
+    expectTypeOf(client.internal.getAgentBusy({ machineAgentId: 1 })).toEqualTypeOf<Promise<boolean>>();
+    expectTypeOf(client.internal.requestAgentLog({ machineAgentId: 1 })).toEqualTypeOf<Promise<number>>();
+    expectTypeOf(client.internal.getCleanupReport({ cleanupId: 1 })).toEqualTypeOf<Promise<InternalSchemas["CleanupReport"]>>();
+    expectTypeOf(client.internal.listAgentEvents({ machineAgentId: 1 })).toEqualTypeOf<Promise<InternalSchemas["AgentEvent"][]>>();
+    // @ts-expect-error the internal endpoints are not operations of the published API
+    client.getAgentLogLevel;
+    // @ts-expect-error a path parameter is required
+    client.internal.getAgentBusy({});
   });
 
   it("resolve to the exact result types", () => {

@@ -104,10 +104,26 @@ export function flatten(doc: unknown, schema: Schema | undefined, into?: Flat): 
   }
   if (Array.isArray(s.required)) flat.required = [...new Set([...flat.required, ...(s.required as string[])])];
   const alternatives = (s.oneOf ?? s.anyOf) as Schema[] | undefined;
-  if (Array.isArray(alternatives)) flat.alternatives = alternatives;
+  const folded = nullableEnum(doc, s);
+  if (folded) flatten(doc, folded, flat);
+  else if (Array.isArray(alternatives)) flat.alternatives = alternatives;
   if (s.if && s.then) flat.conditionals.push({ if: s.if as Json, then: s.then as Json });
+  // A chain of if/then/else whose conditions exclude each other is a list of conditionals.
+  if (s.if && s.else) flatten(doc, s.else as Schema, flat);
   for (const part of (s.allOf as Schema[] | undefined) ?? []) flatten(doc, part, flat);
   return flat;
+}
+
+/** `oneOf: [an enum, {type: "null"}]` (how nullable enums are written for generators) as one enum that admits null. */
+function nullableEnum(doc: unknown, s: Json): Schema | undefined {
+  const parts = s.oneOf as Schema[] | undefined;
+  if (!Array.isArray(parts) || parts.length !== 2) return undefined;
+  const resolved = parts.map((p) => deref(doc, p));
+  const nul = resolved.findIndex((p) => p?.type === "null");
+  const other = resolved[1 - nul];
+  if (nul < 0 || !other || !Array.isArray(other.enum) || other.type === undefined) return undefined;
+  const types = Array.isArray(other.type) ? other.type : [other.type];
+  return { type: [...types, "null"], enum: [...(other.enum as unknown[]), null] };
 }
 
 function withoutAlternatives(flat: Flat): Flat {

@@ -1,6 +1,6 @@
 /** Command-line arguments of `cloud-backup-conformance`. */
 import { parseArgs as parseArgv } from "node:util";
-import { CAPABILITIES, CAPABILITY_DESCRIPTIONS, type Capability, isCapability } from "./capabilities.js";
+import { CAPABILITIES, CAPABILITY_DESCRIPTIONS, type Capability, isCapability, OPTIONAL_CAPABILITIES } from "./capabilities.js";
 
 export interface CliOptions {
   baseUrl: string;
@@ -9,6 +9,7 @@ export interface CliOptions {
   adminUrl?: string;
   adminToken?: string;
   only: Capability[];
+  include: Capability[];
   reportJson?: string;
   reportJunit?: string;
   seed?: number;
@@ -33,6 +34,7 @@ Options:
                           for mutating checks, and the virtual clock instead of waiting
   --admin-token T         X-Admin-Token for the control API
   --only CAPABILITY...    run only these capabilities (repeatable, or several after one --only)
+  --include CAPABILITY... also run these optional capabilities (internal)
   --report-json FILE      write the full report as JSON
   --report-junit FILE     write a JUnit XML report (one testsuite per capability)
   --seed N                seed of the property-based robustness checks (printed when omitted)
@@ -76,6 +78,7 @@ const OPTIONS = {
   token: { type: "string" },
   tenant: { type: "string" },
   only: { type: "string", multiple: true },
+  include: { type: "string", multiple: true },
   "report-json": { type: "string" },
   "report-junit": { type: "string" },
   seed: { type: "string" },
@@ -107,26 +110,30 @@ export function parseArgs(argv: string[]): CliOptions | "help" | "version" {
   const { values, tokens } = parsed;
   if (values.help) return "help";
   if (values.version) return "version";
-  // `--only a b c`: the words after --only (given without =) are more capabilities.
-  const names: string[] = [];
-  let afterOnly = false;
+  // `--only a b c` and `--include a b`: the words after the option (given without =) are more capabilities.
+  const names: Record<"only" | "include", string[]> = { only: [], include: [] };
+  let after: "only" | "include" | undefined;
   for (const token of tokens) {
     if (token.kind === "option") {
-      if (token.name === "only") {
-        names.push(token.value!);
-        if (!token.inlineValue) afterOnly = true;
-        else afterOnly = false;
-      } else afterOnly = false;
+      if (token.name === "only" || token.name === "include") {
+        names[token.name].push(token.value!);
+        after = token.inlineValue ? undefined : token.name;
+      } else after = undefined;
     } else if (token.kind === "positional") {
-      if (!afterOnly) throw new UsageError(`unknown argument ${JSON.stringify(token.value)}`);
-      names.push(token.value);
-    } else afterOnly = false;
+      if (!after) throw new UsageError(`unknown argument ${JSON.stringify(token.value)}`);
+      names[after].push(token.value);
+    } else after = undefined;
   }
-  const options: Partial<CliOptions> & { only: Capability[] } = { only: [] };
-  if (values.only && !names.filter((n) => !n.startsWith("-")).length) throw new UsageError("--only needs at least one capability");
-  for (const name of names.flatMap((n) => n.split(",")).map((n) => n.trim()).filter(Boolean)) {
-    if (!isCapability(name)) throw new UsageError(`unknown capability ${JSON.stringify(name)}; known: ${CAPABILITIES.join(", ")}`);
-    if (!options.only.includes(name)) options.only.push(name);
+  const options: Partial<CliOptions> & { only: Capability[]; include: Capability[] } = { only: [], include: [] };
+  for (const which of ["only", "include"] as const) {
+    if (values[which] && !names[which].filter((n) => !n.startsWith("-")).length) throw new UsageError(`--${which} needs at least one capability`);
+    for (const name of names[which].flatMap((n) => n.split(",")).map((n) => n.trim()).filter(Boolean)) {
+      if (!isCapability(name)) throw new UsageError(`unknown capability ${JSON.stringify(name)}; known: ${CAPABILITIES.join(", ")}`);
+      if (which === "include" && !OPTIONAL_CAPABILITIES.has(name)) {
+        throw new UsageError(`${name} always runs; --include takes only optional capabilities (${[...OPTIONAL_CAPABILITIES].join(", ")})`);
+      }
+      if (!options[which].includes(name)) options[which].push(name);
+    }
   }
   if (values["base-url"] !== undefined) options.baseUrl = url("--base-url", values["base-url"]);
   if (values["admin-url"] !== undefined) options.adminUrl = url("--admin-url", values["admin-url"]);

@@ -10,7 +10,11 @@ export const CAPABILITIES = [
   "errors",
   "robustness",
   "workflows",
+  "internal",
 ] as const;
+
+/** Capabilities run only when asked for (`--include` or `--only`): the internal endpoints are outside the published reference. */
+export const OPTIONAL_CAPABILITIES: ReadonlySet<string> = new Set(["internal"]);
 
 export type Capability = (typeof CAPABILITIES)[number];
 
@@ -26,6 +30,7 @@ export const CAPABILITY_DESCRIPTIONS: Record<Capability, string> = {
   errors: "unknown ids, malformed ids and bodies answer documented 4xx problem bodies",
   robustness: "property-based requests from the schemas (fast-check, seeded): valid never 5xx, invalid a documented 4xx",
   workflows: "the Arazzo journeys in openapi/arazzo, run with Redocly Respect",
+  internal: "(only with --include internal) the internal endpoints of openapi/internal.yaml: log level, configuration, busy, log files, events, cleanup reports",
 };
 
 export function isCapability(value: string): value is Capability {

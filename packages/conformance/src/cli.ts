@@ -44,6 +44,7 @@ async function main(argv: string[]): Promise<number> {
     adminUrl: options.adminUrl,
     adminToken: options.adminToken,
     only: options.only,
+    include: options.include,
     seed: options.seed,
     runs: options.runs,
     waitTimeoutSeconds: options.timeoutSeconds,

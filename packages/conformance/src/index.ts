@@ -10,7 +10,7 @@
  * ```
  */
 export { runConformance, MODULES, type ConformanceOptions, type ProgressEvent } from "./runner.js";
-export { CAPABILITIES, CAPABILITY_DESCRIPTIONS, isCapability, type Capability } from "./capabilities.js";
+export { CAPABILITIES, CAPABILITY_DESCRIPTIONS, OPTIONAL_CAPABILITIES, isCapability, type Capability } from "./capabilities.js";
 export { formatTable, toJson, toJUnit, type Report, type CheckResult, type CheckStatus, type CapabilitySummary } from "./report.js";
 export { Spec, closeObjectSchemas, type Operation, type ResponseToCheck } from "./spec.js";
 export { describeExchange, type Exchange, type FetchLike } from "./http.js";

@@ -1,7 +1,7 @@
 /** Runs the selected capabilities and builds the report. */
 import { readFileSync } from "node:fs";
-import { specHash, specVersion } from "@cloud-backup/spec";
-import { CAPABILITIES, type Capability } from "./capabilities.js";
+import { document, internalDocument, specHash, specVersion } from "@cloud-backup/spec";
+import { CAPABILITIES, type Capability, OPTIONAL_CAPABILITIES } from "./capabilities.js";
 import { activity } from "./checks/activity.js";
 import { agents } from "./checks/agents.js";
 import { auth } from "./checks/auth.js";
@@ -9,6 +9,7 @@ import { backups } from "./checks/backups.js";
 import { configurations } from "./checks/configurations.js";
 import { encryption } from "./checks/encryption.js";
 import { errors } from "./checks/errors.js";
+import { internal, withInternal } from "./checks/internal.js";
 import { restores } from "./checks/restores.js";
 import { robustness } from "./checks/robustness.js";
 import type { CapabilityModule } from "./checks/types.js";
@@ -29,6 +30,7 @@ export const MODULES: Record<Capability, CapabilityModule> = {
   errors,
   robustness,
   workflows,
+  internal,
 };
 
 /** Options of {@link runConformance}. */
@@ -46,8 +48,10 @@ export interface ConformanceOptions {
   adminUrl?: string;
   /** `X-Admin-Token` for the control API, when it requires one. */
   adminToken?: string;
-  /** Capabilities to run (default: all). */
+  /** Capabilities to run (default: all but the optional ones). */
   only?: Capability[];
+  /** Optional capabilities to run as well (`internal`). */
+  include?: Capability[];
   /** Seed of the property-based robustness checks (default: random, reported). */
   seed?: number;
   /** Generated requests per robustness property (default 50; valid requests get twice as many). */
@@ -166,8 +170,10 @@ async function preflight(options: ResolvedOptions): Promise<{ name: string; mess
  */
 export async function runConformance(options: ConformanceOptions): Promise<Report> {
   const resolved = resolveOptions(options);
-  const selected = CAPABILITIES.filter((c) => !options.only?.length || options.only.includes(c));
-  const spec = new Spec();
+  const selected = CAPABILITIES.filter((c) =>
+    options.only?.length ? options.only.includes(c) : !OPTIONAL_CAPABILITIES.has(c) || Boolean(options.include?.includes(c)),
+  );
+  const spec = new Spec(selected.includes("internal") ? withInternal(document, internalDocument) : document);
   let requests = 0;
   const http: HttpOptions = {
     baseUrl: resolved.baseUrl,

@@ -5,7 +5,7 @@ import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { mutate, SchemaArbitraries } from "../src/arbitraries.js";
 import { parseArgs } from "../src/args.js";
-import { CAPABILITIES, closeObjectSchemas, encryptPassphrase, type Report, Spec, toJUnit } from "../src/index.js";
+import { CAPABILITIES, closeObjectSchemas, encryptPassphrase, OPTIONAL_CAPABILITIES, type Report, Spec, toJUnit } from "../src/index.js";
 import { formatTable } from "../src/report.js";
 
 const spec = new Spec();
@@ -176,8 +176,15 @@ describe("arguments", () => {
     expect(() => parseArgs([...base, "--runs", "0"])).toThrow(/--runs must be from 1 to 100000/);
   });
 
-  test("knows the ten capabilities", () => {
-    expect(CAPABILITIES).toHaveLength(10);
+  test("knows the ten capabilities, and the optional internal one", () => {
+    expect(CAPABILITIES.filter((c) => !OPTIONAL_CAPABILITIES.has(c))).toHaveLength(10);
+    expect([...OPTIONAL_CAPABILITIES]).toEqual(["internal"]);
+  });
+
+  test("--include adds optional capabilities only", () => {
+    expect(parseArgs([...base, "--include", "internal"])).toMatchObject({ include: ["internal"], only: [] });
+    expect(() => parseArgs([...base, "--include", "auth"])).toThrow(/always runs/);
+    expect(() => parseArgs([...base, "--include"])).toThrow(/--include needs at least one capability/);
   });
 });
 

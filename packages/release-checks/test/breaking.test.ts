@@ -150,6 +150,22 @@ describe("fixture pairs: compatible changes pass", () => {
       expect(formatReport(result)).toContain("OK: no breaking changes.");
     });
   }
+  it("a nullable enum rewritten as a oneOf of the enum and null is no change, and adding null to a response enum still breaks", () => {
+    const description = (startTimeAmPm: unknown) => ({
+      openapi: "3.1.0",
+      info: { title: "t", version: "1.0.0" },
+      paths: {
+        "/c": { get: { operationId: "getC", responses: { "200": { description: "c", content: { "application/json": { schema: { type: "object", properties: { StartTimeAmPm: startTimeAmPm } } } } } } } },
+      },
+    });
+    const typeList = description({ type: ["string", "null"], enum: ["AM", "PM", "", null] });
+    const oneOf = description({ oneOf: [{ type: "string", enum: ["AM", "PM", ""] }, { type: "null" }] });
+    expect(compareDescriptions(typeList, oneOf).changes).toEqual([]);
+    expect(compareDescriptions(oneOf, typeList).changes).toEqual([]);
+    const notNullable = description({ type: "string", enum: ["AM", "PM", ""] });
+    expect(compareDescriptions(notNullable, oneOf).breaking.length).toBeGreaterThan(0);
+  });
+
   it("the base against itself has no change", () => {
     const result = compareDescriptions(base, structuredClone(base));
     expect(result.changes).toEqual([]);

@@ -1,4 +1,4 @@
-import { document, operations as operationTable, specHash, specVersion } from "@cloud-backup/spec";
+import { document, internalOperations, operations as operationTable, specHash, specVersion } from "@cloud-backup/spec";
 import type { ValidateFunction } from "ajv";
 import { type Context, Hono } from "hono";
 import { VirtualClock } from "./clock.js";
@@ -21,6 +21,12 @@ import { identityRefusal } from "./identity.js";
 import { methodNotAllowed, mountCors, preferenceApplied, preferIgnored, refuseCrossOriginAdmin, withPreferenceApplied } from "./http-conventions.js";
 import { type SeedOptions, seedWorld } from "./world/seed.js";
 import { World } from "./world/world.js";
+import { canonicalNames, forgivingFieldNames } from "./fidelity/field-names.js";
+import { answerStatus, checkMediaType } from "./fidelity/media-types.js";
+import { mountInternal } from "./internal/mount.js";
+
+/** The roles that may call an internal endpoint: its security scopes in openapi/internal.yaml. */
+const internalRoles = (operationId: string): readonly string[] => internalOperations.find((op) => op.operationId === operationId)?.roles ?? [];
 
 /** Reads whose answer is at least this large (all, today) are kept for reuse at the same world revision and time. */
 const ANSWER_CACHE_MIN_BYTES = 0;
@@ -134,7 +140,7 @@ function compileOperations(): CompiledOperation[] {
         const schema = resolveRefs(doc, op.requestBody.content[mediaType].schema);
         formIntegers = Object.entries<any>(schema?.properties ?? {}).filter(([, s]) => s?.type === "integer").map(([name]) => name);
       }
-      else bodies.set(mediaType, lazy(() => compileAt(ajv, pointer)));
+      else bodies.set(mediaType, forgivingFieldNames(doc, op.requestBody.content[mediaType].schema, lazy(() => compileAt(ajv, pointer))));
     }
     return {
       operationId: route.operationId,
@@ -203,11 +209,7 @@ async function readBody(c: Context, op: CompiledOperation): Promise<unknown> {
     }
     return stripUndeclared(document, op.schemas.get("application/x-www-form-urlencoded"), value);
   }
-  if (contentType && !contentType.endsWith("json") && contentType !== "text/plain") {
-    throw new ApiError(400, `Send the body as application/json (got ${contentType}).`, [
-      { in: "header", name: "Content-Type", message: "must be application/json" },
-    ]);
-  }
+  checkMediaType(contentType, { json: op.bodies.has("application/json"), form: Boolean(op.formBody) });
   const value = parseJson(raw, true);
   const validate = op.bodies.get("application/json");
   if (validate && !validate(value)) {
@@ -303,6 +305,8 @@ export function createServer(options: ServerOptions = {}): CloudBackupServer {
   refuseCrossOriginAdmin(app);
   mountAdmin(app, { world, clock, faults, adminToken: options.adminToken, reset: () => app.reset(), persist });
   mountIdentity(app, { world, clock, publicUrl: options.publicUrl, readJson: async (c) => parseJson(await readText(c)), persist });
+  // Internal endpoints: the roles each may be called by are its security scopes in openapi/internal.yaml.
+  mountInternal(app, { world, clock, persist, roleAllows: (role, _method, operationId) => internalRoles(operationId).includes(role) });
 
   const handle = (op: CompiledOperation, tenantInPath: boolean) => {
     const inner = answer(op, tenantInPath);
@@ -420,8 +424,8 @@ export function createServer(options: ServerOptions = {}): CloudBackupServer {
         return c.body(text, reply.status as 200, { "content-type": "application/json", "x-request-id": requestId });
       }
       if (op.method !== "GET") await persist({ kind: "api", now, payload: { operationId: op.operationId, tenantId: tenant.id, params, body } });
-      const headers = { "x-request-id": requestId };
-      if (reply.body === undefined) return c.body(null, reply.status as 200, headers);
+      const headers = { "x-request-id": requestId, ...canonicalNames(body) };
+      if (reply.body === undefined) return c.body(null, answerStatus(op.operationId, c.req.header("content-type"), reply.status) as 200, headers);
       return c.json(reply.body as object, reply.status as 200, headers);
     } catch (error) {
       if (error instanceof ApiError) {

@@ -275,7 +275,10 @@ export const handlers: Handlers = {
   },
 
   getBackupConfiguration({ world, tenant, params, now }) {
-    return { status: 200, body: configView(world, tenant, configOf(tenant, params.backupConfigurationId), now) };
+    const config = configOf(tenant, params.backupConfigurationId);
+    // The service refused reads of deleted configurations from late 2013 on (ERRATA E-33).
+    if (config.isDeleted) throw notFound(`Backup configuration ${config.id} (deleted)`);
+    return { status: 200, body: configView(world, tenant, config, now) };
   },
 
   listBackupConfigurations({ world, tenant, now }) {

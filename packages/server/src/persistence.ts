@@ -1,6 +1,7 @@
 import type { VirtualClock } from "./clock.js";
 import type { OperationName } from "./handler-types.js";
 import { handlers } from "./handlers.js";
+import { internalHandlers } from "./internal/mount.js";
 import { applyFaultEffect } from "./admin.js";
 import { ApiError } from "./problem.js";
 import { type Command, StoreError, type WorldStore } from "./world-store.js";
@@ -21,7 +22,8 @@ export function applyCommand(world: World, seed: SeedOptions, command: Command):
   switch (command.kind) {
     case "api": {
       const tenant = world.tenants.get(p.tenantId);
-      const handler = handlers[p.operationId as OperationName] as unknown as (ctx: unknown) => unknown;
+      // An internal endpoint's write (a log upload request) replays like an operation's.
+      const handler = (handlers[p.operationId as OperationName] ?? internalHandlers[p.operationId as keyof typeof internalHandlers]) as unknown as (ctx: unknown) => unknown;
       if (!tenant || !handler) throw new Error(`cannot replay ${p.operationId} for tenant ${p.tenantId}`);
       handler({ world, tenant, params: p.params, body: p.body, now: command.now });
       break;

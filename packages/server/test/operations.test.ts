@@ -197,7 +197,11 @@ const success = {
     const id = await f.createConfig();
     const res = await f.c("DELETE", `/backup-configuration/${id}`);
     expect(res.status).toBe(200);
-    expect((await f.c("GET", `/backup-configuration/${id}`)).body.IsDeleted).toBe(true);
+    // Reading after delete answers 404: rcbu's integration test was changed on 2013-09-09 to
+    // expect an HTTP error here (ERRATA E-33).
+    const read = await f.c("GET", `/backup-configuration/${id}`);
+    expect(read.status).toBe(404);
+    expect(read.body.detail).toMatch(/deleted/);
     expect((await f.c("GET", "/backup-configuration")).body).toEqual([]);
   },
   async listAgentBackupConfigurations(f) {

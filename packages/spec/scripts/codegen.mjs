@@ -3,7 +3,8 @@
  * `openapi/` at the repository root:
  *
  * - `openapi.json` and `openapi.yaml`: the bundled description (`redocly bundle`).
- * - `admin.json`, `identity.json`: the control API and the Identity descriptions, bundled, when present.
+ * - `admin.json`, `identity.json`, `internal.json`: the control API, the Identity and the internal-endpoint descriptions, bundled, when present.
+ * - `src/generated/internal.ts`: TypeScript types of the internal endpoints (`openapi/internal.yaml`).
  * - `src/generated/openapi.ts`: TypeScript types from `openapi-typescript`.
  * - `src/generated/operations.ts`: the operation table (method, path, operationId, tag, statuses,
  *   the roles that may call it, from each operation's `security` scopes) and the lifecycles
@@ -216,7 +217,7 @@ async function main() {
   files.set("openapi.yaml", stringify(doc, { lineWidth: 0 }));
 
   const extras = {};
-  for (const name of ["admin", "identity"]) {
+  for (const name of ["admin", "identity", "internal"]) {
     const source = `openapi/${name}.yaml`;
     if (!existsSync(join(root, source))) continue;
     extras[name] = bundle(source);
@@ -229,9 +230,15 @@ async function main() {
   });
   files.set("src/generated/openapi.ts", banner + "\n" + astToString(ast));
 
+  if (extras.internal) {
+    const internalAst = await openapiTS(structuredClone(extras.internal), { alphabetize: false, exportType: false });
+    files.set("src/generated/internal.ts", banner.replace("from openapi/openapi.yaml", "from openapi/internal.yaml") + "\n" + astToString(internalAst));
+  }
+
   const rows = operationTable(doc);
   const adminRows = extras.admin ? operationTable(extras.admin) : [];
   const identityRows = extras.identity ? operationTable(extras.identity) : [];
+  const internalRows = extras.internal ? operationTable(extras.internal) : [];
   files.set(
     "src/generated/operations.ts",
     banner +
@@ -241,7 +248,8 @@ async function main() {
       `/** Every operation of the Cloud Backup API, sorted by path then method. */\nexport const operations = ${JSON.stringify(rows, null, 2)} as const;\n\n` +
       `/** Every operation of the reference server's control API (\`openapi/admin.yaml\`). */\nexport const adminOperations = ${JSON.stringify(adminRows, null, 2)} as const;\n\n` +
       `/** Every operation of the minimal Identity service (\`openapi/identity.yaml\`). */\nexport const identityOperations = ${JSON.stringify(identityRows, null, 2)} as const;\n\n` +
-      `/** The lifecycles of the state schemas (\`x-lifecycle\`), with their states in \`enum\` order and the non-terminal ones ranked in \`order\`. */\nexport const lifecycles = ${JSON.stringify(lifecycles(doc), null, 2)} as const;\n`,
+      `/** The lifecycles of the state schemas (\`x-lifecycle\`), with their states in \`enum\` order and the non-terminal ones ranked in \`order\`. */\nexport const lifecycles = ${JSON.stringify(lifecycles(doc), null, 2)} as const;\n` +
+      `/** The internal endpoints the official clients call (\`openapi/internal.yaml\`; not part of the published reference). */\nexport const internalOperations = ${JSON.stringify(internalRows, null, 2)} as const;\n`,
   );
   files.set(
     "src/generated/document.ts",
@@ -249,7 +257,8 @@ async function main() {
       "\n/** The bundled API description. */\n" +
       `export const document = ${JSON.stringify(doc, null, 2)} as const;\n\n` +
       `/** The bundled control API description (empty object when absent). */\nexport const adminDocument = ${JSON.stringify(extras.admin ?? {}, null, 2)} as const;\n\n` +
-      `/** The bundled Identity description (empty object when absent). */\nexport const identityDocument = ${JSON.stringify(extras.identity ?? {}, null, 2)} as const;\n`,
+      `/** The bundled Identity description (empty object when absent). */\nexport const identityDocument = ${JSON.stringify(extras.identity ?? {}, null, 2)} as const;\n\n` +
+      `/** The bundled internal-endpoint description (empty object when absent). */\nexport const internalDocument = ${JSON.stringify(extras.internal ?? {}, null, 2)} as const;\n`,
   );
 
   const seed = seedSchema(extras.admin);

@@ -16,7 +16,7 @@
  */
 import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
-import { adminDocument, document, identityDocument } from "./generated/document.js";
+import { adminDocument, document, identityDocument, internalDocument } from "./generated/document.js";
 
 export type { ErrorObject, ValidateFunction };
 export { Ajv2020 };
@@ -339,9 +339,14 @@ export function clip(text: string, max: number): string {
 
 let everyDescription: Spec[] | undefined;
 
-/** The descriptions the reference server answers: the API (both path forms), its control API and Identity. */
+/** The descriptions the reference server answers: the API and its internal endpoints (both path forms), its control API and Identity. */
 export function referenceServerSpecs(): Spec[] {
-  return (everyDescription ??= [new Spec(document, { withoutTenant: true }), new Spec(adminDocument), new Spec(identityDocument)]);
+  return (everyDescription ??= [
+    new Spec(document, { withoutTenant: true }),
+    new Spec(internalDocument, { withoutTenant: true }),
+    new Spec(adminDocument),
+    new Spec(identityDocument),
+  ]);
 }
 
 /**

@@ -14,15 +14,16 @@ import { compileAt, createAjv, pointerOf, toProblemFields } from "./validation.j
 import { applyFaultEffect, FaultRegistry, mountAdmin } from "./admin.js";
 import { type Command, Store, StoreError } from "./store.js";
 import { parsePrefer } from "./prefer.js";
+import { AnswerCache } from "./answer-cache.js";
+import { answerRead, serveKept } from "./read-path.js";
 import { mountIdentity } from "./identity.js";
 import { applyTenant, type SeedOptions, seedWorld } from "./world/seed.js";
 import { World } from "./world/world.js";
 
-/** Reads whose answer is at least this large (all, today) are kept for reuse at the same world revision and time. */
-const ANSWER_CACHE_MIN_BYTES = 0;
+/** Read answers kept for reuse while they hold (see answer-cache.ts). */
 const ANSWER_CACHE_ENTRIES = 256;
-/** At most this many characters of answers are kept in all. */
-const ANSWER_CACHE_MAX_BYTES = 32 * 1024 * 1024;
+/** At most this many bytes of answers are kept in all. */
+const ANSWER_CACHE_MAX_BYTES = 64 * 1024 * 1024;
 
 /** The largest request body accepted (the service limits an agent's configuration to 1 MB). */
 export const MAX_BODY_BYTES = 1_048_576;
@@ -307,8 +308,7 @@ export function createServer(options: ServerOptions = {}): CloudBackupServer {
   if (store && !snapshot) store.writeSnapshot(world.toJSON(), clock.now());
 
   const snapshotEvery = options.snapshotEvery ?? 5000;
-  const answers = new Map<string, { revision: number; now: number; status: number; bytes: Uint8Array<ArrayBuffer> }>();
-  let cachedBytes = 0;
+  const answers = new AnswerCache(ANSWER_CACHE_ENTRIES, ANSWER_CACHE_MAX_BYTES);
   // Group commit: the writes of one turn of the event loop are committed in one transaction,
   // and each request answers only once its command is durable.
   let queue: Array<{ command: Command; done: () => void; fail: (error: unknown) => void }> = [];
@@ -375,6 +375,13 @@ export function createServer(options: ServerOptions = {}): CloudBackupServer {
       if (!grant || (grant.expires !== undefined && grant.expires <= now)) {
         throw new ApiError(401, "The token is unknown or expired; authenticate again.", [{ in: "header", name: "X-Auth-Token", message: "is not a valid token" }]);
       }
+      // A read answered before for this account and path, while it still holds, is written again as it was
+      // (it passed validation and the role check then; the same path passes them now).
+      const readKey = op.method === "GET" ? `${grant.tenantId} ${c.req.path}` : "";
+      if (readKey && faults.faults.length === 0 && c.req.header("prefer") === undefined) {
+        const kept = serveKept(c, answers, readKey, world.revision, now, requestId);
+        if (kept) return kept;
+      }
       const rawParams: Record<string, string> = c.req.param() as Record<string, string>;
       const params: Record<string, unknown> = { ...rawParams };
       if (!tenantInPath) params.tenant_id = grant.tenantId;
@@ -419,38 +426,9 @@ export function createServer(options: ServerOptions = {}): CloudBackupServer {
         throw new ApiError(injected.status ?? 503, "A fault scenario made this call fail.", [], injected.retryAfter !== undefined ? { "retry-after": String(injected.retryAfter) } : {});
       }
       world.catchUp(now);
-      // Only a frozen clock repeats `now`; a running one would never hit.
-      const cacheKey = op.method === "GET" && clock.speed === 0 ? `${tenant.id} ${c.req.path}` : "";
-      if (cacheKey) {
-        const hit = answers.get(cacheKey);
-        if (hit && hit.revision === world.revision && hit.now === now) {
-          return c.body(hit.bytes, hit.status as 200, { "content-type": "application/json", "x-request-id": requestId });
-        }
-      }
       const handler = handlers[op.operationId] as unknown as (ctx: unknown) => { status: number; body?: unknown };
+      if (readKey) return answerRead(c, answers, world, readKey, now, requestId, () => handler({ world, tenant, params, body, now }));
       const reply = handler({ world, tenant, params, body, now });
-      if (cacheKey && reply.body !== undefined) {
-        // Reads are kept while nothing changes and the clock stands still.
-        const text = JSON.stringify(reply.body);
-        if (text.length >= ANSWER_CACHE_MIN_BYTES && text.length <= ANSWER_CACHE_MAX_BYTES) {
-          // Kept encoded, so a reuse writes the bytes as they are.
-          const bytes = new TextEncoder().encode(text) as Uint8Array<ArrayBuffer>;
-          const previous = answers.get(cacheKey);
-          if (previous) {
-            answers.delete(cacheKey);
-            cachedBytes -= previous.bytes.byteLength;
-          }
-          while (answers.size >= ANSWER_CACHE_ENTRIES || (answers.size && cachedBytes + bytes.byteLength > ANSWER_CACHE_MAX_BYTES)) {
-            const [oldestKey, oldest] = answers.entries().next().value!;
-            answers.delete(oldestKey);
-            cachedBytes -= oldest.bytes.byteLength;
-          }
-          answers.set(cacheKey, { revision: world.revision, now, status: reply.status, bytes });
-          cachedBytes += bytes.byteLength;
-          return c.body(bytes, reply.status as 200, { "content-type": "application/json", "x-request-id": requestId });
-        }
-        return c.body(text, reply.status as 200, { "content-type": "application/json", "x-request-id": requestId });
-      }
       if (op.method !== "GET") await persist({ kind: "api", now, payload: { operationId: op.operationId, tenantId: tenant.id, params, body } });
       const headers = { "x-request-id": requestId };
       if (reply.body === undefined) return c.body(null, reply.status as 200, headers);

@@ -326,7 +326,7 @@ export function createServer(options: ServerOptions = {}): CloudBackupServer {
     for (const b of batch) b.done();
   };
   const persist = (command: Command): Promise<void> => {
-    world.revision++;
+    world.changed(command.kind === "api" ? command.payload.tenantId : undefined);
     if (!store) return Promise.resolve();
     return new Promise((done, fail) => {
       if (queue.push({ command, done, fail }) === 1) setImmediate(flush);
@@ -379,7 +379,7 @@ export function createServer(options: ServerOptions = {}): CloudBackupServer {
       // (it passed validation and the role check then; the same path passes them now).
       const readKey = op.method === "GET" ? `${grant.tenantId} ${c.req.path}` : "";
       if (readKey && faults.faults.length === 0 && c.req.header("prefer") === undefined) {
-        const kept = serveKept(c, answers, readKey, world.revision, now, requestId);
+        const kept = serveKept(c, answers, readKey, world.revisionOf(grant.tenantId), now, requestId);
         if (kept) return kept;
       }
       const rawParams: Record<string, string> = c.req.param() as Record<string, string>;
@@ -427,7 +427,7 @@ export function createServer(options: ServerOptions = {}): CloudBackupServer {
       }
       world.catchUp(now);
       const handler = handlers[op.operationId] as unknown as (ctx: unknown) => { status: number; body?: unknown };
-      if (readKey) return answerRead(c, answers, world, readKey, now, requestId, () => handler({ world, tenant, params, body, now }));
+      if (readKey) return answerRead(c, answers, world, tenant.id, readKey, now, requestId, () => handler({ world, tenant, params, body, now }));
       const reply = handler({ world, tenant, params, body, now });
       if (op.method !== "GET") await persist({ kind: "api", now, payload: { operationId: op.operationId, tenantId: tenant.id, params, body } });
       const headers = { "x-request-id": requestId };

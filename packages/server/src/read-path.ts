@@ -4,7 +4,7 @@
  */
 import type { Context } from "hono";
 import type { AnswerCache, PendingAnswer } from "./answer-cache.js";
-import { CHUNKED_MIN_ITEMS, ChunkedJson } from "./stream.js";
+import { CHUNKED_MIN_ITEMS, ChunkedJson, PIECEWISE_MIN_BYTES, piecewise } from "./stream.js";
 import type { World } from "./world/world.js";
 
 const encoder = new TextEncoder();
@@ -12,7 +12,12 @@ const encoder = new TextEncoder();
 /** The kept answer for `key`, or one being made that will hold now, as a response; undefined otherwise. */
 export function serveKept(c: Context, cache: AnswerCache, key: string, revision: number, now: number, requestId: string): Response | undefined {
   const hit = cache.get(key, revision, now);
-  if (hit) return c.body(hit.bytes, hit.status as 200, { "content-type": "application/json", "x-request-id": requestId });
+  if (hit) {
+    if (hit.bytes.byteLength >= PIECEWISE_MIN_BYTES) {
+      return c.body(piecewise(hit.bytes), hit.status as 200, { "content-type": "application/json", "content-length": String(hit.bytes.byteLength), "x-request-id": requestId });
+    }
+    return c.body(hit.bytes, hit.status as 200, { "content-type": "application/json", "x-request-id": requestId });
+  }
   const pending = cache.getPending(key, revision, now);
   if (pending) return c.body(pending.stream(), pending.status as 200, { "content-type": "application/json", "x-request-id": requestId });
   return undefined;
@@ -26,12 +31,13 @@ export function answerRead(
   c: Context,
   cache: AnswerCache,
   world: World,
+  tenantId: string,
   key: string,
   now: number,
   requestId: string,
   read: () => { status: number; body?: unknown },
 ): Response {
-  const revision = world.revision;
+  const revision = world.revisionOf(tenantId);
   const kept = serveKept(c, cache, key, revision, now, requestId);
   if (kept) return kept;
   const { value: reply, until } = world.readAt(now, read);

@@ -96,3 +96,30 @@ function concat(chunks: Uint8Array<ArrayBuffer>[]): Uint8Array<ArrayBuffer> {
   }
   return out;
 }
+
+/** Kept answers larger than this are written in pieces (see `piecewise`). */
+export const PIECEWISE_MIN_BYTES = 1024 * 1024;
+const PIECE_BYTES = 256 * 1024;
+
+/**
+ * Kept bytes as a stream of pieces (views, not copies), so a large answer goes out as its
+ * connection drains, a piece per turn of the event loop, instead of as one write that copies
+ * megabytes into the socket while every other request waits.
+ */
+export function piecewise(bytes: Uint8Array<ArrayBuffer>): ReadableStream<Uint8Array> {
+  let at = 0;
+  return new ReadableStream<Uint8Array>(
+    {
+      pull(controller) {
+        if (at >= bytes.byteLength) {
+          controller.close();
+          return;
+        }
+        const end = Math.min(bytes.byteLength, at + PIECE_BYTES);
+        controller.enqueue(bytes.subarray(at, end));
+        at = end;
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}

@@ -1,4 +1,5 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { handlers } from "../src/handlers.js";
 import { testServer, weeklyConfig } from "./helpers.js";
 
 describe("reuse of large answers on a frozen clock", () => {
@@ -27,6 +28,21 @@ describe("reuse of large answers on a frozen clock", () => {
     expect(done.BackupState).toBe("Completed");
   });
 
+  it("keeps one tenant's answers while another tenant writes", async () => {
+    const { call, newTenant } = testServer();
+    const other = await newTenant();
+    const spy = vi.spyOn(handlers, "listAgents");
+    const first = await call("GET", "/v1.0/1234/user/agents");
+    expect((await call("POST", `/v1.0/${other.tenantId}/user/wakeupagents`, { token: other.token })).status).toBe(200);
+    expect((await call("GET", "/v1.0/1234/user/agents")).body).toEqual(first.body);
+    expect(spy).toHaveBeenCalledTimes(1);
+    // A write to the tenant itself is seen at once.
+    expect((await call("POST", "/v1.0/1234/agent/enable", { body: { MachineAgentId: 213564, Enable: false } })).status).toBe(204);
+    expect((await call("GET", "/v1.0/1234/user/agents")).body.find((a: any) => a.MachineAgentId === 213564).IsDisabled).toBe(true);
+    expect(spy).toHaveBeenCalledTimes(2);
+    spy.mockRestore();
+  });
+
   it("keeps tenants apart", async () => {
     const { call, newTenant } = testServer();
     const other = await newTenant();
@@ -40,7 +56,7 @@ describe("reuse of large answers on a frozen clock", () => {
 describe("large answers", () => {
   it("are serialised in chunks, shared by concurrent readers, and let other requests through meanwhile", async () => {
     const { app, call } = testServer();
-    for (let i = 0; i < 600; i++) {
+    for (let i = 0; i < 800; i++) {
       expect((await call("POST", "/v1.0/1234/backup-configuration", { body: weeklyConfig(202743, { BackupConfigurationName: `big${i}` }) })).status).toBe(200);
     }
     const order: string[] = [];
@@ -59,9 +75,11 @@ describe("large answers", () => {
     const lists = answers.slice(0, 3).map((a) => a.text);
     expect(lists[1]).toBe(lists[0]);
     expect(lists[2]).toBe(lists[0]);
-    expect(JSON.parse(lists[0]!)).toHaveLength(600 + 3);
-    // Kept once complete: the next read is the same answer, checked against the spec like any other.
+    expect(JSON.parse(lists[0]!)).toHaveLength(800 + 3);
+    // Kept once complete: the next read is the same answer (over 1 MB, so written in pieces, with its length), checked against the spec like any other.
     const again = await call("GET", "/v1.0/1234/backup-configuration");
     expect(JSON.stringify(again.body)).toBe(lists[0]);
+    expect(Number(again.headers.get("content-length"))).toBe(Buffer.byteLength(lists[0]!));
+    expect(Buffer.byteLength(lists[0]!)).toBeGreaterThan(1024 * 1024);
   });
 });

@@ -147,6 +147,8 @@ export interface Tenant {
   byConfig: Map<number, Backup[]>;
   /** Configuration ids by agent and name (entries are checked on use, so stale ones are harmless). */
   byName: Map<string, number>;
+  /** The world's revision at this tenant's last change. */
+  changedAt: number;
 }
 
 export type Role = "cloudBackup:admin" | "cloudBackup:creator" | "cloudBackup:observer";
@@ -278,6 +280,25 @@ export class World {
    * answer computed at (revision, now) can be reused for the same (revision, now).
    */
   revision = 0;
+  /** The revision at the last change that may touch every tenant (a reset, a control API call). */
+  private epoch = 0;
+
+  /** Records a change: of one tenant when its id is given, else of the whole world. */
+  changed(tenantId?: string): void {
+    this.revision++;
+    const tenant = tenantId === undefined ? undefined : this.tenants.get(tenantId);
+    if (tenant) tenant.changedAt = this.revision;
+    else this.epoch = this.revision;
+  }
+
+  /**
+   * The revision a tenant's answers depend on: its own last change or the last change of the
+   * whole world, whichever is later. A write to one tenant leaves the others' answers valid.
+   */
+  revisionOf(tenantId: string): number {
+    const tenant = this.tenants.get(tenantId);
+    return tenant && tenant.changedAt > this.epoch ? tenant.changedAt : this.epoch;
+  }
 
   /**
    * While an answer is computed (`readAt`), the earliest virtual time after it at which
@@ -358,7 +379,7 @@ export class World {
   // ---------------------------------------------------------------- tenants and agents
 
   createTenant(id: string): Tenant {
-    const tenant: Tenant = { id, agents: new Map(), configs: new Map(), backups: new Map(), restores: new Map(), hostIndex: new Map(), byConfig: new Map(), byName: new Map() };
+    const tenant: Tenant = { id, agents: new Map(), configs: new Map(), backups: new Map(), restores: new Map(), hostIndex: new Map(), byConfig: new Map(), byName: new Map(), changedAt: 0 };
     this.tenants.set(id, tenant);
     return tenant;
   }
@@ -621,7 +642,7 @@ export class World {
   }
 
   addBackup(tenant: Tenant, backup: Backup): void {
-    this.revision++;
+    this.changed(tenant.id);
     tenant.backups.set(backup.id, backup);
     let list = tenant.byConfig.get(backup.configId);
     if (!list) tenant.byConfig.set(backup.configId, (list = []));
@@ -830,7 +851,7 @@ export class World {
 
   /** Resets ids, queue and tenants (used by /__admin/reset before re-seeding). */
   clear(): void {
-    this.revision++;
+    this.changed();
     this.tenants.clear();
     this.tokens.clear();
     this.users.clear();

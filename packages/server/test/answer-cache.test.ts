@@ -54,7 +54,7 @@ describe("reuse of large answers on a frozen clock", () => {
 });
 
 describe("large answers", () => {
-  it("are serialised in chunks, shared by concurrent readers, and let other requests through meanwhile", async () => {
+  it("are serialised in chunks, shared by concurrent readers, and let other requests through meanwhile", { timeout: 120_000 }, async () => {
     const { app, call } = testServer();
     for (let i = 0; i < 800; i++) {
       expect((await call("POST", "/v1.0/1234/backup-configuration", { body: weeklyConfig(202743, { BackupConfigurationName: `big${i}` }) })).status).toBe(200);

@@ -97,8 +97,8 @@ function concat(chunks: Uint8Array<ArrayBuffer>[]): Uint8Array<ArrayBuffer> {
   return out;
 }
 
-/** Kept answers larger than this are written in pieces (see `piecewise`). */
-export const PIECEWISE_MIN_BYTES = 1024 * 1024;
+/** Kept answers larger than this are written in pieces (see `piecewise`); smaller ones go out in one write, which costs less. */
+export const PIECEWISE_MIN_BYTES = 4 * 1024 * 1024;
 const PIECE_BYTES = 256 * 1024;
 
 /**

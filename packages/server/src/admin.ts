@@ -97,7 +97,7 @@ export function mountAdmin(app: Hono, options: AdminOptions & { faults: FaultReg
     // Compiled on first use: the control API is not on the start-up path.
     let compiled: ReturnType<typeof compileAt> | undefined;
     const validate = ((data: unknown) =>
-      (compiled ??= compileAt((ajv ??= createAjv(adminDocument)), pointerOf("paths", path, method, "requestBody", "content", "application/json", "schema")))(data)) as ReturnType<typeof compileAt>;
+      (compiled ??= compileAt((ajv ??= createAjv(adminDocument, { trusted: true })), pointerOf("paths", path, method, "requestBody", "content", "application/json", "schema")))(data)) as ReturnType<typeof compileAt>;
     Object.defineProperty(validate, "errors", { get: () => compiled?.errors });
     return validate;
   };

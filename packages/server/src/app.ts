@@ -90,7 +90,7 @@ function lazy(make: () => ValidateFunction): ValidateFunction {
 
 function compileOperations(): CompiledOperation[] {
   const doc = document as unknown as { paths: Record<string, Record<string, any>> };
-  const ajv = createAjv(doc);
+  const ajv = createAjv(doc, { trusted: true });
   return routes.map((route) => {
     const item = doc.paths[route.path]!;
     const op = item[route.method.toLowerCase()]!;

@@ -35,10 +35,14 @@ export function strictCopy<T>(doc: T): T {
   return copy as T;
 }
 
-/** An ajv instance holding a description under the id `doc`. */
-export function createAjv(doc: unknown): Ajv2020 {
+/**
+ * An ajv instance holding a description under the id `doc`. With `trusted` (the descriptions
+ * shipped with this package, which their own build and tests check), the description is not
+ * checked against the JSON Schema meta-schema again at every start.
+ */
+export function createAjv(doc: unknown, options: { trusted?: boolean } = {}): Ajv2020 {
   // `verbose` gives errors their `parentSchema`, which `toProblemFields` lists the options of a `oneOf` from.
-  const ajv = new Ajv2020({ strict: false, allErrors: true, verbose: true });
+  const ajv = new Ajv2020({ strict: false, allErrors: true, verbose: true, ...(options.trusted ? { validateSchema: false } : {}) });
   addFormats(ajv);
   ajv.addSchema(doc as object, "doc");
   return ajv;

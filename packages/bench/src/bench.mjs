@@ -99,7 +99,7 @@ const fmt = {
   int: (n) => (Number.isFinite(n) ? Math.round(n).toLocaleString("en-US") : "—"),
   ms: (n) => (!Number.isFinite(n) || n === 0 ? "—" : n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2)),
   pct: (n) => (Number.isFinite(n) ? `${(n * 100).toFixed(0)}%` : "—"),
-  times: (n) => (Number.isFinite(n) ? `${n >= 10 ? n.toFixed(0) : n.toFixed(1)}×` : "—"),
+  times: (n) => (Number.isFinite(n) ? `${n >= 10 ? n.toFixed(0) : n >= 0.1 ? n.toFixed(1) : n.toFixed(3)}×` : "—"),
   mb: (n) => (Number.isFinite(n) ? `${n.toFixed(0)} MB` : "—"),
   bytes: (n) => (n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(1)} MB` : n >= 1024 ? `${(n / 1024).toFixed(0)} KB` : `${n} B`),
 };

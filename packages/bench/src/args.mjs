@@ -6,7 +6,10 @@
  * @property {number} warmup          seconds of warm-up load before each cell (not measured)
  * @property {number} connections     concurrent keep-alive connections per cell
  * @property {"auto" | "wrk" | "autocannon"} loader  load generator (auto: wrk when on PATH, else autocannon)
- * @property {boolean} prism          run the Prism column
+ * @property {boolean} prism          run Prism
+ * @property {boolean} peers          run the peer mock servers (WireMock, Mockoon, json-server, Prism)
+ * @property {number} rounds          interleaved rounds of the peer comparison (get agent details)
+ * @property {string[] | undefined} targets  target ids to run (default: all)
  * @property {boolean} scaling        measure start-up, memory and history growth
  * @property {number} historyBudget   seconds allowed for building the 100,000-backup history before giving up
  * @property {number} startupRuns     spawns per start-up median
@@ -16,19 +19,26 @@
  * @property {boolean} help
  */
 
-export const SCENARIOS = ["get-agent", "list-10", "list-1000", "list-10000", "create", "mixed"];
+export const SCENARIOS = ["get-agent", "list-10", "list-1000", "list-10000", "create", "session", "fairness"];
+
+/** Every target a run can measure, by id. */
+export const TARGET_IDS = ["mem", "mem-frozen", "data", "data-frozen", "ceiling", "wiremock", "mockoon", "json-server", "prism"];
 
 export const USAGE = `Usage: npm run bench [-- options]
 
-Benchmarks the reference server (in memory and with --data), a bare Hono ceiling and Prism
-side by side, then measures start-up, memory and growth with history.
+Benchmarks the reference server (default and frozen clock, in memory and with --data), a bare
+Hono ceiling and the peer mock servers (WireMock, Mockoon CLI, json-server, Prism) side by side,
+a CI-like session replay and a fairness scenario, then start-up, memory and growth with history.
 
 Options (environment variable in brackets):
   --duration S        seconds measured per cell (BENCH_DURATION, default 5)
   --warmup S          warm-up seconds before each cell (BENCH_WARMUP, default 1)
   --connections N     concurrent connections (BENCH_CONNECTIONS, default 50)
   --loader NAME       wrk | autocannon | auto (BENCH_LOADER, default auto: wrk when installed)
-  --no-prism          skip the Prism column (BENCH_PRISM=0)
+  --no-prism          skip Prism (BENCH_PRISM=0)
+  --no-peers          skip every peer mock server (BENCH_PEERS=0)
+  --rounds N          interleaved rounds of the get agent comparison (BENCH_ROUNDS, default 2)
+  --targets a,b       targets to run (BENCH_TARGETS): ${TARGET_IDS.join(", ")}
   --no-scaling        skip start-up, memory and history figures (BENCH_SCALING=0)
   --history-budget S  seconds allowed to build 100,000 backups (BENCH_HISTORY_BUDGET, default 120)
   --startup-runs N    spawns per start-up median (default 5)
@@ -41,14 +51,16 @@ Through the root script, pass options as environment variables (turbo passes BEN
   -h, --help          show this help
 `;
 
-/** A comma-separated list of scenario ids, checked. */
-function onlyList(raw) {
+/** A comma-separated list of ids, checked against the known ones. */
+function idList(raw, known, what, flag) {
   const list = raw.split(",").map((s) => s.trim()).filter(Boolean);
-  const unknown = list.filter((s) => !SCENARIOS.includes(s));
-  if (unknown.length) throw new Error(`unknown scenario ${unknown.join(", ")} (known: ${SCENARIOS.join(", ")})`);
-  if (!list.length) throw new Error("--only needs at least one scenario");
+  const unknown = list.filter((s) => !known.includes(s));
+  if (unknown.length) throw new Error(`unknown ${what} ${unknown.join(", ")} (known: ${known.join(", ")})`);
+  if (!list.length) throw new Error(`${flag} needs at least one ${what}`);
   return list;
 }
+const onlyList = (raw) => idList(raw, SCENARIOS, "scenario", "--only");
+const targetList = (raw) => idList(raw, TARGET_IDS, "target", "--targets");
 
 /**
  * Parses bench options; throws an Error with a readable message on bad input.
@@ -70,6 +82,9 @@ export function parseArgs(argv, env = {}) {
     connections: env.BENCH_CONNECTIONS ? Math.round(number("BENCH_CONNECTIONS", env.BENCH_CONNECTIONS, 1)) : 50,
     loader: /** @type {any} */ (env.BENCH_LOADER || "auto"),
     prism: flag(env.BENCH_PRISM, true),
+    peers: flag(env.BENCH_PEERS, true),
+    rounds: env.BENCH_ROUNDS ? Math.round(number("BENCH_ROUNDS", env.BENCH_ROUNDS, 1)) : 2,
+    targets: env.BENCH_TARGETS ? targetList(env.BENCH_TARGETS) : undefined,
     scaling: flag(env.BENCH_SCALING, true),
     historyBudget: env.BENCH_HISTORY_BUDGET ? number("BENCH_HISTORY_BUDGET", env.BENCH_HISTORY_BUDGET, 1) : 120,
     startupRuns: 5,
@@ -104,6 +119,15 @@ export function parseArgs(argv, env = {}) {
         break;
       case "--no-prism":
         options.prism = false;
+        break;
+      case "--no-peers":
+        options.peers = false;
+        break;
+      case "--rounds":
+        options.rounds = Math.round(number("--rounds", value(), 1));
+        break;
+      case "--targets":
+        options.targets = targetList(value());
         break;
       case "--no-scaling":
         options.scaling = false;

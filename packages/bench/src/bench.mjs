@@ -1,14 +1,18 @@
 #!/usr/bin/env node
-// The reference server's benchmark: in memory, with --data (SQLite), a bare Hono ceiling and
-// Prism, side by side in one run, then start-up, memory and growth with history.
+// The reference server's benchmark: the reference server (default and frozen clock, in memory
+// and with --data), a bare Hono ceiling and the mock servers users compare it with (WireMock,
+// the Mockoon CLI, json-server, Prism), side by side in one run with interleaved rounds; a
+// CI-like session replay; a fairness scenario; then start-up, memory and growth with history.
 // Run from the repository root with `npm run bench` (see ../README.md).
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { advance, call, configBody, createConfigs, createTenant, startBackup, timeRequest } from "./api.mjs";
-import { parseArgs, SCENARIOS, USAGE } from "./args.mjs";
+import { advance, call, configBody, createConfigs, createTenant, timeRequest } from "./api.mjs";
+import { parseArgs, SCENARIOS, TARGET_IDS, USAGE } from "./args.mjs";
 import { hasWrk, runLoad } from "./load.mjs";
+import { javaVersion, packageVersion, startJsonServer, startMockoon, startWiremock } from "./peers.mjs";
+import { JSON_SERVER_SESSION_DB, runSessions } from "./session.mjs";
 import {
   BENCH_DIR,
   CLI,
@@ -30,10 +34,22 @@ import {
 /**
  * What a bench target knows about its world: where it is and the tenants built on it.
  * @typedef {{ name: string, base: string, tenants: Record<string, BenchTenant>, configs: Record<string, number[]> }} Context
- * @typedef {{ scenario: string, target: string, result?: LoadResult, skipped?: string, probe?: string }} Row
+ * @typedef {{ scenario: string, target: string, round?: number, result?: LoadResult & Record<string, any>, skipped?: string }} Row
  */
 
-const TARGETS = { mem: "reference (memory)", data: "reference (--data)", ceiling: "bare Hono ceiling", prism: "Prism mock" };
+const TARGETS = {
+  mem: "reference, memory, default clock",
+  "mem-frozen": "reference, memory, frozen clock",
+  data: "reference, --data, default clock",
+  "data-frozen": "reference, --data, frozen clock",
+  ceiling: "bare Hono ceiling",
+  wiremock: "WireMock",
+  mockoon: "Mockoon CLI",
+  "json-server": "json-server",
+  prism: "Prism",
+};
+const REFERENCE = ["mem", "mem-frozen", "data", "data-frozen"];
+const PEERS = ["wiremock", "mockoon", "json-server", "prism"];
 const LIST_SIZES = { "list-10": 10, "list-1000": 1_000, "list-10000": 10_000 };
 const SCENARIO_TITLES = {
   "get-agent": "get agent details",
@@ -41,9 +57,17 @@ const SCENARIO_TITLES = {
   "list-1000": "list 1,000 configurations",
   "list-10000": "list 10,000 configurations",
   create: "create a configuration",
-  mixed: "mixed CI-like (80% reads / 20% writes)",
+  session: "CI-like session replay",
+  fairness: "fairness: small GET while another tenant lists 10,000",
 };
-
+/** Which targets each load scenario runs on (those that can serve it). */
+const SCENARIO_TARGETS = {
+  "get-agent": TARGET_IDS,
+  "list-10": ["mem", "mem-frozen", "data", "ceiling", "json-server"],
+  "list-1000": ["mem", "mem-frozen", "data", "ceiling", "json-server"],
+  "list-10000": ["mem", "data", "ceiling", "json-server"],
+  create: ["mem", "data", "ceiling", "json-server"],
+};
 let options;
 try {
   options = parseArgs(process.argv.slice(2), process.env);
@@ -75,7 +99,7 @@ const fmt = {
   int: (n) => (Number.isFinite(n) ? Math.round(n).toLocaleString("en-US") : "—"),
   ms: (n) => (!Number.isFinite(n) || n === 0 ? "—" : n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2)),
   pct: (n) => (Number.isFinite(n) ? `${(n * 100).toFixed(0)}%` : "—"),
-  times: (n) => (Number.isFinite(n) ? `${n >= 10 ? n.toFixed(0) : n.toFixed(1)}×` : "—"),
+  times: (n) => (Number.isFinite(n) ? `${n >= 10 ? n.toFixed(0) : n >= 0.1 ? n.toFixed(1) : n.toFixed(3)}×` : "—"),
   mb: (n) => (Number.isFinite(n) ? `${n.toFixed(0)} MB` : "—"),
   bytes: (n) => (n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(1)} MB` : n >= 1024 ? `${(n / 1024).toFixed(0)} KB` : `${n} B`),
 };
@@ -106,6 +130,12 @@ function machine() {
     memory: `${Math.round(Number(/MemTotal:\s+(\d+)/.exec(existsSync("/proc/meminfo") ? readFileSync("/proc/meminfo", "utf8") : "")?.[1] ?? 0) / 1024 / 1024)} GiB`,
     wrk: hasWrk() ? `wrk ${/\d+\.\d+\.\d+/.exec(version("wrk", ["--version"]))?.[0] ?? ""}`.trim() : "not installed",
     prism: bin ? version(process.execPath, [bin, "--version"]) : "not installed",
+    peers: [
+      `WireMock ${packageVersion("wiremock") ?? "not installed"} (${javaVersion() ?? "no java on the PATH"})`,
+      `Mockoon CLI ${packageVersion("@mockoon/cli") ?? "not installed"}`,
+      `json-server ${packageVersion("json-server") ?? "not installed"}`,
+      `Prism ${bin ? version(process.execPath, [bin, "--version"]) : "not installed"}`,
+    ].join(", "),
     load: loadavg().map((n) => n.toFixed(2)).join(" "),
     source: sourceState(),
   };
@@ -130,26 +160,20 @@ function sourceState() {
 
 // ---------------------------------------------------------------- worlds
 
-const TENANTS = { "list-10": "bench-list-10", "list-1000": "bench-list-1000", "list-10000": "bench-list-10000", create: "bench-create", mixed: "bench-mixed" };
+const TENANTS = { "list-10": "bench-list-10", "list-1000": "bench-list-1000", "list-10000": "bench-list-10000", create: "bench-create" };
 
 /** Builds the bench tenants on a reference server through the API; returns its context. */
-async function buildWorld(name, base) {
+async function buildWorld(name, base, sizes = Object.keys(LIST_SIZES)) {
   /** @type {Context} */
   const ctx = { name, base, tenants: {}, configs: {} };
   const timings = {};
-  for (const [scenario, size] of Object.entries(LIST_SIZES)) {
-    if (!wanted(scenario)) continue;
+  for (const scenario of sizes) {
     const tenant = (ctx.tenants[scenario] = await createTenant(base, TENANTS[scenario]));
-    const { ids, ms } = await createConfigs(base, tenant, size, { concurrency: 8, prefix: "list" });
+    const { ids, ms } = await createConfigs(base, tenant, LIST_SIZES[scenario], { concurrency: 8, prefix: "list" });
     ctx.configs[scenario] = ids;
     timings[scenario] = ms;
   }
   ctx.tenants.create = await createTenant(base, TENANTS.create);
-  const mixed = (ctx.tenants.mixed = await createTenant(base, TENANTS.mixed));
-  ctx.configs.mixed = (await createConfigs(base, mixed, 20, { prefix: "mixed" })).ids;
-  for (const id of ctx.configs.mixed.slice(0, 5)) await startBackup(base, mixed, id);
-  // An hour later the five backups have completed and show in the activity list.
-  await advance(base, 3600);
   return { ctx, timings };
 }
 
@@ -157,51 +181,50 @@ function wanted(scenario) {
   return !options.only || options.only.includes(scenario);
 }
 
+function targetWanted(target) {
+  if (options.targets && !options.targets.includes(target)) return false;
+  if (PEERS.includes(target) && !options.peers) return false;
+  if (target === "prism" && !options.prism) return false;
+  return true;
+}
+
 // ---------------------------------------------------------------- scenarios
 
 const json = { "content-type": "application/json" };
+const agentPath = `/v1.0/${DEMO.tenant}/agent/${DEMO.agent}`;
 
 /**
- * The load of a scenario against a reference-server context (the ceiling replays the memory
- * server's context; Prism gets the demo account's paths).
+ * The load of a scenario against a reference-server context (the ceiling and WireMock replay
+ * the memory server's answers; json-server maps the same paths onto its collections).
  * @param {string} scenario
  * @param {Context} ctx
  * @returns {LoadSpec}
  */
 function specFor(scenario, ctx) {
-  if (scenario === "get-agent") return { entries: [{ method: "GET", path: `/v1.0/${DEMO.tenant}/agent/${DEMO.agent}`, headers: { "X-Auth-Token": DEMO.token } }] };
+  if (scenario === "get-agent") return { entries: [{ method: "GET", path: agentPath, headers: { "X-Auth-Token": DEMO.token } }] };
   if (scenario in LIST_SIZES) {
     const t = ctx.tenants[scenario];
     return { entries: [{ method: "GET", path: `/v1.0/${t.tenantId}/backup-configuration`, headers: { "X-Auth-Token": t.token } }] };
   }
-  if (scenario === "create") {
-    const t = ctx.tenants.create;
-    const body = JSON.stringify(configBody(t.agents[0], "__UNIQUE__"));
-    return { entries: [{ method: "POST", path: `/v1.0/${t.tenantId}/backup-configuration`, headers: { "X-Auth-Token": t.token, ...json }, body, unique: true }] };
-  }
-  // mixed: what a CI suite does to a tenant, 16 reads and 4 writes in every 20 requests.
-  const t = ctx.tenants.mixed;
-  const [c0, c1, c2] = ctx.configs.mixed;
-  const auth = { "X-Auth-Token": t.token };
-  const p = (rest) => `/v1.0/${t.tenantId}${rest}`;
-  const entries = [
-    { method: "GET", path: p(`/agent/${t.agents[0]}`), headers: auth },
-    { method: "GET", path: p("/user/agents"), headers: auth },
-    { method: "GET", path: p("/backup-configuration"), headers: auth },
-    { method: "GET", path: p(`/backup-configuration/${c0}`), headers: auth },
-    { method: "GET", path: p("/activity"), headers: auth },
-    { method: "POST", path: p("/backup-configuration"), headers: { ...auth, ...json }, body: JSON.stringify(configBody(t.agents[0], "__UNIQUE__")), unique: true },
-    { method: "PUT", path: p(`/backup-configuration/${c1}`), headers: { ...auth, ...json }, body: JSON.stringify(configBody(t.agents[0], "mixed-1")) },
-    { method: "POST", path: p(`/backup-configuration/enable/${c2}`), headers: { ...auth, ...json }, body: JSON.stringify({ Enable: true }) },
-    { method: "POST", path: p("/user/wakeupagents"), headers: auth },
-  ];
-  return { entries, cycle: [0, 1, 2, 3, 4, 0, 5, 1, 2, 3, 6, 4, 0, 1, 2, 7, 3, 4, 0, 8] };
+  const t = ctx.tenants.create;
+  const body = JSON.stringify(configBody(t.agents[0], "__UNIQUE__"));
+  return { entries: [{ method: "POST", path: `/v1.0/${t.tenantId}/backup-configuration`, headers: { "X-Auth-Token": t.token, ...json }, body, unique: true }] };
 }
 
-/** Prism only makes sense for reads of the demo account: it answers the documented example. */
-function prismSpec(scenario) {
-  if (scenario === "get-agent") return specFor("get-agent", /** @type {any} */ ({}));
-  return { entries: [{ method: "GET", path: `/v1.0/${DEMO.tenant}/backup-configuration`, headers: { "X-Auth-Token": DEMO.token } }] };
+/** json-server's collections and routes for the load scenarios, from the memory server's answers. */
+function jsonServerWorld(captured) {
+  const db = { agents: [], created: [] };
+  const routes = { [agentPath]: `/agents/${DEMO.agent}`, [`/v1.0/${TENANTS.create}/backup-configuration`]: "/created" };
+  const agent = captured["get-agent"]?.find((a) => a.path === agentPath);
+  if (agent) db.agents.push({ id: DEMO.agent, ...JSON.parse(agent.body) });
+  for (const scenario of Object.keys(LIST_SIZES)) {
+    const list = captured[scenario]?.[0];
+    if (!list) continue;
+    const name = scenario.replace("-", "");
+    db[name] = JSON.parse(list.body).map((c) => ({ id: c.BackupConfigurationId, ...c }));
+    routes[list.path] = `/${name}`;
+  }
+  return { db, routes };
 }
 
 let probes = 0;
@@ -306,7 +329,7 @@ async function startupFigures() {
  * the virtual clock advanced until those have run 1,000, 10,000 and 100,000 backups.
  */
 async function historyFigures() {
-  const proc = await startReference({ name: "history" });
+  const proc = await startReference({ name: "history", frozen: true });
   const base = proc.baseUrl;
   const out = { idleMb: memoryOf(proc.child.pid).rssMb, points: [], notes: [] };
   try {
@@ -363,56 +386,131 @@ async function historyFigures() {
 
 // ---------------------------------------------------------------- report
 
-function table(rows, ceilingOf, prismOf) {
+/** The row of a target in a scenario: the best of its rounds (a busy machine only slows a target down). */
+function bestOf(rows, scenario, target) {
+  let best;
+  for (const r of rows) if (r.scenario === scenario && r.target === target && r.result && (!best || r.result.rps > best.rps)) best = r.result;
+  return best;
+}
+
+function fastestPeer(rows, scenario) {
+  let best;
+  for (const target of PEERS) {
+    const r = bestOf(rows, scenario, target);
+    if (r && (!best || r.rps > best.result.rps)) best = { target, result: r };
+  }
+  return best;
+}
+
+function table(rows) {
   const lines = [
-    "| scenario | target | conns | req/s | p50 ms | p99 ms | ≥400 / socket err | vs ceiling | vs Prism | server CPU | req per CPU-s |",
+    "| scenario | target | round | conns | req/s | p50 ms | p99 ms | ≥400 / socket err | vs ceiling | server CPU | req per CPU-s |",
     "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
   ];
   for (const row of rows) {
     const title = SCENARIO_TITLES[row.scenario];
     if (!row.result) {
-      lines.push(`| ${title} | ${TARGETS[row.target]} | | failed | | | | | | | |`);
+      lines.push(`| ${title} | ${TARGETS[row.target]} | ${row.round ?? 1} | | not measured: ${row.skipped ?? "failed"} | | | | | | |`);
       continue;
     }
     const r = row.result;
-    const ceiling = ceilingOf(row.scenario);
-    const prism = prismOf(row.scenario);
+    const ceiling = bestOf(rows, row.scenario, "ceiling");
     const vsCeiling = row.target === "ceiling" || !ceiling ? "" : fmt.pct(r.rps / ceiling.rps);
-    const vsPrism = row.target === "prism" || !prism ? "" : fmt.times(r.rps / prism.rps);
     lines.push(
-      `| ${title} | ${TARGETS[row.target]} | ${r.connections}${r.warm ? "" : "*"} | ${fmt.int(r.rps)} | ${fmt.ms(r.p50)} | ${fmt.ms(r.p99)} | ${r.errorStatus} / ${r.socketErrors} | ${vsCeiling} | ${vsPrism} | ${fmt.pct(r.cpu / r.seconds)} | ${fmt.int(r.perCpu)} |`,
+      `| ${title} | ${TARGETS[row.target]} | ${row.round ?? 1} | ${r.connections}${r.warm ? "" : "*"} | ${fmt.int(r.rps)} | ${fmt.ms(r.p50)} | ${fmt.ms(r.p99)} | ${r.errorStatus} / ${r.socketErrors} | ${vsCeiling} | ${fmt.pct(r.cpu / r.seconds)} | ${fmt.int(r.perCpu)} |`,
     );
   }
   return lines.join("\n");
 }
 
-function targetChecks(rowsBy, startup, history) {
+/** Ratios of each pair of targets in the get agent comparison (best round of each), by req/s and by req per CPU-s. */
+function pairTable(rows) {
+  const present = TARGET_IDS.filter((t) => bestOf(rows, "get-agent", t));
+  if (present.length < 2) return "";
+  const lines = [
+    `| ${"row ÷ column".padEnd(10)} | ${present.map((t) => TARGETS[t]).join(" | ")} |`,
+    `| --- | ${present.map(() => "---:").join(" | ")} |`,
+  ];
+  for (const a of present) {
+    const ra = bestOf(rows, "get-agent", a);
+    const cells = present.map((b) => {
+      if (a === b) return "";
+      const rb = bestOf(rows, "get-agent", b);
+      return `${fmt.times(ra.rps / rb.rps)} (${fmt.times(ra.perCpu / rb.perCpu)})`;
+    });
+    lines.push(`| ${TARGETS[a]} (${fmt.int(ra.rps)} req/s, p50 ${fmt.ms(ra.p50)} ms, p99 ${fmt.ms(ra.p99)} ms) | ${cells.join(" | ")} |`);
+  }
+  return lines.join("\n");
+}
+
+function sessionTable(sessions) {
+  if (!sessions.length) return "";
+  const ref = sessions.find((s) => s.target === "json-server")?.result;
+  const lines = [
+    "| target | sessions | failed | requests per session | p50 ms | p99 ms | sessions/s | req/s | vs json-server |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+  ];
+  for (const s of sessions) {
+    if (!s.result) {
+      lines.push(`| ${TARGETS[s.target]} | not measured: ${s.skipped} | | | | | | | |`);
+      continue;
+    }
+    const r = s.result;
+    lines.push(
+      `| ${TARGETS[s.target]} | ${fmt.int(r.sessions)} | ${r.failures} | ${(r.requests / Math.max(1, r.sessions)).toFixed(1)} | ${fmt.ms(r.p50)} | ${fmt.ms(r.p99)} | ${r.perSecond.toFixed(1)} | ${fmt.int(r.rps)} | ${ref && s.target !== "json-server" ? fmt.times(r.perSecond / ref.perSecond) : ""} |`,
+    );
+  }
+  return lines.join("\n");
+}
+
+function fairnessTable(fair) {
+  if (!fair.length) return "";
+  const lines = [
+    "| server | big tenant's load | big lists/s | big p99 ms | small GET req/s | small p50 ms | small p99 ms | small ≥400 / socket err |",
+    "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+  ];
+  for (const f of fair) {
+    if (!f.big || !f.small) {
+      lines.push(`| ${f.label} | ${f.load} | not measured: ${f.skipped} | | | | | |`);
+      continue;
+    }
+    lines.push(
+      `| ${f.label} | ${f.load} | ${fmt.int(f.big.rps)} | ${fmt.ms(f.big.p99)} | ${fmt.int(f.small.rps)} | ${fmt.ms(f.small.p50)} | ${fmt.ms(f.small.p99)} | ${f.small.errorStatus} / ${f.small.socketErrors} |`,
+    );
+  }
+  return lines.join("\n");
+}
+
+function targetChecks(rows, startup, history, sessions, fair) {
   const checks = [];
-  const get = (scenario, target) => rowsBy.get(`${scenario}|${target}`)?.result;
   const check = (name, value, ok, shown) => checks.push({ name, ok: value === undefined ? undefined : ok, shown: value === undefined ? "not measured" : shown });
-  const ga = get("get-agent", "mem");
-  const gc = get("get-agent", "ceiling");
-  const gp = get("get-agent", "prism");
-  // Shown with the same ratio per CPU-second of the server, which a busy machine disturbs less.
   const perCpu = (a, b, f) => (Number.isFinite(a.perCpu / b.perCpu) ? ` (per CPU-s: ${f(a.perCpu / b.perCpu)})` : "");
-  check("get agent, memory ≥ 40% of the ceiling", ga && gc && ga.rps / gc.rps, ga && gc && ga.rps / gc.rps >= 0.4, ga && gc && fmt.pct(ga.rps / gc.rps) + perCpu(ga, gc, fmt.pct));
-  check("get agent, memory ≥ 10× Prism", ga && gp && ga.rps / gp.rps, ga && gp && ga.rps / gp.rps >= 10, ga && gp && fmt.times(ga.rps / gp.rps) + perCpu(ga, gp, fmt.times));
-  for (const scenario of ["get-agent", "list-10", "list-1000", "list-10000"]) {
-    const d = get(scenario, "data");
-    const c = get(scenario, "ceiling");
-    check(`${SCENARIO_TITLES[scenario]}, --data ≥ 25% of the ceiling`, d && c && d.rps / c.rps, d && c && d.rps / c.rps >= 0.25, d && c && fmt.pct(d.rps / c.rps) + perCpu(d, c, fmt.pct));
-  }
-  const dc = get("create", "data");
+  const ratio = (scenario, target, min, name) => {
+    const a = bestOf(rows, scenario, target);
+    const c = bestOf(rows, scenario, "ceiling");
+    check(name, a && c && a.rps / c.rps, a && c && a.rps / c.rps >= min, a && c && fmt.pct(a.rps / c.rps) + perCpu(a, c, fmt.pct));
+  };
+  ratio("get-agent", "mem", 0.75, "get agent details, memory, default clock ≥ 75% of the ceiling");
+  const ga = bestOf(rows, "get-agent", "mem");
+  const peer = fastestPeer(rows, "get-agent");
+  check(
+    "get agent details, memory, default clock ≥ 3× the fastest peer",
+    ga && peer && ga.rps / peer.result.rps,
+    ga && peer && ga.rps / peer.result.rps >= 3,
+    ga && peer && `${fmt.times(ga.rps / peer.result.rps)} ${TARGETS[peer.target]}${perCpu(ga, peer.result, fmt.times)}`,
+  );
+  ratio("list-1000", "mem", 0.6, "list 1,000 configurations, memory, default clock ≥ 60% of the ceiling");
+  for (const scenario of ["get-agent", "list-10", "list-1000", "list-10000"]) ratio(scenario, "data", 0.25, `${SCENARIO_TITLES[scenario]}, --data ≥ 25% of the ceiling`);
+  const dc = bestOf(rows, "create", "data");
   check("create, --data ≥ 5,000/s (all 2xx)", dc?.rps, dc && dc.rps >= 5000 && dc.errorStatus === 0, dc && `${fmt.int(dc.rps)}/s, ${dc.errorStatus} ≥400`);
-  for (const target of ["mem", "data"]) {
-    const l = get("list-1000", target);
-    const at = l && l.connections !== 50 ? ` (measured at ${l.connections} connections)` : "";
-    check(`list 1,000 configurations, ${TARGETS[target]}: p99 < 20 ms at 50 connections`, l?.p99, l && l.p99 < 20 && l.connections >= 50, l && `${fmt.ms(l.p99)} ms${at}`);
-  }
-  for (const mode of ["mem", "data"]) {
-    const s = startup?.[mode];
-    check(`start-up to first answer, ${TARGETS[mode]} < 1 s`, s?.median, s && s.median < 1000, s && `${fmt.ms(s.median)} ms (CPU ${fmt.ms(s.cpu)} ms)`);
-  }
+  const f = fair.find((x) => x.target === "mem" && x.small);
+  check("fairness: small GET p99 < 50 ms while another tenant lists 10,000 at 50 connections", f?.small.p99, f && f.small.p99 < 50, f && `${fmt.ms(f.small.p99)} ms (${f.load})`);
+  const fw = fair.find((x) => x.target === "mem-writes" && x.small);
+  check("fairness, with writes to the big tenant: small GET p99 < 50 ms", fw?.small.p99, fw && fw.small.p99 < 50, fw && `${fmt.ms(fw.small.p99)} ms (${fw.load})`);
+  const s = startup?.mem;
+  check("start-up to first answer, memory, default clock < 300 ms", s?.median, s && s.median < 300, s && `${fmt.ms(s.median)} ms (CPU ${fmt.ms(s.cpu)} ms)`);
+  const sd = startup?.data;
+  check("start-up to first answer, --data (new file) < 1 s", sd?.median, sd && sd.median < 1000, sd && `${fmt.ms(sd.median)} ms (CPU ${fmt.ms(sd.cpu)} ms)`);
   const last = history?.points?.at(-1);
   const full = last && last.backups >= 100_000;
   check(
@@ -425,7 +523,6 @@ function targetChecks(rowsBy, startup, history) {
   );
   return checks;
 }
-
 function scalingMarkdown(startup, history, restart) {
   const parts = [];
   if (startup) {
@@ -471,6 +568,86 @@ function loadRange(rows) {
   return loads.length ? `${Math.min(...loads).toFixed(1)} to ${Math.max(...loads).toFixed(1)} (${cpus().length} CPUs)` : "—";
 }
 
+
+async function startTargets(scenarios, notes) {
+  /** @type {Record<string, import("./servers.mjs").Proc>} */
+  const procs = {};
+  const dataFile = join(tmpDir, "bench.db");
+  const wants = (target) => targetWanted(target) && scenarios.some((s) => (SCENARIO_TARGETS[s] ?? []).includes(target) || (s === "session" && ["mem", "data"].includes(target)) || (s === "fairness" && ["mem", "ceiling"].includes(target)));
+  const starts = [];
+  const start = (target, fn) => {
+    if (!wants(target)) return;
+    starts.push(
+      fn().then(
+        (p) => (procs[target] = p),
+        (error) => {
+          notes.push(`${TARGETS[target]} was not measured: ${/** @type {Error} */ (error).message.split("\n")[0]}`);
+          log(notes.at(-1));
+        },
+      ),
+    );
+  };
+  start("mem", () => startReference({ name: "mem" }));
+  start("mem-frozen", () => startReference({ name: "mem-frozen", frozen: true }));
+  start("data", () => startReference({ name: "data", data: dataFile }));
+  start("data-frozen", () => startReference({ name: "data-frozen", frozen: true, data: join(tmpDir, "bench-frozen.db") }));
+  start("ceiling", () => startCeiling());
+  start("prism", () => startPrism());
+  start("mockoon", () => startMockoon());
+  await Promise.all(starts);
+  if (!procs.ceiling && wants("ceiling")) throw new Error("the ceiling did not start");
+  return { procs, dataFile };
+}
+
+/** Runs one measured cell and records its row. */
+async function cell(rows, notes, scenario, target, proc, spec, probeMs, round) {
+  const row = { scenario, target, round };
+  rows.push(row);
+  if (!proc) {
+    row.skipped = "not started";
+    return row;
+  }
+  try {
+    if (probeMs === undefined) probeMs = (await probe(proc.baseUrl, spec)).slowest;
+    row.result = await measure(scenario, target, proc.baseUrl, spec, proc.child.pid, probeMs);
+  } catch (error) {
+    row.skipped = /** @type {Error} */ (error).message.split("\n")[0];
+    notes.push(`${SCENARIO_TITLES[scenario]} / ${TARGETS[target]} failed: ${row.skipped}`);
+    log(notes.at(-1));
+  }
+  return row;
+}
+
+/**
+ * Fairness: one tenant lists its 10,000 configurations at 50 connections while one connection
+ * reads the demo agent; both loads run at once for the cell's duration.
+ */
+async function fairness(target, label, proc, bigSpec, load, notes) {
+  const out = { target, label, load };
+  if (!proc) return { ...out, skipped: "not started" };
+  const small = { entries: [{ method: "GET", path: agentPath, headers: { "X-Auth-Token": DEMO.token } }] };
+  try {
+    await probe(proc.baseUrl, bigSpec);
+    const stamp = `fair-${target}-${Date.now().toString(36)}`;
+    const seconds = options.duration;
+    const cpuBefore = cpuSecondsOf(proc.child.pid);
+    const [big, smallResult] = await Promise.all([
+      runLoad({ loader, baseUrl: proc.baseUrl, spec: bigSpec, seconds, connections: options.connections, tmpDir, prefix: `${stamp}-big` }),
+      runLoad({ loader, baseUrl: proc.baseUrl, spec: small, seconds, connections: 1, tmpDir, prefix: `${stamp}-small` }),
+    ]);
+    out.cpu = cpuSecondsOf(proc.child.pid) - cpuBefore;
+    out.big = big;
+    out.small = smallResult;
+    await settle(proc.child.pid);
+    log(`fairness / ${label}: big ${fmt.int(big.rps)} lists/s (p99 ${fmt.ms(big.p99)} ms); small GET ${fmt.int(smallResult.rps)} req/s, p50 ${fmt.ms(smallResult.p50)} ms, p99 ${fmt.ms(smallResult.p99)} ms`);
+  } catch (error) {
+    out.skipped = /** @type {Error} */ (error).message.split("\n")[0];
+    notes.push(`fairness / ${label} failed: ${out.skipped}`);
+    log(notes.at(-1));
+  }
+  return out;
+}
+
 async function main() {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: build first (npm run build, or run the bench through turbo: npm run bench)`);
   const info = machine();
@@ -479,85 +656,153 @@ async function main() {
   log(`machine: ${info.nproc} CPUs (${info.cpu}), ${info.memory}, Node ${info.node}, load ${info.load}; loader ${loader}`);
   const notes = [];
   const scenarios = SCENARIOS.filter(wanted);
+  const { procs, dataFile } = await startTargets(scenarios, notes);
+  if (!options.peers) notes.push("The peer mock servers were skipped (--no-peers).");
+  else if (!options.prism) notes.push("Prism was skipped (--no-prism).");
 
-  const dataFile = join(tmpDir, "bench.db");
-  const [mem, data, ceiling] = await Promise.all([startReference({ name: "mem" }), startReference({ name: "data", data: dataFile }), startCeiling()]);
-  let prism;
-  if (options.prism) {
+  // Tenants: the list sizes a scenario needs, on the memory and --data servers (default clock);
+  // the frozen memory server gets the two smaller lists; the frozen --data server only serves get agent.
+  const listsWanted = Object.keys(LIST_SIZES).filter((s) => wanted(s) || (s === "list-10000" && wanted("fairness")));
+  log("building the bench tenants on the reference servers (over HTTP)…");
+  const worlds = {};
+  await Promise.all(
+    [
+      ["mem", listsWanted],
+      ["data", listsWanted],
+      ["mem-frozen", listsWanted.filter((s) => s !== "list-10000")],
+    ]
+      .filter(([t]) => procs[t])
+      .map(async ([t, sizes]) => (worlds[t] = await buildWorld(t, procs[t].baseUrl, sizes))),
+  );
+  const timingText = (w) => Object.entries(w.timings).map(([s, ms]) => `${fmt.int(LIST_SIZES[s])} in ${(ms / 1000).toFixed(1)} s`).join(", ");
+  notes.push(
+    `Setup (the servers at once, 8 requests in flight each): configurations created over HTTP — ${Object.entries(worlds)
+      .map(([t, w]) => `${TARGETS[t]}: ${timingText(w)}`)
+      .join("; ")}.`,
+  );
+  const ctxOf = (target) => worlds[target]?.ctx ?? worlds.mem?.ctx ?? { name: target, base: "", tenants: {}, configs: {} };
+
+  // The memory server's answers, byte for byte, for the ceiling, WireMock and json-server.
+  /** @type {Record<string, Array<{ method: string, path: string, status: number, body: string }>>} */
+  const captured = {};
+  const probeMs = {};
+  const loadScenarios = scenarios.filter((s) => s in SCENARIO_TARGETS);
+  for (const scenario of [...new Set([...loadScenarios, ...(wanted("fairness") ? ["get-agent", "list-10000"] : [])])]) {
+    if (!procs.mem) break;
     try {
-      prism = await startPrism();
+      const p = await probe(procs.mem.baseUrl, specFor(scenario, ctxOf("mem")));
+      captured[scenario] = p.answers;
+      probeMs[scenario] = p.slowest;
+      if (procs.ceiling) await call(procs.ceiling.baseUrl, "POST", "/__bench/answers", { body: p.answers });
     } catch (error) {
-      notes.push(`Prism was skipped: ${/** @type {Error} */ (error).message.split("\n")[0]}`);
+      notes.push(`${SCENARIO_TITLES[scenario]}: the memory server failed its probe: ${/** @type {Error} */ (error).message.split("\n")[0]}`);
       log(notes.at(-1));
     }
-  } else notes.push("Prism was skipped (--no-prism).");
-
-  log("building the bench tenants on both reference servers (over HTTP)…");
-  const [memWorld, dataWorld] = await Promise.all([buildWorld("mem", mem.baseUrl), buildWorld("data", data.baseUrl)]);
-  for (const [name, w] of [["mem", memWorld], ["data", dataWorld]]) {
-    const parts = Object.entries(w.timings).map(([s, ms]) => `${fmt.int(LIST_SIZES[s])} in ${(ms / 1000).toFixed(1)} s`);
-    log(`${name}: configurations created: ${parts.join(", ")}`);
   }
-  const setupNote = `Setup (both servers at once, 8 requests in flight each): configurations created over HTTP — memory: ${Object.entries(memWorld.timings)
-    .map(([s, ms]) => `${fmt.int(LIST_SIZES[s])} in ${(ms / 1000).toFixed(1)} s`)
-    .join(", ")}; --data: ${Object.entries(dataWorld.timings)
-    .map(([s, ms]) => `${fmt.int(LIST_SIZES[s])} in ${(ms / 1000).toFixed(1)} s`)
-    .join(", ")}.`;
-  notes.push(setupNote);
+  // Peers that hold given answers.
+  const later = [];
+  if (targetWanted("wiremock") && scenarios.includes("get-agent") && captured["get-agent"]) {
+    later.push(
+      startWiremock(captured["get-agent"]).then(
+        (p) => (procs.wiremock = p),
+        (error) => notes.push(`WireMock was not measured: ${/** @type {Error} */ (error).message.split("\n")[0]}`),
+      ),
+    );
+  }
+  if (targetWanted("json-server") && (loadScenarios.some((s) => SCENARIO_TARGETS[s].includes("json-server")) || scenarios.includes("session"))) {
+    const { db, routes } = jsonServerWorld(captured);
+    const readDb = { agents: db.agents, ...Object.fromEntries(Object.entries(db).filter(([k]) => k.startsWith("list"))) };
+    later.push(
+      startJsonServer(join(tmpDir, "json-read"), readDb, routes).then(
+        (p) => (procs["json-server"] = p),
+        (error) => notes.push(`json-server was not measured: ${/** @type {Error} */ (error).message.split("\n")[0]}`),
+      ),
+    );
+    // Writes go to a small db of their own: json-server rewrites its whole file after each change.
+    later.push(
+      startJsonServer(join(tmpDir, "json-write"), { created: [], ...JSON_SERVER_SESSION_DB }, routes).then(
+        (p) => (procs["json-server-writes"] = p),
+        (error) => notes.push(`json-server (writes) was not measured: ${/** @type {Error} */ (error).message.split("\n")[0]}`),
+      ),
+    );
+  }
+  await Promise.all(later);
+  for (const n of notes.filter((n) => /was not measured/.test(n))) log(n);
 
-  /** @type {Record<string, Context>} */
-  const contexts = { mem: memWorld.ctx, data: dataWorld.ctx };
   /** @type {Row[]} */
   const rows = [];
-  for (const scenario of scenarios) {
-    // The ceiling answers what the memory server answered, byte for byte.
-    const memSpec = specFor(scenario, contexts.mem);
-    let captured;
-    try {
-      captured = await probe(mem.baseUrl, memSpec);
-      await call(ceiling.baseUrl, "POST", "/__bench/answers", { body: captured.answers });
-    } catch (error) {
-      const reason = /** @type {Error} */ (error).message.split("\n")[0];
-      for (const target of ["mem", "data", "ceiling"]) rows.push({ scenario, target, skipped: reason });
-      notes.push(`${SCENARIO_TITLES[scenario]} was not measured: the in-memory server failed its probe: ${reason}`);
-      log(notes.at(-1));
-      continue;
-    }
-    /** @type {Array<[string, import("./servers.mjs").Proc, LoadSpec]>} */
-    const cells = [
-      ["mem", mem, memSpec],
-      ["data", data, specFor(scenario, contexts.data)],
-      ["ceiling", ceiling, memSpec],
-    ];
-    if ((scenario === "get-agent" || scenario === "list-10") && prism) cells.push(["prism", prism, prismSpec(scenario)]);
-    for (const [target, proc, spec] of cells) {
-      const base = proc.baseUrl;
-      const row = { scenario, target };
-      rows.push(row);
-      try {
-        const { slowest } = target === "mem" ? captured : await probe(base, spec);
-        // Every target of a scenario runs with the same connections, chosen by the slower reference server.
-        row.result = await measure(scenario, target, base, spec, proc.child.pid, Math.max(slowest, captured.slowest));
-      } catch (error) {
-        row.skipped = /** @type {Error} */ (error).message.split("\n")[0];
-        notes.push(`${SCENARIO_TITLES[scenario]} / ${TARGETS[target]} failed: ${row.skipped}`);
-        log(notes.at(-1));
+  const rounds = options.rounds;
+  for (const scenario of loadScenarios) {
+    if (!captured[scenario]) continue;
+    const targets = SCENARIO_TARGETS[scenario].filter(targetWanted);
+    const n = scenario === "get-agent" ? rounds : 1;
+    for (let round = 1; round <= n; round++) {
+      for (const target of targets) {
+        let proc = procs[target];
+        if (target === "json-server" && scenario === "create") proc = procs["json-server-writes"];
+        const spec = target === "data" || target === "mem-frozen" ? specFor(scenario, ctxOf(target)) : specFor(scenario, ctxOf("mem"));
+        // Every target of a scenario runs with the same connections, chosen by the memory server's probe.
+        const slowest = probeMs[scenario];
+        const p = target === "mem" ? slowest : proc ? await probe(proc.baseUrl, spec).then((x) => Math.max(x.slowest, slowest)).catch(() => slowest) : slowest;
+        await cell(rows, notes, scenario, target, proc, spec, p, n > 1 ? round : undefined);
       }
     }
   }
-  const rowsBy = new Map(rows.map((r) => [`${r.scenario}|${r.target}`, r]));
-  const ceilingOf = (s) => rowsBy.get(`${s}|ceiling`)?.result;
-  // Prism's list is its static example whatever the size, so every list size is set against it.
-  const prismOf = (s) => rowsBy.get(`${s in LIST_SIZES ? "list-10" : s}|prism`)?.result;
+
+  /** @type {Array<{ target: string, result?: any, skipped?: string }>} */
+  const sessions = [];
+  if (wanted("session")) {
+    const concurrency = 8;
+    for (const [target, kind, proc] of [
+      ["mem", "reference", procs.mem],
+      ["data", "reference", procs.data],
+      ["json-server", "json-server", procs["json-server-writes"]],
+    ]) {
+      if (!targetWanted(target)) continue;
+      if (!proc) {
+        sessions.push({ target, skipped: "not started" });
+        continue;
+      }
+      const result = await runSessions({ base: proc.baseUrl, kind, seconds: options.duration, concurrency });
+      await settle(proc.child.pid);
+      sessions.push({ target, result });
+      log(
+        `session / ${TARGETS[target]}: ${result.sessions} sessions (${result.failures} failed${result.firstError ? `: ${result.firstError}` : ""}), p50 ${fmt.ms(result.p50)} ms, p99 ${fmt.ms(result.p99)} ms, ${result.perSecond.toFixed(1)} sessions/s`,
+      );
+    }
+  }
+
+  const fair = [];
+  if (wanted("fairness") && captured["list-10000"]) {
+    const t = ctxOf("mem").tenants["list-10000"];
+    const list = { method: "GET", path: `/v1.0/${t.tenantId}/backup-configuration`, headers: { "X-Auth-Token": t.token } };
+    const update = {
+      method: "PUT",
+      path: `/v1.0/${t.tenantId}/backup-configuration/${ctxOf("mem").configs["list-10000"][0]}`,
+      headers: { "X-Auth-Token": t.token, ...json },
+      body: JSON.stringify(configBody(t.agents[0], "list-0")),
+    };
+    const withWrites = { entries: [list, update], cycle: [...Array(19).fill(0), 1] };
+    if (procs.ceiling) {
+      // The ceiling answers the update with the memory server's captured 200.
+      const res = await http(procs.mem.baseUrl + update.path, { method: "PUT", headers: update.headers, body: update.body });
+      await call(procs.ceiling.baseUrl, "POST", "/__bench/answers", { body: [{ method: "PUT", path: update.path, status: res.status, body: res.body }] });
+    }
+    if (targetWanted("mem")) {
+      fair.push(await fairness("mem", TARGETS.mem, procs.mem, { entries: [list] }, "lists only", notes));
+      fair.push(await fairness("mem-writes", TARGETS.mem, procs.mem, withWrites, "lists, 1 update in 20", notes));
+    }
+    if (targetWanted("ceiling")) fair.push(await fairness("ceiling", TARGETS.ceiling, procs.ceiling, withWrites, "lists, 1 update in 20 (same bytes)", notes));
+  }
 
   // The --data server restarts from the file the bench filled.
-  await Promise.all([stopProcess(mem), stopProcess(ceiling), prism ? stopProcess(prism) : undefined]);
-  await stopProcess(data);
+  await Promise.all(Object.entries(procs).filter(([t]) => t !== "data").map(([, p]) => stopProcess(p)));
+  if (procs.data) await stopProcess(procs.data);
   let restart;
-  if (options.scaling) {
+  if (options.scaling && procs.data && worlds.data) {
     const again = await startReference({ name: "data-restart", data: dataFile, timeoutMs: 120_000 });
     let configs = 0;
-    for (const tenant of Object.values(contexts.data.tenants)) {
+    for (const tenant of Object.values(worlds.data.ctx.tenants)) {
       const res = await call(again.baseUrl, "GET", `/v1.0/${tenant.tenantId}/backup-configuration`, { token: tenant.token });
       configs += JSON.parse(res.body).length;
     }
@@ -574,24 +819,37 @@ async function main() {
     history = await historyFigures();
   }
 
-  const checks = targetChecks(rowsBy, startup, history);
+  const checks = targetChecks(rows, startup, history, sessions, fair);
   const elapsed = (performance.now() - t0) / 1000;
   const after = loadavg().map((n) => n.toFixed(2)).join(" ");
+  const pairs = pairTable(rows);
   const report = [
     "# Reference server benchmark",
     "",
     `Run ${startedAt.toISOString()} in ${elapsed.toFixed(0)} s on ${info.nproc} CPUs (${info.cpu}), ${info.memory}, Node ${info.node}; ` +
-      `load generator ${loader === "wrk" ? info.wrk : "autocannon"}; Prism ${info.prism}. Load average ${info.load} before, ${after} after. ` +
+      `load generator ${loader === "wrk" ? info.wrk : "autocannon"}. Peers: ${info.peers}. Load average ${info.load} before, ${after} after. ` +
       `Server built from ${info.source}.`,
     "",
-    `Each cell: ${options.warmup} s warm-up, then ${options.duration} s at ${options.connections} connections over loopback. ` +
+    `Each cell: ${options.warmup} s warm-up, then ${options.duration} s at ${options.connections} connections over loopback; get agent details in ${rounds} interleaved round${rounds === 1 ? "" : "s"}. ` +
       `One-minute load average while cells ran: ${loadRange(rows)}.`,
     "",
-    table(rows, ceilingOf, prismOf),
+    table(rows),
     "",
     "`conns*`: no warm-up and fewer connections, because one request alone took over " + SLOW_MS + " ms (see Method). " +
-    "`vs Prism` for the list sizes compares with Prism's list answer, which is the same documented example (2 configurations) whatever the size.",
+      "Ratios below use each target's best round (a busy machine only slows a target down).",
     "",
+    ...(pairs ? ["### Get agent details: every pair", "", "Each cell is the row's req/s divided by the column's (in brackets: per CPU second of the server).", "", pairs, ""] : []),
+    ...(sessions.length ? ["### CI-like session replay", "", `8 sessions at a time for ${options.duration} s, each a new tenant's whole test run, timed end to end (see Method).`, "", sessionTable(sessions), ""] : []),
+    ...(fair.length
+      ? [
+          "### Fairness",
+          "",
+          `A tenant with 10,000 configurations (about 14 MB per list) is listed at ${options.connections} connections while one connection reads the demo agent (another tenant), both for ${options.duration} s.`,
+          "",
+          fairnessTable(fair),
+          "",
+        ]
+      : []),
     "### Targets",
     "",
     "| target | measured | met |",

@@ -94,7 +94,7 @@ try {
   const sections = [
     "# Reference server CPU profile",
     "",
-    `Reference server under \`node --cpu-prof\` (--quiet --clock-speed 0; in memory unless marked --data), ${duration} s of ${loader} at ${connections} connections per scenario after 1 s warm-up; ` +
+    `Reference server under \`node --cpu-prof\` (--quiet, on its default running clock; in memory unless marked --data), ${duration} s of ${loader} at ${connections} connections per scenario after 1 s warm-up; ` +
       "self time per function, then per script. The profile covers the whole process life (start-up included), so idle and module loading show too.",
     "",
   ];

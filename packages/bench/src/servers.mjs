@@ -146,12 +146,13 @@ export function cpuSecondsOf(pid) {
 export const DEMO = { tenant: "1234", token: "demo-token", agent: 213564 };
 
 /**
- * Starts the reference server CLI.
- * @param {{ name: string, data?: string, port?: number, nodeArgs?: string[], timeoutMs?: number }} o
+ * Starts the reference server CLI: on its default clock (one virtual second per second), or
+ * frozen (`--clock-speed 0`) with `frozen`.
+ * @param {{ name: string, data?: string, frozen?: boolean, port?: number, nodeArgs?: string[], timeoutMs?: number }} o
  */
 export async function startReference(o) {
   const port = o.port ?? (await freePort());
-  const args = [...(o.nodeArgs ?? []), CLI, "--port", String(port), "--quiet", "--clock-speed", "0"];
+  const args = [...(o.nodeArgs ?? []), CLI, "--port", String(port), "--quiet", ...(o.frozen ? ["--clock-speed", "0"] : [])];
   if (o.data) args.push("--data", o.data);
   return startProcess({
     name: o.name,

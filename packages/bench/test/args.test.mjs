@@ -1,12 +1,15 @@
 // The harness's own argument parsing (no timing is asserted anywhere: the bench is not a test).
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { parseArgs, SCENARIOS } from "../src/args.mjs";
+import { parseArgs, SCENARIOS, TARGET_IDS } from "../src/args.mjs";
 import { parseWrk, wrkScript } from "../src/load.mjs";
 import { aggregate } from "../src/cpuprofile.mjs";
 
-test("defaults: 5 s cells after 1 s warm-up at 50 connections, every scenario, Prism and scaling on", () => {
+test("defaults: 5 s cells after 1 s warm-up at 50 connections, every scenario, peers, two rounds and scaling on", () => {
   const o = parseArgs([], {});
+  assert.equal(o.peers, true);
+  assert.equal(o.rounds, 2);
+  assert.equal(o.targets, undefined);
   assert.equal(o.duration, 5);
   assert.equal(o.warmup, 1);
   assert.equal(o.connections, 50);
@@ -31,6 +34,20 @@ test("bad input is refused with a readable message", () => {
   assert.throws(() => parseArgs(["--loader", "ab"], {}), /--loader must be/);
   assert.throws(() => parseArgs(["--what"], {}), /unknown option --what/);
   assert.throws(() => parseArgs(["--out"], {}), /--out needs a value/);
+});
+
+test("targets, rounds and peers can be chosen by flag or environment", () => {
+  const o = parseArgs(["--targets", "mem,json-server", "--rounds", "3", "--no-peers"], {});
+  assert.deepEqual(o.targets, ["mem", "json-server"]);
+  assert.equal(o.rounds, 3);
+  assert.equal(o.peers, false);
+  const e = parseArgs([], { BENCH_TARGETS: "ceiling", BENCH_ROUNDS: "1", BENCH_PEERS: "0" });
+  assert.deepEqual(e.targets, ["ceiling"]);
+  assert.equal(e.rounds, 1);
+  assert.equal(e.peers, false);
+  assert.throws(() => parseArgs(["--targets", "mem,nginx"], {}), /unknown target nginx/);
+  assert.throws(() => parseArgs(["--rounds", "0"], {}), /--rounds must be a number >= 1/);
+  assert.deepEqual(parseArgs(["--targets", TARGET_IDS.join(",")], {}).targets, TARGET_IDS);
 });
 
 test("every scenario id is accepted by --only", () => {

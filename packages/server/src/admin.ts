@@ -109,12 +109,15 @@ export class FaultRegistry {
 /** Mounts the control API under `/__admin` (see `openapi/admin.yaml`). */
 export function mountAdmin(app: Hono, options: AdminOptions & { faults: FaultRegistry }): void {
   const { world, clock, faults } = options;
-  const ajv = createAjv(adminDocument);
+  // Made on first use, like the validators: the control API is not on the start-up path.
+  let ajv: ReturnType<typeof createAjv> | undefined;
   const validator = (path: string, method: string) => {
     // Compiled on first use: the control API is not on the start-up path.
     let compiled: ReturnType<typeof compileAt> | undefined;
     const pointer = pointerOf("paths", path, method, "requestBody", "content", "application/json", "schema");
-    const validate = ((data: unknown) => (compiled ??= compileAt(ajv, pointer))(data)) as ReturnType<typeof compileAt> & { ref: { $ref: string } };
+    const validate = ((data: unknown) => (compiled ??= compileAt((ajv ??= createAjv(adminDocument, { trusted: true })), pointer))(data)) as ReturnType<typeof compileAt> & {
+      ref: { $ref: string };
+    };
     Object.defineProperty(validate, "errors", { get: () => compiled?.errors });
     validate.ref = { $ref: pointer };
     return validate;

@@ -14,6 +14,8 @@ import { Persistence, resumeTime } from "./persistence.js";
 import { type DocsFiles, mountDocs } from "./docs-route.js";
 import { randomUUID } from "./random.js";
 import { parsePrefer } from "./prefer.js";
+import { AnswerCache } from "./answer-cache.js";
+import { answerRead, serveKept } from "./read-path.js";
 import { mountIdentity } from "./identity.js";
 import { ABORTED, clientAborted, limitBodies, parseJson, readText, stripUndeclared, tooDeep, tooDeepError } from "./limits.js";
 import { type AllowedHosts, guard, pathForLog } from "./guard.js";
@@ -28,11 +30,10 @@ import { mountInternal } from "./internal/mount.js";
 /** The roles that may call an internal endpoint: its security scopes in openapi/internal.yaml. */
 const internalRoles = (operationId: string): readonly string[] => internalOperations.find((op) => op.operationId === operationId)?.roles ?? [];
 
-/** Reads whose answer is at least this large (all, today) are kept for reuse at the same world revision and time. */
-const ANSWER_CACHE_MIN_BYTES = 0;
+/** Read answers kept for reuse while they hold (see answer-cache.ts). */
 const ANSWER_CACHE_ENTRIES = 256;
-/** At most this many characters of answers are kept in all. */
-const ANSWER_CACHE_MAX_BYTES = 32 * 1024 * 1024;
+/** At most this many bytes of answers are kept in all. */
+const ANSWER_CACHE_MAX_BYTES = 64 * 1024 * 1024;
 
 export { MAX_BODY_BYTES, MAX_DEPTH } from "./limits.js";
 
@@ -118,7 +119,7 @@ function lazy(make: () => ValidateFunction): ValidateFunction {
 
 function compileOperations(): CompiledOperation[] {
   const doc = document as unknown as { paths: Record<string, Record<string, any>> };
-  const ajv = createAjv(doc);
+  const ajv = createAjv(doc, { trusted: true });
   return routes.map((route) => {
     const item = doc.paths[route.path]!;
     const op = item[route.method.toLowerCase()]!;
@@ -253,8 +254,7 @@ export function createServer(options: ServerOptions = {}): CloudBackupServer {
   persistence.load();
   const persist = (command: Command) => persistence.persist(command);
 
-  const answers = new Map<string, { revision: number; now: number; status: number; bytes: Uint8Array<ArrayBuffer> }>();
-  let cachedBytes = 0;
+  const answers = new AnswerCache(ANSWER_CACHE_ENTRIES, ANSWER_CACHE_MAX_BYTES);
   const app = new Hono() as unknown as CloudBackupServer;
   Object.defineProperties(app, {
     world: { value: world },
@@ -323,6 +323,13 @@ export function createServer(options: ServerOptions = {}): CloudBackupServer {
       const unknownToken = () =>
         new ApiError(401, "The token is unknown or expired; authenticate again.", [{ in: "header", name: "X-Auth-Token", message: "is not a valid token" }]);
       if (!grant || (grant.expires !== undefined && grant.expires <= clock.now())) throw unknownToken();
+      // A read answered before for this account and path, while it still holds, is written again as it was
+      // (it passed validation and the role check then; the same path passes them now).
+      const readKey = op.method === "GET" ? `${grant.tenantId} ${c.req.path}` : "";
+      if (readKey && faults.faults.length === 0 && c.req.header("prefer") === undefined) {
+        const kept = serveKept(c, answers, readKey, world.revisionOf(grant.tenantId), clock.now(), requestId);
+        if (kept) return kept;
+      }
       const rawParams: Record<string, string> = c.req.param() as Record<string, string>;
       const params: Record<string, unknown> = { ...rawParams };
       if (!tenantInPath) params.tenant_id = grant.tenantId;
@@ -391,38 +398,9 @@ export function createServer(options: ServerOptions = {}): CloudBackupServer {
       const tenant = world.tenants.get(grant.tenantId);
       if (!tenant) throw new ApiError(401, "The token's account no longer exists.");
       world.catchUp(now);
-      // Only a frozen clock repeats `now`; a running one would never hit.
-      const cacheKey = op.method === "GET" && clock.speed === 0 ? `${tenant.id} ${c.req.path}` : "";
-      if (cacheKey) {
-        const hit = answers.get(cacheKey);
-        if (hit && hit.revision === world.revision && hit.now === now) {
-          return c.body(hit.bytes, hit.status as 200, { "content-type": "application/json", "x-request-id": requestId });
-        }
-      }
       const handler = handlers[op.operationId] as unknown as (ctx: unknown) => { status: number; body?: unknown };
+      if (readKey) return answerRead(c, answers, world, tenant.id, readKey, now, requestId, () => handler({ world, tenant, params, body, now }));
       const reply = handler({ world, tenant, params, body, now });
-      if (cacheKey && reply.body !== undefined) {
-        // Reads are kept while nothing changes and the clock stands still.
-        const text = JSON.stringify(reply.body);
-        if (text.length >= ANSWER_CACHE_MIN_BYTES && text.length <= ANSWER_CACHE_MAX_BYTES) {
-          // Kept encoded, so a reuse writes the bytes as they are.
-          const bytes = new TextEncoder().encode(text) as Uint8Array<ArrayBuffer>;
-          const previous = answers.get(cacheKey);
-          if (previous) {
-            answers.delete(cacheKey);
-            cachedBytes -= previous.bytes.byteLength;
-          }
-          while (answers.size >= ANSWER_CACHE_ENTRIES || (answers.size && cachedBytes + bytes.byteLength > ANSWER_CACHE_MAX_BYTES)) {
-            const [oldestKey, oldest] = answers.entries().next().value!;
-            answers.delete(oldestKey);
-            cachedBytes -= oldest.bytes.byteLength;
-          }
-          answers.set(cacheKey, { revision: world.revision, now, status: reply.status, bytes });
-          cachedBytes += bytes.byteLength;
-          return c.body(bytes, reply.status as 200, { "content-type": "application/json", "x-request-id": requestId });
-        }
-        return c.body(text, reply.status as 200, { "content-type": "application/json", "x-request-id": requestId });
-      }
       if (op.method !== "GET") await persist({ kind: "api", now, payload: { operationId: op.operationId, tenantId: tenant.id, params, body } });
       const headers = { "x-request-id": requestId, ...canonicalNames(body) };
       if (reply.body === undefined) return c.body(null, answerStatus(op.operationId, c.req.header("content-type"), reply.status) as 200, headers);

@@ -151,7 +151,8 @@ export class Persistence {
    * with a 503 `ApiError` when the commit fails, after putting the world back as it was.
    */
   persist(command: Command): Promise<void> {
-    this.o.world.revision++;
+    // Kept read answers of this tenant (or of every tenant, for a control-API change) no longer hold.
+    this.o.world.changed(command.kind === "api" || command.kind === "token" ? command.payload.tenantId : undefined);
     if (!this.o.store) return Promise.resolve();
     return new Promise((done, fail) => {
       // After the other requests of this turn of the event loop (setImmediate where there is one).

@@ -7,6 +7,16 @@ import { type Agent, type Backup, type BackupConfiguration, type Restore, TERMIN
 
 type S = components["schemas"];
 
+/**
+ * A duration still running at `now` (shown in whole seconds), noting when its text next
+ * changes: `duration` rounds, so the shown second moves on at each half second.
+ */
+function runningDuration(world: World, ms: number, from: number): string {
+  const shown = Math.max(0, Math.round(ms / 1000));
+  world.until(from + shown * 1000 + 500);
+  return duration(ms);
+}
+
 /** Cleanup activity ids are this plus the id of the backup version they removed. */
 export const CLEANUP_ID_BASE = 1_000_000_000;
 
@@ -121,7 +131,7 @@ export function reportView(world: World, tenant: Tenant, backup: Backup, now: nu
     CanRestore: (step.state === "Completed" || step.state === "CompletedWithErrors") && !world.isExpired(tenant, backup, now),
     StartTime: msDate(backup.startedAt),
     CompletedTime: done ? msDate(step.at) : null,
-    Duration: duration((done ? step.at : now) - backup.startedAt),
+    Duration: done ? duration(step.at - backup.startedAt) : runningDuration(world, now - backup.startedAt, backup.startedAt),
     FilesSearched: String(done || step.state === "InProgress" ? backup.filesSearched : 0),
     BytesSearched: humanSize(done || step.state === "InProgress" ? backup.bytesSearched : 0),
     FilesBackedUp: String(done ? backup.filesBackedUp : 0),
@@ -197,7 +207,7 @@ export function restoreReportView(world: World, tenant: Tenant, restore: Restore
     RestorePoint: msDate(backup?.startedAt ?? restore.createdAt),
     StartTime: msDateOrNull(started),
     CompletedTime: done ? msDate(step.at) : null,
-    Duration: duration(started === null ? 0 : (done ? step.at : now) - started),
+    Duration: started === null ? duration(0) : done ? duration(step.at - started) : runningDuration(world, now - started, started),
     OriginatingComputerName: backup?.machineName ?? "",
     State: RESTORE_STATES[step.state] ?? "Creating",
     NumFilesRestored: String(done ? restore.filesRestored : 0),
@@ -222,7 +232,10 @@ export function restoreReportView(world: World, tenant: Tenant, restore: Restore
 export function activityView(world: World, tenant: Tenant, now: number, agentId?: number): S["Activity"][] {
   const items: S["Activity"][] = [];
   for (const b of tenant.backups.values()) {
-    if (b.startedAt > now) continue;
+    if (b.startedAt > now) {
+      world.until(b.startedAt);
+      continue;
+    }
     if (agentId !== undefined && b.agentId !== agentId) continue;
     const step = world.backupState(b, now);
     const agent = tenant.agents.get(b.agentId);

@@ -102,8 +102,10 @@ export function closeObjectSchemas<T>(doc: T): T {
  * schema inside it compiles as `{ $ref: "doc#/components/schemas/Agent" }`. `verbose` gives
  * errors their `parentSchema` (the server lists the options of a `oneOf` from it).
  */
-export function createAjv(doc: unknown): Ajv2020 {
-  const ajv = new Ajv2020({ strict: false, allErrors: true, verbose: true });
+export function createAjv(doc: unknown, options: { trusted?: boolean } = {}): Ajv2020 {
+  // With `trusted` (a description this repository ships, checked by its own build and tests), the
+  // description is not checked against the JSON Schema meta-schema again, which keeps start-up fast.
+  const ajv = new Ajv2020({ strict: false, allErrors: true, verbose: true, ...(options.trusted ? { validateSchema: false } : {}) });
   addFormats(ajv);
   ajv.addSchema(doc as object, "doc");
   return ajv;

@@ -105,7 +105,6 @@ function seedDefault(world: World, now: number): void {
   const db = world.addAgent(tenant, { id: 95874, name: "Database Server", os: "Windows Server 2012", windows: true, datacenter: "ORD", ip: "192.168.2.10", hostServerId: "c41d7e9a-2b6f-4a83-8e15-7f9b3c0d2e64" }, start);
 
   // The database server is encrypted with the demo passphrase.
-  encryptPassphrase(db.keys.publicKey, DEMO.passphrase);
   db.isEncrypted = true;
   db.passphrase = DEMO.passphrase;
 

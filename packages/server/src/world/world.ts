@@ -148,6 +148,8 @@ export interface Tenant {
   byConfig: Map<number, Backup[]>;
   /** Configuration ids by agent and name (entries are checked on use, so stale ones are harmless). */
   byName: Map<string, number>;
+  /** The world's revision at this tenant's last change. */
+  changedAt: number;
 }
 
 export type Role = "cloudBackup:admin" | "cloudBackup:creator" | "cloudBackup:observer";
@@ -279,6 +281,75 @@ export class World {
    * answer computed at (revision, now) can be reused for the same (revision, now).
    */
   revision = 0;
+  /** The revision at the last change that may touch every tenant (a reset, a control API call). */
+  private epoch = 0;
+
+  /** Records a change: of one tenant when its id is given, else of the whole world. */
+  changed(tenantId?: string): void {
+    this.revision++;
+    const tenant = tenantId === undefined ? undefined : this.tenants.get(tenantId);
+    if (tenant) tenant.changedAt = this.revision;
+    else this.epoch = this.revision;
+  }
+
+  /**
+   * The revision a tenant's answers depend on: its own last change or the last change of the
+   * whole world, whichever is later. A write to one tenant leaves the others' answers valid.
+   */
+  revisionOf(tenantId: string): number {
+    const tenant = this.tenants.get(tenantId);
+    return tenant && tenant.changedAt > this.epoch ? tenant.changedAt : this.epoch;
+  }
+
+  /**
+   * While an answer is computed (`readAt`), the earliest virtual time after it at which
+   * something the answer read would read differently: a backup or restore step, an agent
+   * going online or idle, a version expiring, a running duration ticking, an hour changing a
+   * schedule's echo. Reads call `until` for each such time they depend on.
+   */
+  private horizon = NEVER;
+  private horizonFrom = 0;
+
+  /** Notes that what was just read at the tracked time changes at `at`. */
+  until(at: number): void {
+    if (at > this.horizonFrom && at < this.horizon) this.horizon = at;
+  }
+
+  /**
+   * Runs a read at `now` and says until when its result holds while nothing is written:
+   * the first time a value it read changes, or the world's next due scheduled run, whichever
+   * comes first. Reads are synchronous, so no other read can interleave.
+   */
+  readAt<T>(now: number, read: () => T): { value: T; until: number } {
+    this.horizon = NEVER;
+    this.horizonFrom = now;
+    try {
+      const value = read();
+      const due = this.due.peek()?.[0] ?? NEVER;
+      return { value, until: Math.min(this.horizon, due > now ? due : now + 1) };
+    } finally {
+      this.horizon = NEVER;
+      this.horizonFrom = 0;
+    }
+  }
+
+  /** The time of the next scheduled run the world will catch up (NEVER when none is queued). */
+  nextDue(): number {
+    return this.due.peek()?.[0] ?? NEVER;
+  }
+
+  /** The step of a timeline at `now`, noting when the next one begins. */
+  private stepAt<T>(timeline: Step<T>[], now: number): Step<T> {
+    let current = timeline[0]!;
+    for (const step of timeline) {
+      if (step.at <= now) current = step;
+      else {
+        this.until(step.at);
+        break;
+      }
+    }
+    return current;
+  }
 
   /** State of the world's seeded random source (mulberry32), so a replay makes the same draws. */
   rngState = 0x5eed;
@@ -309,7 +380,7 @@ export class World {
   // ---------------------------------------------------------------- tenants and agents
 
   createTenant(id: string): Tenant {
-    const tenant: Tenant = { id, agents: new Map(), configs: new Map(), backups: new Map(), restores: new Map(), hostIndex: new Map(), byConfig: new Map(), byName: new Map() };
+    const tenant: Tenant = { id, agents: new Map(), configs: new Map(), backups: new Map(), restores: new Map(), hostIndex: new Map(), byConfig: new Map(), byName: new Map(), changedAt: 0 };
     this.tenants.set(id, tenant);
     return tenant;
   }
@@ -355,9 +426,14 @@ export class World {
   /** Whether the agent answers as Online at `now`. */
   isOnline(agent: Agent, now: number): boolean {
     if (agent.forcedOffline || agent.deleted) return false;
-    if (now < agent.onlineFrom) return false;
+    if (now < agent.onlineFrom) {
+      if (agent.onlineFrom !== NEVER) this.until(agent.onlineFrom);
+      return false;
+    }
     // Starting a job moves lastActivity to the job's end, so a busy agent stays online.
-    return now <= agent.lastActivity + IDLE_AFTER_MS;
+    const online = now <= agent.lastActivity + IDLE_AFTER_MS;
+    if (online) this.until(agent.lastActivity + IDLE_AFTER_MS + 1);
+    return online;
   }
 
   /** Wakes every agent of the tenant: they come Online after the wake-up delay. */
@@ -437,6 +513,8 @@ export class World {
    */
   echo(config: BackupConfiguration, now: number): ReturnType<typeof utcEcho> {
     const key = config.nextRun !== null && config.nextRun > now ? config.nextRun : -Math.floor(now / 3_600_000);
+    // Only daily and weekly echoes depend on the time; one kept per hour changes on the hour.
+    if (key < 0 && (config.schedule.Frequency === "Daily" || config.schedule.Frequency === "Weekly")) this.until((Math.floor(now / 3_600_000) + 1) * 3_600_000);
     const cached = this.echoes.get(config);
     if (cached && cached.key === key && cached.schedule === config.schedule) return cached.value;
     const value = utcEcho(config.schedule, now);
@@ -459,7 +537,7 @@ export class World {
   }
 
   backupState(backup: Backup, now: number): Step<BackupState> {
-    return stateAt(backup.timeline, now);
+    return this.stepAt(backup.timeline, now);
   }
 
   isTerminalBackup(state: BackupState): boolean {
@@ -565,7 +643,7 @@ export class World {
   }
 
   addBackup(tenant: Tenant, backup: Backup): void {
-    this.revision++;
+    this.changed(tenant.id);
     tenant.backups.set(backup.id, backup);
     let list = tenant.byConfig.get(backup.configId);
     if (!list) tenant.byConfig.set(backup.configId, (list = []));
@@ -603,6 +681,11 @@ export class World {
       if (!tenant.backups.has(b.id) || b.configId !== configId) continue;
       const state = stateAt(b.timeline, now).state;
       if (state === "Completed" || state === "CompletedWithErrors") done.push(b);
+      else {
+        // Only the last step can make it a version.
+        const last = b.timeline[b.timeline.length - 1]!;
+        if (last.at > now && (last.state === "Completed" || last.state === "CompletedWithErrors")) this.until(last.at);
+      }
     }
     done.sort((a, b) => b.startedAt - a.startedAt || b.id - a.id);
     const retention = tenant.configs.get(configId)?.versionRetention ?? 0;
@@ -610,6 +693,7 @@ export class World {
     return done.map((backup, i) => {
       if (i === 0 || retention === 0) return { backup, expiresAt: null };
       const at = Math.max(end(backup) + retention * 86_400_000, end(done[i - 1]!));
+      if (at > now) this.until(at);
       return { backup, expiresAt: at <= now ? at : null };
     });
   }
@@ -693,7 +777,7 @@ export class World {
   }
 
   restoreState(restore: Restore, now: number): Step<number> {
-    return stateAt(restore.timeline, now);
+    return this.stepAt(restore.timeline, now);
   }
 
   /** The files a restore brings back: the backup's files, narrowed by the restore's own rules. */
@@ -819,7 +903,7 @@ export class World {
 
   /** Resets ids, queue and tenants (used by /__admin/reset before re-seeding). */
   clear(): void {
-    this.revision++;
+    this.changed();
     this.tenants.clear();
     this.tokens.clear();
     this.users.clear();

@@ -192,7 +192,8 @@ function renderMarkdown(markdown, ctx) {
         used.set(id, n + 1);
         if (n) id = `${id}-${n}`;
         headings.push({ depth, text, id });
-        return `<h${depth} id="${escapeHtml(id)}"><a class="anchor" href="#${escapeHtml(id)}" aria-hidden="true">#</a>${html}</h${depth}>\n`;
+        // The anchor is a real link (reachable and named), not a decoration hidden from assistive technology.
+        return `<h${depth} id="${escapeHtml(id)}"><a class="anchor" href="#${escapeHtml(id)}" aria-label="Link to this section: ${escapeHtml(text)}">#</a>${html}</h${depth}>\n`;
       },
       code({ text, lang }) {
         if (lang === "mermaid") {
@@ -235,17 +236,20 @@ function layout({ title, body, nav, current, depth = 0, scripts = "" }) {
 <link rel="stylesheet" href="${up}assets/site.css">
 </head>
 <body>
+<a class="skip" href="#main">Skip to content</a>
 <header class="top">
   <a class="brand" href="${up}index.html">Cloud Backup API toolkit</a>
   <div class="search" role="search">
-    <input id="search" type="search" placeholder="Search operations and guides" autocomplete="off" aria-label="Search operations and guides">
-    <ol id="search-results" hidden></ol>
+    <input id="search" type="search" placeholder="Search operations and guides" autocomplete="off" aria-label="Search operations and guides" aria-describedby="search-help">
+    <span id="search-help" class="visually-hidden">Type to search; press Down to reach the results, Enter to open the first one, Escape to clear. Press / anywhere to come back here.</span>
+    <ol id="search-results" aria-label="Search results" hidden></ol>
+    <p id="search-status" class="visually-hidden" role="status" aria-live="polite"></p>
   </div>
   <nav class="toplinks"><a href="${up}getting-started.html">Get started</a><a href="${up}reference/api.html">API reference</a></nav>
 </header>
 <div class="page">
 <nav class="side" aria-label="Site">${navHtml}</nav>
-<main>
+<main id="main" tabindex="-1">
 ${body}
 </main>
 </div>
@@ -304,6 +308,10 @@ async function buildReference(ref, doc, outFile, tmp) {
   // as /agents: make them #/agents too, so that opening one in a new tab works.
   const end = html.lastIndexOf("</body>");
   html = `${html.slice(0, end)}<script>${FIX_MENU_LINKS}</script>\n${html.slice(end)}`;
+  // The theme (contrast, wrapping samples): after Redoc's styles, so that it wins.
+  const theme = readFileSync(join(docsRoot, "src", "redoc-theme.css"), "utf8");
+  const head = html.indexOf("</head>");
+  html = `${html.slice(0, head)}<style>${theme}</style>\n${html.slice(head)}`;
   const remote = /<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)=["']?(?:https?:)?\/\//gi.exec(html);
   if (remote) throw new Error(`${outFile} still loads a remote resource: ${remote[0]}`);
   writeFileSync(outFile, html);

@@ -307,7 +307,8 @@ async function buildReference(ref, doc, outFile, tmp) {
   // Redoc routes by the hash (file:// has no server to answer /agents), but renders its menu links
   // as /agents: make them #/agents too, so that opening one in a new tab works.
   const end = html.lastIndexOf("</body>");
-  html = `${html.slice(0, end)}<script>${FIX_MENU_LINKS}</script>\n${html.slice(end)}`;
+  const names = readFileSync(join(docsRoot, "src", "redoc-a11y.js"), "utf8");
+  html = `${html.slice(0, end)}<script>${FIX_MENU_LINKS}</script>\n<script>${names}</script>\n${html.slice(end)}`;
   // The theme (contrast, wrapping samples): after Redoc's styles, so that it wins.
   const theme = readFileSync(join(docsRoot, "src", "redoc-theme.css"), "utf8");
   const head = html.indexOf("</head>");

@@ -159,9 +159,21 @@ function siteHref(href, ctx) {
     if (!op) throw new Error(`${ctx.source}: link to unknown operation ${id}`);
     return op.url;
   }
-  const [path, hash] = href.split("#");
+  const [encoded, hash] = href.split("#");
+  const path = decodeURI(encoded);
   const base = path.split("/").pop() ?? "";
   if (/ERRATA\.md$/.test(path)) return `errata.html${hash ? `#${hash}` : ""}`;
+  // An operation, linked as the description file that defines it with its operationId as the
+  // fragment (`../openapi/paths/v1.0_{tenant_id}_user_agents.yaml#listAgents`): a real file in
+  // the repository, and the operation's place in the reference on the site.
+  if (hash && /(?:^|\/)openapi\/(?:paths\/[^/]+|openapi|admin|identity)\.yaml$/.test(path)) {
+    const op = ctx.operations.get(hash);
+    const file = resolve(repoRoot, dirname(ctx.source), path);
+    if (!op || !existsSync(file) || !new RegExp(`operationId:\\s*${hash}\\s*$`, "m").test(readFileSync(file, "utf8"))) {
+      throw new Error(`${ctx.source}: link to ${href}: that file defines no operation ${hash}`);
+    }
+    return op.url;
+  }
   // The descriptions are pages of the site; other files of the repository are linked there.
   const described = /(?:^|\/)openapi\/(openapi|admin|identity)\.yaml$/.exec(path);
   if (described) return `reference/${described[1] === "openapi" ? "api" : described[1]}.html`;

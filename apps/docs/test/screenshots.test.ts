@@ -1,7 +1,8 @@
 /**
  * A small set of screenshots of the built site, for a reviewer to look at what changed:
  * apps/docs/screenshots/ (kept out of the repository by .gitignore). The landing page, a guide
- * with a diagram, one operation of the reference, and the Try-it console when the site has one.
+ * with a diagram, a guide's code blocks, one operation of the reference, and the Try-it console
+ * when the site has one.
  */
 import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -38,6 +39,10 @@ describe.skipIf(skipBrowser)("screenshots", () => {
     await page.goto(url("backups.html"), { waitUntil: "load" });
     await page.locator("figure.diagram svg").first().scrollIntoViewIfNeeded();
     await shot("guide-diagram");
+    // Code blocks with their copy buttons, one of them focused from the keyboard.
+    await page.goto(`${url("getting-started.html")}#4-start-a-backup-and-follow-it`, { waitUntil: "load" });
+    await page.locator("main button.copy").nth(3).focus();
+    await shot("guide-code");
     await page.goto(`${url("reference/api.html")}#/backups/requestbackupaction`, { waitUntil: "load" });
     await page.locator(`[id="backups/requestbackupaction"]`).waitFor();
     await page.waitForTimeout(500);
@@ -57,7 +62,7 @@ describe.skipIf(skipBrowser)("screenshots", () => {
 
   it("lists what it took", () => {
     const files = existsSync(dir) ? readdirSync(dir).sort() : [];
-    expect(files).toEqual(expect.arrayContaining(["guide-diagram.png", "landing.png", "operation.png"]));
+    expect(files).toEqual(expect.arrayContaining(["guide-code.png", "guide-diagram.png", "landing.png", "operation.png"]));
     console.log(`docs: screenshots in apps/docs/screenshots/: ${files.join(", ")}`);
   });
 });

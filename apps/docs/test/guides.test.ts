@@ -1,15 +1,20 @@
 /**
- * The guides' shell blocks, run as a reader would: for each guide, in order, every ```sh block
- * through bash against one reference server (the test's, on a free port, in place of
+ * The guides' code, run as a reader would: for each guide, in order, every ```sh block through
+ * bash and every TypeScript block that is a complete program (it imports the toolkit; shorter
+ * snippets that show one call are not run) against one reference server (the test's, on a free port, in place of
  * `npm start`), the world reset at the start of each guide and kept between its blocks. A block
- * passes when it exits 0 and every API call it made succeeded. A block can be left out with an
+ * passes when it exits 0 and every API call it made succeeded (or answered one of the error
+ * statuses an HTML comment just before it names: `<!-- expected errors: 404 (why) -->`). A block can be left out with an
  * HTML comment just before it that starts with `<!-- not run` and says why (it starts the
  * server, or talks to the real service); a block that calls npm or npx must be (it is never
  * run here). The getting-started guide must end with a completed
  * backup and a completed restore.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { format } from "node:util";
+import ts from "typescript";
 import { DEMO } from "@cloud-backup/server";
 import { Marked, type Token } from "marked";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -21,6 +26,8 @@ interface Block {
   lang: string;
   text: string;
   skip?: string;
+  /** Error statuses the block provokes on purpose (`<!-- expected errors: 404 (why) -->`). */
+  errors?: number[];
 }
 
 /** The fenced blocks of a guide, each with the reason it is not run, if it is marked so. */
@@ -28,17 +35,50 @@ export function blocksOf(markdown: string): Block[] {
   const tokens: Token[] = new Marked({ gfm: true }).lexer(markdown);
   const blocks: Block[] = [];
   let skip: string | undefined;
+  let errors: number[] | undefined;
   for (const token of tokens) {
+    const expected = token.type === "html" ? /^<!--\s*expected errors:\s*([\d,\s]+)/i.exec(token.text.trim()) : null;
     if (token.type === "html" && /^<!--\s*not run/i.test(token.text.trim())) skip = token.text.trim().replace(/^<!--\s*|\s*-->$/g, "");
+    else if (expected) errors = expected[1]!.split(/[,\s]+/).filter(Boolean).map(Number);
     else if (token.type === "code") {
-      blocks.push({ lang: (token.lang ?? "").split(/\s/)[0] ?? "", text: token.text, skip });
+      blocks.push({ lang: (token.lang ?? "").split(/\s/)[0] ?? "", text: token.text, skip, errors });
       skip = undefined;
-    } else if (token.type !== "space") skip = undefined;
+      errors = undefined;
+    } else if (token.type !== "space") {
+      skip = undefined;
+      errors = undefined;
+    }
   }
   return blocks;
 }
 
 const SHELL = new Set(["sh", "bash", "shell"]);
+const TYPESCRIPT = new Set(["ts", "typescript"]);
+/** A TypeScript block is a complete program when it imports the toolkit; shorter snippets show one call. */
+const isProgram = (b: Block) => TYPESCRIPT.has(b.lang) && /^import .* from "@cloud-backup\//m.test(b.text);
+
+/**
+ * Runs a TypeScript program in this process (compiled to JavaScript first), capturing its
+ * console output. While it runs, the server's clock moves 30 virtual seconds every 50 ms, as
+ * time would pass for a reader waiting on a backup.
+ */
+async function runProgram(source: string, file: string): Promise<{ code: number; output: string }> {
+  const js = ts.transpileModule(source, { compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext } }).outputText;
+  writeFileSync(file, js);
+  const lines: string[] = [];
+  const original = console.log;
+  console.log = (...args: unknown[]) => void lines.push(format(...args));
+  const ticking = setInterval(() => server.app.clock.advance(30_000), 50);
+  try {
+    await import(pathToFileURL(file).href);
+    return { code: 0, output: lines.join("\n") };
+  } catch (error) {
+    return { code: 1, output: `${lines.join("\n")}\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}` };
+  } finally {
+    clearInterval(ticking);
+    console.log = original;
+  }
+}
 const guides = [{ slug: "index", source: "docs/index.md" }, ...GUIDES].filter((g) => existsSync(join(repoRoot, g.source)));
 
 let server: SampleServer;
@@ -48,14 +88,14 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await server?.close();
-  console.log(`docs: executed ${executed} shell blocks of the guides against the reference server`);
+  console.log(`docs: executed ${executed} shell blocks and TypeScript programs of the guides against the reference server`);
 });
 
-describe("the guides' shell blocks", () => {
+describe("the guides' shell blocks and TypeScript programs", () => {
   for (const guide of guides) {
-    const blocks = blocksOf(readFileSync(join(repoRoot, guide.source), "utf8")).filter((b) => SHELL.has(b.lang));
+    const blocks = blocksOf(readFileSync(join(repoRoot, guide.source), "utf8")).filter((b) => SHELL.has(b.lang) || isProgram(b));
     if (!blocks.length) continue;
-    it(`${guide.source}: every shell block runs, in order, against one server`, async () => {
+    it(`${guide.source}: every shell block and TypeScript program runs, in order, against one server`, async () => {
       server.app.reset();
       const cwd = ensureDir(join(artifactsDir, "guides", guide.slug));
       for (const [i, block] of blocks.entries()) {
@@ -63,11 +103,15 @@ describe("the guides' shell blocks", () => {
         // Never install, build or start anything from a guide: such a block must be marked.
         expect(/(^|[\s;&|(])(npm|npx|pnpm|yarn)\s/m.test(block.text), `block ${i + 1} of ${guide.source} runs npm; mark it "not run" instead:\n${block.text}`).toBe(false);
         server.calls.length = 0;
-        const { code, output } = await run("bash", ["-euo", "pipefail", "-c", substitute(server, block.text)], cwd);
+        const { code, output } = SHELL.has(block.lang)
+          ? await run("bash", ["-euo", "pipefail", "-c", substitute(server, block.text)], cwd)
+          : await runProgram(substitute(server, block.text), join(cwd, `block-${i + 1}.mjs`));
         const calls = server.calls.filter((c) => !c.path.startsWith("/__admin"));
         const transcript = `block ${i + 1} of ${guide.source}:\n${block.text}\noutput:\n${output}\ncalls:\n${calls.map((c) => `  ${c.method} ${c.path} ${c.status}`).join("\n")}`;
         expect(code, transcript).toBe(0);
-        expect(calls.filter((c) => c.status >= 400), transcript).toEqual([]);
+        expect(calls.filter((c) => c.status >= 400 && !block.errors?.includes(c.status)), transcript).toEqual([]);
+        // A block that says it provokes an error must provoke it.
+        for (const status of block.errors ?? []) expect(calls.map((c) => c.status), transcript).toContain(status);
         executed++;
       }
       if (guide.slug === "getting-started") {

@@ -162,9 +162,21 @@ function siteHref(href, ctx) {
     if (!op) throw new Error(`${ctx.source}: link to unknown operation ${id}`);
     return op.url;
   }
-  const [path, hash] = href.split("#");
+  const [encoded, hash] = href.split("#");
+  const path = decodeURI(encoded);
   const base = path.split("/").pop() ?? "";
   if (/ERRATA\.md$/.test(path)) return `errata.html${hash ? `#${hash}` : ""}`;
+  // An operation, linked as the description file that defines it with its operationId as the
+  // fragment (`../openapi/paths/v1.0_{tenant_id}_user_agents.yaml#listAgents`): a real file in
+  // the repository, and the operation's place in the reference on the site.
+  if (hash && /(?:^|\/)openapi\/(?:paths\/[^/]+|openapi|admin|identity)\.yaml$/.test(path)) {
+    const op = ctx.operations.get(hash);
+    const file = resolve(repoRoot, dirname(ctx.source), path);
+    if (!op || !existsSync(file) || !new RegExp(`operationId:\\s*${hash}\\s*$`, "m").test(readFileSync(file, "utf8"))) {
+      throw new Error(`${ctx.source}: link to ${href}: that file defines no operation ${hash}`);
+    }
+    return op.url;
+  }
   // The descriptions are pages of the site; other files of the repository are linked there.
   const described = /(?:^|\/)openapi\/(openapi|admin|identity)\.yaml$/.exec(path);
   if (described) return `reference/${described[1] === "openapi" ? "api" : described[1]}.html`;
@@ -195,7 +207,8 @@ function renderMarkdown(markdown, ctx) {
         used.set(id, n + 1);
         if (n) id = `${id}-${n}`;
         headings.push({ depth, text, id });
-        return `<h${depth} id="${escapeHtml(id)}"><a class="anchor" href="#${escapeHtml(id)}" aria-hidden="true">#</a>${html}</h${depth}>\n`;
+        // The anchor is a real link (reachable and named), not a decoration hidden from assistive technology.
+        return `<h${depth} id="${escapeHtml(id)}"><a class="anchor" href="#${escapeHtml(id)}" aria-label="Link to this section: ${escapeHtml(text)}">#</a>${html}</h${depth}>\n`;
       },
       code({ text, lang }) {
         if (lang === "mermaid") {
@@ -238,17 +251,20 @@ function layout({ title, body, nav, current, depth = 0, scripts = "", head = "" 
 <link rel="stylesheet" href="${up}assets/site.css">
 </head>
 <body>
+<a class="skip" href="#main">Skip to content</a>
 <header class="top">
   <a class="brand" href="${up}index.html">Cloud Backup API toolkit</a>
   <div class="search" role="search">
-    <input id="search" type="search" placeholder="Search operations and guides" autocomplete="off" aria-label="Search operations and guides">
-    <ol id="search-results" hidden></ol>
+    <input id="search" type="search" placeholder="Search operations and guides" autocomplete="off" aria-label="Search operations and guides" aria-describedby="search-help">
+    <span id="search-help" class="visually-hidden">Type to search; press Down to reach the results, Enter to open the first one, Escape to clear. Press / anywhere to come back here.</span>
+    <ol id="search-results" aria-label="Search results" hidden></ol>
+    <p id="search-status" class="visually-hidden" role="status" aria-live="polite"></p>
   </div>
   <nav class="toplinks"><a href="${up}getting-started.html">Get started</a><a href="${up}reference/api.html">API reference</a></nav>
 </header>
 <div class="page">
 <nav class="side" aria-label="Site">${navHtml}</nav>
-<main>
+<main id="main" tabindex="-1">
 ${body}
 </main>
 </div>
@@ -306,7 +322,12 @@ async function buildReference(ref, doc, outFile, tmp) {
   // Redoc routes by the hash (file:// has no server to answer /agents), but renders its menu links
   // as /agents: make them #/agents too, so that opening one in a new tab works.
   const end = html.lastIndexOf("</body>");
-  html = `${html.slice(0, end)}<script>${FIX_MENU_LINKS}</script>\n${html.slice(end)}`;
+  const names = readFileSync(join(docsRoot, "src", "redoc-a11y.js"), "utf8");
+  html = `${html.slice(0, end)}<script>${FIX_MENU_LINKS}</script>\n<script>${names}</script>\n${html.slice(end)}`;
+  // The theme (contrast, wrapping samples): after Redoc's styles, so that it wins.
+  const theme = readFileSync(join(docsRoot, "src", "redoc-theme.css"), "utf8");
+  const head = html.indexOf("</head>");
+  html = `${html.slice(0, head)}<style>${theme}</style>\n${html.slice(head)}`;
   const remote = /<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)=["']?(?:https?:)?\/\//gi.exec(html);
   if (remote) throw new Error(`${outFile} still loads a remote resource: ${remote[0]}`);
   writeFileSync(outFile, html);

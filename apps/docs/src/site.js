@@ -24,11 +24,14 @@
     return total + (entry.operationId ? 1 : 0);
   }
 
+  var status = document.getElementById("search-status");
+  function announce(text) { if (status) status.textContent = text; }
+
   function render() {
     var q = input.value.trim().toLowerCase();
     list.innerHTML = "";
     active = -1;
-    if (!q) { list.hidden = true; return; }
+    if (!q) { list.hidden = true; announce(""); return; }
     var words = q.split(/\s+/);
     var hits = index
       .map(function (e) { return { e: e, s: score(e, words) }; })
@@ -60,32 +63,105 @@
       list.appendChild(li);
     });
     list.hidden = false;
+    announce(hits.length ? hits.length + (hits.length === 1 ? " result" : " results") + "; press Down to reach them" : "Nothing found");
   }
 
+  // Keyboard: Down from the box moves the focus to the first result, Up and Down move between
+  // results (Up from the first one goes back to the box), Escape clears and returns to the box.
   function move(delta) {
     var links = list.querySelectorAll("a");
     if (!links.length) return;
     if (active >= 0) links[active].classList.remove("active");
-    active = (active + delta + links.length) % links.length;
+    active += delta;
+    if (active < 0) { active = -1; input.focus(); return; }
+    if (active >= links.length) active = links.length - 1;
     links[active].classList.add("active");
+    links[active].focus();
     links[active].scrollIntoView({ block: "nearest" });
   }
 
   input.addEventListener("input", render);
   input.addEventListener("keydown", function (event) {
-    if (event.key === "ArrowDown") { move(1); event.preventDefault(); }
-    else if (event.key === "ArrowUp") { move(-1); event.preventDefault(); }
+    if (event.key === "ArrowDown") { if (list.hidden) render(); active = -1; move(1); event.preventDefault(); }
     else if (event.key === "Enter") {
       var links = list.querySelectorAll("a");
       var target = links[active >= 0 ? active : 0];
       if (target) window.location.href = target.href;
     } else if (event.key === "Escape") { input.value = ""; render(); }
   });
+  list.addEventListener("keydown", function (event) {
+    if (event.key === "ArrowDown") { move(1); event.preventDefault(); }
+    else if (event.key === "ArrowUp") { move(-1); event.preventDefault(); }
+    else if (event.key === "Escape") { input.value = ""; render(); input.focus(); event.preventDefault(); }
+  });
+  list.addEventListener("focusin", function (event) {
+    var links = Array.prototype.slice.call(list.querySelectorAll("a"));
+    var i = links.indexOf(event.target);
+    if (i < 0) return;
+    if (active >= 0 && links[active]) links[active].classList.remove("active");
+    active = i;
+    links[active].classList.add("active");
+  });
+  // Leaving the search with Tab closes the results, as a click elsewhere does.
+  input.parentNode.addEventListener("focusout", function (event) {
+    if (!event.relatedTarget || !input.parentNode.contains(event.relatedTarget)) list.hidden = true;
+  });
   document.addEventListener("keydown", function (event) {
-    if (event.key === "/" && document.activeElement !== input) { input.focus(); event.preventDefault(); }
+    var el = document.activeElement;
+    var typing = el && (el.tagName === "INPUT" || el.tagName === "TEXTAREA" || el.isContentEditable);
+    if (event.key === "/" && !typing) { input.focus(); event.preventDefault(); }
   });
   document.addEventListener("click", function (event) {
     if (!list.contains(event.target) && event.target !== input) list.hidden = true;
   });
   input.addEventListener("focus", function () { if (input.value.trim()) render(); });
+})();
+
+// Code blocks: a copy button on each (a real, named button, reachable with Tab).
+(function () {
+  "use strict";
+  function copyText(text) {
+    if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text);
+    return new Promise(function (resolve, reject) {
+      var area = document.createElement("textarea");
+      area.value = text;
+      area.setAttribute("readonly", "");
+      area.style.position = "fixed";
+      area.style.opacity = "0";
+      document.body.appendChild(area);
+      area.select();
+      var ok = false;
+      try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+      document.body.removeChild(area);
+      if (ok) resolve(); else reject(new Error("copy failed"));
+    });
+  }
+  var blocks = document.querySelectorAll("main pre > code");
+  for (var i = 0; i < blocks.length; i++) {
+    (function (code) {
+      var pre = code.parentNode;
+      var wrap = document.createElement("div");
+      wrap.className = "code-block";
+      pre.parentNode.insertBefore(wrap, pre);
+      wrap.appendChild(pre);
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "copy";
+      button.textContent = "Copy";
+      var lang = /language-([\w-]+)/.exec(code.className);
+      button.setAttribute("aria-label", "Copy the " + (lang ? lang[1] + " " : "") + "code");
+      var status = document.createElement("span");
+      status.className = "visually-hidden";
+      status.setAttribute("role", "status");
+      wrap.appendChild(button);
+      wrap.appendChild(status);
+      button.addEventListener("click", function () {
+        copyText(code.textContent).then(
+          function () { button.textContent = "Copied"; status.textContent = "Copied to the clipboard"; },
+          function () { button.textContent = "Copy failed"; status.textContent = "Could not copy; select the text instead"; },
+        );
+        setTimeout(function () { button.textContent = "Copy"; status.textContent = ""; }, 2000);
+      });
+    })(blocks[i]);
+  }
 })();

@@ -62,7 +62,11 @@ export interface ServerOptions {
    * server listens on a loopback address. In-process calls (`app.request`) are never checked.
    */
   allowedHosts?: AllowedHosts;
-  /** The address clients reach the server at, named in Identity's service catalog (default `http://localhost:4010`); a function is asked on each call. */
+  /**
+   * The address clients reach the server at, named in Identity's service catalog (a function is
+   * asked on each call). Default: the local address and port the request arrived on (in-process,
+   * the origin of the request's URL); never the `Host` header.
+   */
   publicUrl?: string | (() => string | undefined);
   /** Serves a built docs site at `/docs/`; unset, `/docs` answers 404 with a hint. `@cloud-backup/server/node` serves a folder from `docsDir`. */
   docs?: DocsFiles;

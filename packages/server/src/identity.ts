@@ -12,6 +12,19 @@ const REGIONS = ["DFW", "ORD", "IAD", "LON", "HKG", "SYD"] as const;
 const unauthorized = (c: Context, message: string) => c.json({ unauthorized: { code: 401, message } }, 401);
 const badRequest = (c: Context, message: string) => c.json({ badRequest: { code: 400, message } }, 400);
 
+/**
+ * Where the server was reached, never taken from the `Host` header: the local address and port
+ * of the socket the request came in on, or, in-process, the origin of the URL the caller gave.
+ */
+function localOrigin(c: Context): string {
+  const socket = (c.env as { incoming?: { socket?: { localAddress?: string; localPort?: number } } } | undefined)?.incoming?.socket;
+  if (socket?.localAddress && socket.localPort) {
+    const address = socket.localAddress.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, "");
+    return `http://${address.includes(":") ? `[${address}]` : address}:${socket.localPort}`;
+  }
+  return new URL(c.req.url).origin;
+}
+
 /** A refusal made before the call is handled (body too large, Host refused), in Identity's fault format. */
 export function identityRefusal(c: Context, error: ApiError): Response {
   if (error.status === 403) return c.json({ forbidden: { code: 403, message: error.detail } }, 403);
@@ -86,7 +99,7 @@ export function mountIdentity(
     }
     // The catalog names the configured public address, never the request's Host header.
     const configured = typeof options.publicUrl === "function" ? options.publicUrl() : options.publicUrl;
-    const origin = (configured || "http://localhost:4010").replace(/\/+$/, "");
+    const origin = (configured || localOrigin(c)).replace(/\/+$/, "");
     const tenantId = user.tenantId;
     return c.json({
       access: {

@@ -241,6 +241,10 @@ describe("a web page cannot drive the server (issue item 6)", () => {
     const overSocket = await listen({ publicUrl: "http://127.0.0.1:4999" });
     const answer = await overSocket.raw("POST", "/v2.0/tokens", { "Content-Type": "application/json", Host: "evil.example" }, JSON.stringify(apiKeyBody()));
     expect(answer.text).not.toContain("evil.example");
+    // Without publicUrl: the address the request arrived on, still not Host.
+    const plain = await listen();
+    const local = await plain.raw("POST", "/v2.0/tokens", { "Content-Type": "application/json", Host: "evil.example" }, JSON.stringify(apiKeyBody()));
+    expect(JSON.parse(local.text).access.serviceCatalog[0].endpoints[0].publicURL).toBe(`http://127.0.0.1:${plain.port}/v1.0/1234`);
   });
 });
 

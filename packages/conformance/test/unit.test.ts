@@ -184,7 +184,7 @@ describe("arguments", () => {
   test("--include adds optional capabilities only", () => {
     expect(parseArgs([...base, "--include", "internal"])).toMatchObject({ include: ["internal"], only: [] });
     expect(() => parseArgs([...base, "--include", "auth"])).toThrow(/always runs/);
-    expect(() => parseArgs([...base, "--include"])).toThrow(/--include needs at least one capability/);
+    expect(() => parseArgs([...base, "--include"])).toThrow(/--include needs a value/);
   });
 });
 

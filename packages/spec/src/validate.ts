@@ -363,10 +363,12 @@ export function conformanceProblems(method: string, url: string, status: number,
   }
   const pathname = new URL(url, "http://x").pathname;
   if (status === 404) return [];
-  // A known path called with a method it does not take answers 405 (with Allow) and a problem body.
+  // A known path called with a method it does not take answers 405 (with Allow) and a problem
+  // body; a CORS preflight (OPTIONS) the server refuses, on the control API, answers 403.
   const api = referenceServerSpecs()[0]!;
-  if (status === 405 && referenceServerSpecs().some((spec) => spec.operations.some((o) => o.regex.test(pathname)))) {
-    return api.checkProblemBody(`${method} ${pathname} 405`, contentType, body);
+  const refusal = status === 405 || (status === 403 && method.toUpperCase() === "OPTIONS");
+  if (refusal && referenceServerSpecs().some((spec) => spec.operations.some((o) => o.regex.test(pathname)))) {
+    return api.checkProblemBody(`${method} ${pathname} ${status}`, contentType, body);
   }
   return [`no operation matches ${method} ${pathname}`];
 }

@@ -166,6 +166,9 @@ function siteHref(href, ctx) {
   const path = decodeURI(encoded);
   const base = path.split("/").pop() ?? "";
   if (/ERRATA\.md$/.test(path)) return `errata.html${hash ? `#${hash}` : ""}`;
+  // The Try it console is a page the build makes from the description; read as files, a link
+  // to it opens the script that makes it.
+  if (/(?:^|\/)apps\/docs\/scripts\/tryit\.mjs$/.test(path)) return `${TRYIT_PAGE}${hash ? `#${hash}` : ""}`;
   // An operation, linked as the description file that defines it with its operationId as the
   // fragment (`../openapi/paths/v1.0_{tenant_id}_user_agents.yaml#listAgents`): a real file in
   // the repository, and the operation's place in the reference on the site.

@@ -138,7 +138,7 @@ describe("start-up with a data file", () => {
     const first = await runCli(["--data", file]);
     try {
       expect(first.code).toBeNull();
-      expect(first.stdout).toContain(`Data file:    ${file} (locked while this server runs)`);
+      expect(first.stdout).toContain(`World:        ${file} (SQLite, locked while this server runs)`);
       const second = await runCli(["--data", file]);
       expect(second.code).toBe(1);
       expect(oneLine(second.stderr)).toMatch(
@@ -211,7 +211,7 @@ describe("the banner", () => {
     expect(memory).toContain("Clock:        real time (speed 1)");
     expect(memory).toContain("no token needed, loopback callers only");
     const data = banner("http://127.0.0.1:4010", { seeded: false, data: "/srv/world.db", fsync: true, clockSpeed: 0, adminToken: true, cors: ["*"] });
-    expect(data).toContain("World:        /srv/world.db (SQLite, fsync on every write)");
+    expect(data).toContain("World:        /srv/world.db (SQLite, fsync on every write, locked while this server runs)");
     expect(data).toContain("Clock:        frozen");
     expect(data).toContain("needs the X-Admin-Token header");
     expect(data).toContain("CORS:         any origin (the control API excluded)");

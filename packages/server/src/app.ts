@@ -23,7 +23,7 @@ import { identityRefusal } from "./identity.js";
 import { methodNotAllowed, mountCors, preferenceApplied, preferIgnored, refuseCrossOriginAdmin, withPreferenceApplied } from "./http-conventions.js";
 import { type SeedOptions, seedWorld } from "./world/seed.js";
 import { World } from "./world/world.js";
-import { canonicalNames, forgivingFieldNames } from "./fidelity/field-names.js";
+import { canonicalNames, carryRenames, forgivingFieldNames } from "./fidelity/field-names.js";
 import { answerStatus, checkMediaType } from "./fidelity/media-types.js";
 import { mountInternal } from "./internal/mount.js";
 
@@ -222,8 +222,8 @@ async function readBody(c: Context, op: CompiledOperation): Promise<unknown> {
     const fields = toProblemFields(validate.errors, "body", { frequency });
     throw new ApiError(400, fields.length === 1 ? `${fields[0]!.pointer || "The body"} ${fields[0]!.message}.` : `The body has ${fields.length} problems.`, fields);
   }
-  // Only what the operation declares is applied and persisted.
-  return stripUndeclared(document, op.schemas.get("application/json"), value);
+  // Only what the operation declares is applied and persisted (and the answer still names the fields renamed).
+  return carryRenames(value, stripUndeclared(document, op.schemas.get("application/json"), value));
 }
 
 /**

@@ -196,3 +196,10 @@ export function canonicalNames(body: unknown): Record<string, string> {
   const done = body && typeof body === "object" ? renames.get(body) : undefined;
   return done?.length ? { [CANONICAL_HEADER]: done.join(", ") } : {};
 }
+
+/** Hands the renames recorded for a body to a copy of it (the copy that keeps only declared fields). */
+export function carryRenames<T>(from: unknown, to: T): T {
+  const done = from && typeof from === "object" ? renames.get(from) : undefined;
+  if (done && to && typeof to === "object") renames.set(to, done);
+  return to;
+}

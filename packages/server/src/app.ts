@@ -1,3 +1,4 @@
+import { resolvePointer } from "@cloud-backup/spec/validate";
 import { document, internalOperations, operations as operationTable, specHash, specVersion } from "@cloud-backup/spec";
 import type { ValidateFunction } from "ajv";
 import { type Context, Hono } from "hono";
@@ -127,7 +128,7 @@ function compileOperations(): CompiledOperation[] {
   return routes.map((route) => {
     const item = doc.paths[route.path]!;
     const op = item[route.method.toLowerCase()]!;
-    const resolveParam = (p: any) => (p.$ref ? ajvResolve(doc, p.$ref) : p);
+    const resolveParam = (p: any) => (p.$ref ? resolvePointer(doc, p.$ref) : p);
     const params = [...(item.parameters ?? []), ...(op.parameters ?? [])].map(resolveParam).filter((p: any) => p.in === "path");
     const paramSchema = {
       type: "object",
@@ -176,18 +177,10 @@ function compileOperations(): CompiledOperation[] {
   });
 }
 
-function ajvResolve(doc: unknown, ref: string): any {
-  return ref
-    .replace(/^#\//, "")
-    .split("/")
-    .map((s) => s.replaceAll("~1", "/").replaceAll("~0", "~"))
-    .reduce((acc: any, key) => acc?.[key], doc);
-}
-
 /** Inlines `$ref`s of a small schema (path parameter schemas). */
 function resolveRefs(doc: unknown, schema: any): any {
   if (!schema || typeof schema !== "object") return schema;
-  if (schema.$ref) return resolveRefs(doc, ajvResolve(doc, schema.$ref));
+  if (schema.$ref) return resolveRefs(doc, resolvePointer(doc, schema.$ref));
   if (Array.isArray(schema)) return schema.map((s) => resolveRefs(doc, s));
   return Object.fromEntries(Object.entries(schema).map(([k, v]) => [k, resolveRefs(doc, v)]));
 }

@@ -4,6 +4,7 @@
  * undeclared properties, so that only what an operation accepts is applied and persisted.
  */
 import type { Context, MiddlewareHandler } from "hono";
+import { deref as followRefs } from "@cloud-backup/spec/validate";
 import { ApiError } from "./problem.js";
 
 /** The largest request body accepted (the service limits an agent's configuration to 1 MB). */
@@ -172,19 +173,8 @@ export function stripUndeclared(doc: unknown, schema: unknown, value: unknown): 
   return strip(doc, [schema], value, 0);
 }
 
-function deref(doc: unknown, node: unknown): Schema | undefined {
-  let current = node as Schema | undefined;
-  for (let hops = 0; current && typeof current.$ref === "string" && hops < 32; hops++) {
-    const ref = current.$ref as string;
-    // Refs of the bundled documents are local (`#/components/...`).
-    current = ref
-      .replace(/^#\//, "")
-      .split("/")
-      .map((s) => s.replaceAll("~1", "/").replaceAll("~0", "~"))
-      .reduce<any>((acc, key) => acc?.[key], doc);
-  }
-  return current && typeof current === "object" ? current : undefined;
-}
+// Refs of the bundled documents are local (`#/components/...`).
+const deref = (doc: unknown, node: unknown) => followRefs(doc, node) as Schema | undefined;
 
 /** Every schema that applies at this level: the schema itself and its composed parts. */
 function flatten(doc: unknown, schemas: unknown[], out: Schema[] = [], depth = 0): Schema[] {

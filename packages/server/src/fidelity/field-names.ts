@@ -4,6 +4,7 @@
  * validation (and the rewrite reported in `X-Canonical-Field-Names`); when a body is refused,
  * an undocumented field close to a documented one gets a "did you mean" problem.
  */
+import { deref as followRefs, escapePointer as escape } from "@cloud-backup/spec/validate";
 import type { ErrorObject, ValidateFunction } from "ajv";
 
 type Json = Record<string, unknown>;
@@ -67,19 +68,8 @@ function collectItems(doc: unknown, schema: unknown, seen = new Set<unknown>()):
   return out;
 }
 
-function deref(doc: unknown, schema: unknown, depth = 0): unknown {
-  if (!schema || typeof schema !== "object" || depth > 32) return schema;
-  const ref = (schema as Json).$ref;
-  if (typeof ref !== "string" || !ref.startsWith("#/")) return schema;
-  const target = ref
-    .slice(2)
-    .split("/")
-    .map((s) => s.replaceAll("~1", "/").replaceAll("~0", "~"))
-    .reduce<any>((acc, key) => acc?.[key], doc);
-  return deref(doc, target, depth + 1);
-}
-
-const escape = (s: string) => s.replaceAll("~", "~0").replaceAll("/", "~1");
+/** A schema with its local `$ref`s followed (anything that is not an object schema as it is). */
+const deref = (doc: unknown, schema: unknown): unknown => (schema && typeof schema === "object" ? followRefs(doc, schema) : schema);
 
 /** Renames, in place, every field that matches a documented one but for case; returns the rewrites. */
 export function canonicalizeFieldNames(doc: unknown, schema: unknown, value: unknown, pointer = ""): string[] {

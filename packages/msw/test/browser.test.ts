@@ -41,8 +41,10 @@ import { cloudBackupHandlers } from "${join(here, "../src/index.ts").replaceAll(
 const handlers = cloudBackupHandlers();
 const worker = setupWorker(...handlers);
 const exchanges = [];
-worker.events.on("response:mocked", async ({ request, response }) => {
-  exchanges.push({ method: request.method, url: request.url, status: response.status, contentType: response.headers.get("content-type"), body: await response.clone().text() });
+// Reading a body is asynchronous: run() waits for every read before it returns.
+const reads = [];
+worker.events.on("response:mocked", ({ request, response }) => {
+  reads.push(response.clone().text().then((body) => exchanges.push({ method: request.method, url: request.url, status: response.status, contentType: response.headers.get("content-type"), body })));
 });
 const DFW = "https://dfw.backup.api.rackspacecloud.com";
 const json = (method, body, token) => ({ method, headers: { "Content-Type": "application/json", ...(token ? { "X-Auth-Token": token } : {}) }, body: JSON.stringify(body) });
@@ -68,6 +70,7 @@ window.run = async () => {
   let reset = "";
   try { await fetch(DFW + "/v1.0/user/agents", { headers: { "X-Auth-Token": token, Prefer: "fault=reset" } }); } catch (error) { reset = error.name; }
   await new Promise((resolve) => setTimeout(resolve, 50));
+  await Promise.all(reads);
   return { endpoint, agents: agents.length, before, after, invalid: invalid.status, reset, inWorld: handlers.world.tenants.get("1234").backups.has(backupId), controlled: navigator.serviceWorker.controller !== null, exchanges };
 };
 `;
@@ -118,9 +121,11 @@ describe.skipIf(skipBrowser)("cloudBackupHandlers() with setupWorker in Chromium
     const page = context.pages()[0] ?? (await context.newPage());
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
-    page.on("requestfinished", async (request) => {
-      const response = await request.response();
-      seen.push({ url: request.url(), fromServiceWorker: response?.fromServiceWorker() ?? false });
+    // Playwright reports finished requests as events that can arrive after evaluate() returns,
+    // and reading each one's response is asynchronous: the assertions wait for all of them.
+    const pending: Array<Promise<void>> = [];
+    page.on("requestfinished", (request) => {
+      pending.push(request.response().then((response) => void seen.push({ url: request.url(), fromServiceWorker: response?.fromServiceWorker() ?? false })));
     });
     await page.goto(`${origin}/`, { waitUntil: "load" });
     await page.waitForFunction(() => typeof (window as unknown as { run?: unknown }).run === "function");
@@ -135,8 +140,12 @@ describe.skipIf(skipBrowser)("cloudBackupHandlers() with setupWorker in Chromium
     expect(result.exchanges.length).toBeGreaterThanOrEqual(8);
     // Nothing left the machine: the API requests were answered by the worker from the page.
     expect(blocked).toEqual([]);
+    const apiSeen = async () => {
+      await Promise.all(pending);
+      return seen.filter((s) => !s.url.startsWith(origin)).length;
+    };
+    await expect.poll(apiSeen, { timeout: 15_000, interval: 50 }).toBeGreaterThanOrEqual(7);
     const api = seen.filter((s) => !s.url.startsWith(origin));
-    expect(api.length).toBeGreaterThanOrEqual(7);
     expect(api.filter((s) => !s.fromServiceWorker)).toEqual([]);
     expect(errors).toEqual([]);
   });

@@ -6,7 +6,7 @@ import { activity } from "./checks/activity.js";
 import { agents } from "./checks/agents.js";
 import { auth } from "./checks/auth.js";
 import { backups } from "./checks/backups.js";
-import { configurations } from "./checks/configurations.js";
+import { configurations } from "./checks/backup-configurations.js";
 import { encryption } from "./checks/encryption.js";
 import { errors } from "./checks/errors.js";
 import { internal, withInternal } from "./checks/internal.js";

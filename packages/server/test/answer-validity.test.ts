@@ -6,7 +6,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { handlers } from "../src/handlers.js";
-import { agentView } from "../src/views.js";
+import { agentView } from "../src/resources/agents/views.js";
 import { IDLE_AFTER_MS, NEVER, type World } from "../src/world/world.js";
 import { manualConfig, T0, testServer, weeklyConfig } from "./helpers.js";
 

@@ -5,7 +5,7 @@
 import type { InternalComponents } from "@cloud-backup/spec";
 import { msDate, msDateOrNull } from "../clock.js";
 import { notFound } from "../problem.js";
-import { CLEANUP_ID_BASE } from "../views.js";
+import { CLEANUP_ID_BASE } from "../resources/activity/views.js";
 import { humanSize } from "../world/filetree.js";
 import { type Agent, NEVER, TERMINAL_RESTORE, type Tenant, type World } from "../world/world.js";
 

@@ -1,6 +1,8 @@
 import type { Agent, BackupConfiguration, Role, Tenant, World } from "./world.js";
 import { encryptPassphrase } from "@cloud-backup/spec/crypto";
 import { RESTORE_ID } from "./states.js";
+import { putConfig } from "../resources/backup-configurations/model.js";
+import { putRestore } from "../resources/restore-configurations/model.js";
 
 import { loadSeed, type WorldSeed } from "./seed-format.js";
 
@@ -85,8 +87,7 @@ function config(world: World, tenant: Tenant, agent: Agent, fields: Partial<Back
     failurePercent: 0,
     ...fields,
   };
-  tenant.configs.set(c.id, c);
-  world.indexConfig(c);
+  putConfig(world, tenant, c);
   world.schedule(c, at);
   return c;
 }
@@ -161,7 +162,7 @@ function seedDefault(world: World, now: number): void {
     bytesRestored: 0,
     errors: [],
   };
-  tenant.restores.set(restore.id, restore);
+  putRestore(tenant, restore);
   world.startRestore(tenant, restore, now - DAY + 60_000);
   world.catchUp(now);
   for (const agent of tenant.agents.values()) {

@@ -6,9 +6,11 @@ import type { RequestBody } from "../../handler-types.js";
 import { badField, conflict, forbidden } from "../../problem.js";
 import { isUnder, selectFiles, type SimFile } from "../../world/filetree.js";
 import { RESTORE_ID, RESTORE_LIFECYCLE } from "../../world/states.js";
-import { type Restore, type Tenant, UPLOAD_BYTES_PER_SECOND } from "../../world/types.js";
+import { type Agent, type Backup, type BackupConfiguration, type Restore, type Tenant, UPLOAD_BYTES_PER_SECOND } from "../../world/types.js";
 import type { World } from "../../world/world.js";
 import { agentOf, decryptOrFail, isOnline, touch } from "../agents/model.js";
+import { liveConfigs } from "../backup-configurations/model.js";
+import { restorableBackups } from "../backups/model.js";
 import { restoreOf } from "../restore-configurations/model.js";
 
 /** Terminal restore states by `RestoreStateId`, from the description's restore lifecycle. */
@@ -90,4 +92,15 @@ export function restoreAction(world: World, tenant: Tenant, body: RequestBody<"r
     restore.encryptedPassword = body.EncryptedPassword;
   }
   startRestore(tenant, restore, now);
+}
+
+/** The live configurations with backups that can be restored, each with its agent and newest such backup. */
+export function availableBackups(world: World, tenant: Tenant, now: number): Array<{ config: BackupConfiguration; agent: Agent; last: Backup }> {
+  const list: Array<{ config: BackupConfiguration; agent: Agent; last: Backup }> = [];
+  for (const config of liveConfigs(tenant)) {
+    const backups = restorableBackups(world, tenant, config, now);
+    const agent = tenant.agents.get(config.agentId);
+    if (backups.length && agent) list.push({ config, agent, last: backups[0]! });
+  }
+  return list;
 }

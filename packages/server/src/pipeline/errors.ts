@@ -20,7 +20,7 @@ export function answerError(log: (line: string) => void): ErrorHandler<PipelineE
       return problemResponse(error, c.req.path, requestId);
     }
     if (clientAborted(c)) {
-      (c.set as (key: string, value: unknown) => void)(ABORTED, true);
+      c.set(ABORTED, true);
       return problemResponse(new ApiError(400, "The client closed the connection before sending the whole body."), c.req.path, requestId);
     }
     log(`internal error in ${op?.operationId ?? "-"}: ${error.stack ?? String(error)}`);

@@ -35,6 +35,8 @@ export interface PipelineVariables {
   readKey: string;
   params: Record<string, unknown>;
   body: unknown;
+  /** Set when the client went away before sending the whole body (`ABORTED`, read by the request log). */
+  clientAborted: boolean;
 }
 
 export type PipelineEnv = { Variables: PipelineVariables };

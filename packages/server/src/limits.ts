@@ -4,21 +4,24 @@
  * undeclared properties, so that only what an operation accepts is applied and persisted.
  */
 import type { Context, MiddlewareHandler } from "hono";
+import { limits } from "@cloud-backup/spec";
 import { deref as followRefs } from "@cloud-backup/spec/validate";
 import { ApiError } from "./problem.js";
 
-/** The largest request body accepted (the service limits an agent's configuration to 1 MB). */
-export const MAX_BODY_BYTES = 1_048_576;
+// The numbers come from the description (`info.x-limits` in openapi/openapi.yaml).
+
+/** The largest request body accepted, in bytes (the service limits an agent's configuration to this). */
+export const MAX_BODY_BYTES: number = limits.maxBodyBytes;
 
 /** Per-account caps (ERRATA E-35): backup configurations, deleted ones included (409 past it). */
-export const MAX_CONFIGURATIONS_PER_TENANT = 10_000;
+export const MAX_CONFIGURATIONS_PER_TENANT: number = limits.maxConfigurationsPerTenant;
 /** Per-account caps: backups kept in the history; past it the oldest finished ones no restore uses are forgotten. */
-export const MAX_BACKUPS_PER_TENANT = 100_000;
+export const MAX_BACKUPS_PER_TENANT: number = limits.maxBackupsPerTenant;
 /** Per-account caps: items of an activity list (the newest). */
-export const MAX_ACTIVITY_ITEMS = 1_000;
+export const MAX_ACTIVITY_ITEMS: number = limits.maxActivityItems;
 
 /** No body of these APIs nests deeper than a few levels; anything past this is refused unparsed. */
-export const MAX_DEPTH = 32;
+export const MAX_DEPTH: number = limits.maxDepth;
 
 // The spec documents no 413, so an oversized body is a 400 like any other bad body.
 export const tooLarge = (): ApiError =>

@@ -160,12 +160,24 @@ function seedSchema(admin) {
 }
 
 /** Markdown files with `<!-- spec:NAME -->` regions, relative to the repository root. */
-const MARKDOWN = ["README.md", "docs/authentication.md", "docs/backups.md", "docs/restores.md", "packages/client/README.md"];
+const MARKDOWN = ["README.md", "docs/authentication.md", "docs/backups.md", "docs/errors.md", "docs/restores.md", "packages/client/README.md"];
+
+/** The request limits and per-account caps (`info.x-limits`), every one present and a positive integer. */
+function limitsOf(doc) {
+  const limits = doc.info?.["x-limits"] ?? {};
+  for (const name of ["maxBodyBytes", "maxDepth", "maxConfigurationsPerTenant", "maxBackupsPerTenant", "maxActivityItems"]) {
+    if (!Number.isInteger(limits[name]) || limits[name] <= 0) throw new Error(`openapi/openapi.yaml: info.x-limits.${name} must be a positive integer`);
+  }
+  return limits;
+}
+
+const count = (n) => n.toLocaleString("en-US");
+const bytes = (n) => (n % (1024 * 1024) === 0 ? `${n / (1024 * 1024)} MB` : `${count(n)} bytes`);
 
 const code = (names) => names.map((n) => `\`${n}\``).join(", ");
 
 /** The Markdown each `spec:NAME` region holds. */
-function markdownFacts(rows, lifecycle) {
+function markdownFacts(rows, lifecycle, limits) {
   const roles = [...new Set(rows.flatMap((r) => r.roles))];
   const byRole = new Map(roles.map((role) => [role, rows.filter((r) => r.roles.includes(role)).map((r) => r.operationId)]));
   // Roles from the fewest operations to the most; each row adds what the one before lacks.
@@ -190,6 +202,12 @@ function markdownFacts(rows, lifecycle) {
     "backup-states": `The terminal states are ${code(backup.terminal)}; a backup can be restored from ${code(backup.restorable)}. Before a terminal state a backup moves through ${code(backup.order)}, in that order.`,
     "restore-states": `A restore moves through ${restoreNames(restore.order)}, in that order, to a terminal state: ${restoreNames(restore.terminal)}.`,
     "restore-ids": idTable.join("\n"),
+    limits:
+      `On every route (the API, Identity and the control API): bodies over ${bytes(limits.maxBodyBytes)} are refused with a 400 while they are read ` +
+      `(a chunked body is cut off past ${bytes(limits.maxBodyBytes)}, never buffered whole), and JSON nested deeper than ${limits.maxDepth} levels gets a 400 before parsing. ` +
+      `Per account (ERRATA E-35): at most ${count(limits.maxConfigurationsPerTenant)} backup configurations (then 409), the history of the newest ` +
+      `${count(limits.maxBackupsPerTenant)} backups, and activity lists of the newest ${count(limits.maxActivityItems)} items.`,
+    "body-limits": `A body is too large past ${bytes(limits.maxBodyBytes)} (${count(limits.maxBodyBytes)} bytes), and too deep past ${limits.maxDepth} levels of JSON nesting; either is a 400, because the description documents no 413.`,
   };
 }
 
@@ -248,6 +266,7 @@ async function main() {
       `/** Every operation of the Cloud Backup API, sorted by path then method. */\nexport const operations = ${JSON.stringify(rows, null, 2)} as const;\n\n` +
       `/** Every operation of the reference server's control API (\`openapi/admin.yaml\`). */\nexport const adminOperations = ${JSON.stringify(adminRows, null, 2)} as const;\n\n` +
       `/** Every operation of the minimal Identity service (\`openapi/identity.yaml\`). */\nexport const identityOperations = ${JSON.stringify(identityRows, null, 2)} as const;\n\n` +
+      `/** The request limits and per-account caps the description states (\`info.x-limits\`, ERRATA E-35). */\nexport const limits = ${JSON.stringify(limitsOf(doc), null, 2)} as const;\n\n` +
       `/** The lifecycles of the state schemas (\`x-lifecycle\`), with their states in \`enum\` order and the non-terminal ones ranked in \`order\`. */\nexport const lifecycles = ${JSON.stringify(lifecycles(doc), null, 2)} as const;\n` +
       `/** The internal endpoints the official clients call (\`openapi/internal.yaml\`; not part of the published reference). */\nexport const internalOperations = ${JSON.stringify(internalRows, null, 2)} as const;\n`,
   );
@@ -264,7 +283,7 @@ async function main() {
   const seed = seedSchema(extras.admin);
   if (seed) files.set(relative(pkg, join(root, "packages/server/seed.schema.json")), json(seed));
 
-  const facts = markdownFacts(rows, lifecycles(doc));
+  const facts = markdownFacts(rows, lifecycles(doc), limitsOf(doc));
   for (const file of MARKDOWN) {
     const source = join(root, file);
     files.set(relative(pkg, source), fillRegions(readFileSync(source, "utf8"), facts, file));

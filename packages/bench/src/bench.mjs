@@ -10,6 +10,7 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { advance, call, configBody, createConfigs, createTenant, timeRequest } from "./api.mjs";
 import { parseArgs, SCENARIOS, TARGET_IDS, USAGE } from "./args.mjs";
+import { createTenantCount, unexpectedAnswers } from "./expect.mjs";
 import { hasWrk, runLoad } from "./load.mjs";
 import { javaVersion, packageVersion, startJsonServer, startMockoon, startWiremock } from "./peers.mjs";
 import { JSON_SERVER_SESSION_DB, runSessions } from "./session.mjs";
@@ -33,7 +34,7 @@ import {
 /** @typedef {import("./api.mjs").BenchTenant} BenchTenant */
 /**
  * What a bench target knows about its world: where it is and the tenants built on it.
- * @typedef {{ name: string, base: string, tenants: Record<string, BenchTenant>, configs: Record<string, number[]> }} Context
+ * @typedef {{ name: string, base: string, tenants: Record<string, BenchTenant>, configs: Record<string, number[]>, createTenants?: BenchTenant[] }} Context
  * @typedef {{ scenario: string, target: string, round?: number, result?: LoadResult & Record<string, any>, skipped?: string }} Row
  */
 
@@ -160,7 +161,9 @@ function sourceState() {
 
 // ---------------------------------------------------------------- worlds
 
-const TENANTS = { "list-10": "bench-list-10", "list-1000": "bench-list-1000", "list-10000": "bench-list-10000", create: "bench-create" };
+const TENANTS = { "list-10": "bench-list-10", "list-1000": "bench-list-1000", "list-10000": "bench-list-10000" };
+
+const createTenantIds = () => Array.from({ length: createTenantCount(options.warmup, options.duration) }, (_, i) => `bench-create-${i + 1}`);
 
 /** Builds the bench tenants on a reference server through the API; returns its context. */
 async function buildWorld(name, base, sizes = Object.keys(LIST_SIZES)) {
@@ -173,7 +176,8 @@ async function buildWorld(name, base, sizes = Object.keys(LIST_SIZES)) {
     ctx.configs[scenario] = ids;
     timings[scenario] = ms;
   }
-  ctx.tenants.create = await createTenant(base, TENANTS.create);
+  ctx.createTenants = [];
+  for (const id of createTenantIds()) ctx.createTenants.push(await createTenant(base, id));
   return { ctx, timings };
 }
 
@@ -206,15 +210,22 @@ function specFor(scenario, ctx) {
     const t = ctx.tenants[scenario];
     return { entries: [{ method: "GET", path: `/v1.0/${t.tenantId}/backup-configuration`, headers: { "X-Auth-Token": t.token } }] };
   }
-  const t = ctx.tenants.create;
-  const body = JSON.stringify(configBody(t.agents[0], "__UNIQUE__"));
-  return { entries: [{ method: "POST", path: `/v1.0/${t.tenantId}/backup-configuration`, headers: { "X-Auth-Token": t.token, ...json }, body, unique: true }] };
+  // Creates go round the create tenants, so none of them reaches the per-tenant cap.
+  return {
+    entries: (ctx.createTenants ?? []).map((t) => ({
+      method: "POST",
+      path: `/v1.0/${t.tenantId}/backup-configuration`,
+      headers: { "X-Auth-Token": t.token, ...json },
+      body: JSON.stringify(configBody(t.agents[0], "__UNIQUE__")),
+      unique: true,
+    })),
+  };
 }
 
 /** json-server's collections and routes for the load scenarios, from the memory server's answers. */
 function jsonServerWorld(captured) {
   const db = { agents: [], created: [] };
-  const routes = { [agentPath]: `/agents/${DEMO.agent}`, [`/v1.0/${TENANTS.create}/backup-configuration`]: "/created" };
+  const routes = { [agentPath]: `/agents/${DEMO.agent}`, ...Object.fromEntries(createTenantIds().map((id) => [`/v1.0/${id}/backup-configuration`, "/created"])) };
   const agent = captured["get-agent"]?.find((a) => a.path === agentPath);
   if (agent) db.agents.push({ id: DEMO.agent, ...JSON.parse(agent.body) });
   for (const scenario of Object.keys(LIST_SIZES)) {
@@ -295,6 +306,7 @@ async function measure(scenario, target, base, spec, pid, probeMs) {
   const cpu = cpuSecondsOf(pid) - cpuBefore;
   const drainMs = await settle(pid);
   Object.assign(result, { cpu, perCpu: result.requests / cpu, load1, connections, warm: !slow && options.warmup > 0, probeMs, drainMs });
+  if (result.errorStatus > 0) log(`FAILED: ${scenario} / ${target}: ${result.errorStatus} of ${result.requests} answers were not 2xx (every answer of this scenario should be)`);
   log(
     `${scenario} / ${target}: ${fmt.int(result.rps)} req/s (${fmt.int(result.requests / cpu)} per CPU-s), p50 ${fmt.ms(result.p50)} ms, p99 ${fmt.ms(result.p99)} ms, ` +
       `${result.errorStatus} ≥400, ${result.socketErrors} socket errors, ${connections} connections${drainMs > 1000 ? `, ${(drainMs / 1000).toFixed(1)} s to drain` : ""}`,
@@ -820,6 +832,17 @@ async function main() {
   }
 
   const checks = targetChecks(rows, startup, history, sessions, fair);
+  // Every scenario measured here expects success: a non-2xx answer makes the run fail.
+  const unexpected = unexpectedAnswers(
+    [
+      ...rows.map((r) => ({ title: `${SCENARIO_TITLES[r.scenario]} / ${TARGETS[r.target]}${r.round ? ` (round ${r.round})` : ""}`, result: r.result })),
+      ...fair.flatMap((f) => [
+        { title: `fairness / ${f.label} (${f.load}): the big tenant's load`, result: f.big },
+        { title: `fairness / ${f.label} (${f.load}): the small GET`, result: f.small },
+      ]),
+    ],
+    sessions.filter((s) => s.result).map((s) => ({ title: `session replay / ${TARGETS[s.target]}`, ...s.result })),
+  );
   const elapsed = (performance.now() - t0) / 1000;
   const after = loadavg().map((n) => n.toFixed(2)).join(" ");
   const pairs = pairTable(rows);
@@ -830,6 +853,9 @@ async function main() {
       `load generator ${loader === "wrk" ? info.wrk : "autocannon"}. Peers: ${info.peers}. Load average ${info.load} before, ${after} after. ` +
       `Server built from ${info.source}.`,
     "",
+    ...(unexpected.length
+      ? [`**This run failed: answers that should all be 2xx were not.**`, "", ...unexpected.map((u) => `- ${u}`), ""]
+      : []),
     `Each cell: ${options.warmup} s warm-up, then ${options.duration} s at ${options.connections} connections over loopback; get agent details in ${rounds} interleaved round${rounds === 1 ? "" : "s"}. ` +
       `One-minute load average while cells ran: ${loadRange(rows)}.`,
     "",
@@ -868,6 +894,10 @@ async function main() {
     log(`wrote ${out}`);
   }
   if (options.strict && checks.some((c) => c.ok === false)) process.exitCode = 1;
+  if (unexpected.length) {
+    console.error(`bench: FAILED, answers that should all be 2xx were not:\n${unexpected.map((u) => `  ${u}`).join("\n")}`);
+    process.exitCode = 1;
+  }
 }
 
 main()

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { configBody, createConfigs, createTenant } from "./api.mjs";
 import { aggregate, toMarkdown } from "./cpuprofile.mjs";
+import { createTenantCount } from "./expect.mjs";
 import { hasWrk, runLoad } from "./load.mjs";
 import { BENCH_DIR, DEMO, killAll, startReference, stopProcess } from "./servers.mjs";
 
@@ -48,12 +49,15 @@ const SCENARIOS = {
   "create-data": { title: "create a configuration (--data)", data: true, spec: (base) => createSpec(base) },
 };
 
+/** Creates go round enough tenants that none reaches the per-tenant cap (every create answers 200). */
 async function createSpec(base) {
-  const t = await createTenant(base, "profile-create");
-  const body = JSON.stringify(configBody(t.agents[0], "__UNIQUE__"));
-  return {
-    entries: [{ method: "POST", path: `/v1.0/${t.tenantId}/backup-configuration`, headers: { "X-Auth-Token": t.token, "content-type": "application/json" }, body, unique: true }],
-  };
+  const entries = [];
+  for (let i = 1; i <= createTenantCount(1, duration); i++) {
+    const t = await createTenant(base, `profile-create-${i}`);
+    const body = JSON.stringify(configBody(t.agents[0], "__UNIQUE__"));
+    entries.push({ method: "POST", path: `/v1.0/${t.tenantId}/backup-configuration`, headers: { "X-Auth-Token": t.token, "content-type": "application/json" }, body, unique: true });
+  }
+  return { entries };
 }
 
 const only = arg("--only", process.env.BENCH_ONLY)?.split(",").filter((s) => s in SCENARIOS);

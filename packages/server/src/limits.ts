@@ -94,6 +94,8 @@ export const ABORTED = "clientAborted";
  */
 export function limitBodies(refuse: (c: Context, error: ApiError) => Response): MiddlewareHandler {
   return async (c, next) => {
+    // GET and HEAD carry no body (asking for one would build the whole web Request on Node).
+    if (c.req.method === "GET" || c.req.method === "HEAD") return next();
     const body = c.req.raw.body;
     if (!body) return next();
     // An in-process Request is already in memory: its readers check its length (readText).

@@ -36,7 +36,8 @@ const fail = (message) => {
 const versions = specVersions();
 const problems = versionProblems(versions);
 if (problems.length) for (const p of problems) fail(p);
-else console.log(`✓ spec version ${versions.packageVersion}: @cloud-backup/spec, openapi/openapi.yaml and packages/spec/openapi.json agree`);
+else
+  console.log(`✓ spec version ${versions.packageVersion}: @cloud-backup/spec, openapi/openapi.yaml and packages/spec/openapi.json agree`);
 
 // 2 and 3. Against the newest release
 const headFile = option("--head") ?? WORKING_BUNDLE;

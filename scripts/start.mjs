@@ -16,12 +16,20 @@ if (!built) {
 const started = Date.now();
 const build = spawnSync(
   process.execPath,
-  [fileURLToPath(new URL("node_modules/turbo/bin/turbo", root)), "run", "build", "--filter=@cloud-backup/reference-server", "--filter=@cloud-backup/docs", "--output-logs=errors-only"],
+  [
+    fileURLToPath(new URL("node_modules/turbo/bin/turbo", root)),
+    "run",
+    "build",
+    "--filter=@cloud-backup/reference-server",
+    "--filter=@cloud-backup/docs",
+    "--output-logs=errors-only",
+  ],
   { cwd: fileURLToPath(root), stdio: ["ignore", built ? "ignore" : 2, 2] },
 );
 if (build.status !== 0) {
   console.error("npm start: the build failed (see above).");
   process.exit(build.status ?? 1);
 }
-if (!built && !process.argv.slice(2).some((a) => quietFlags.has(a))) console.error(`Built in ${Math.round((Date.now() - started) / 1000)} s.`);
+if (!built && !process.argv.slice(2).some((a) => quietFlags.has(a)))
+  console.error(`Built in ${Math.round((Date.now() - started) / 1000)} s.`);
 await import(new URL("apps/reference-server/dist/cli.js", root).href);

@@ -241,7 +241,12 @@ function compareSchemas(ctx, dir, base, head, loc, depth = 0) {
     if (breaks) {
       ctx.report("type-changed", loc, `type changed from ${fmtTypes(bt)} to ${fmtTypes(ht)}`, true);
     } else if (lost.length || gained.length) {
-      ctx.report("type-changed", loc, `type changed from ${fmtTypes(bt)} to ${fmtTypes(ht)} (${dir === "request" ? "widened" : "narrowed"}; compatible)`, false);
+      ctx.report(
+        "type-changed",
+        loc,
+        `type changed from ${fmtTypes(bt)} to ${fmtTypes(ht)} (${dir === "request" ? "widened" : "narrowed"}; compatible)`,
+        false,
+      );
     }
   } else if (!bt && ht && dir === "request") {
     ctx.report("type-changed", loc, `type now restricted to ${fmtTypes(ht)}`, true);
@@ -258,7 +263,12 @@ function compareSchemas(ctx, dir, base, head, loc, depth = 0) {
     const removed = be.filter((v) => !headKeys.has(key_(v)));
     const added = he.filter((v) => !baseKeys.has(key_(v)));
     if (removed.length) {
-      ctx.report("enum-narrowed", loc, `enum value${removed.length > 1 ? "s" : ""} ${fmtValues(removed)} removed (narrowed ${dir} enum)`, true);
+      ctx.report(
+        "enum-narrowed",
+        loc,
+        `enum value${removed.length > 1 ? "s" : ""} ${fmtValues(removed)} removed (narrowed ${dir} enum)`,
+        true,
+      );
     }
     if (added.length) {
       const breaks = dir === "response";
@@ -271,7 +281,12 @@ function compareSchemas(ctx, dir, base, head, loc, depth = 0) {
     }
   } else if (!be && he) {
     const breaks = dir === "request";
-    ctx.report("enum-narrowed", loc, `values now restricted to the enum ${fmtValues(he)}${breaks ? "" : " (response side; compatible)"}`, breaks);
+    ctx.report(
+      "enum-narrowed",
+      loc,
+      `values now restricted to the enum ${fmtValues(he)}${breaks ? "" : " (response side; compatible)"}`,
+      breaks,
+    );
   } else if (be && !he && dir === "response") {
     ctx.report("enum-widened", loc, `enum ${fmtValues(be)} removed: any value may now be received`, true);
   }
@@ -327,7 +342,12 @@ function compareSchemas(ctx, dir, base, head, loc, depth = 0) {
   if (b.items && h.items && typeof b.items === "object" && typeof h.items === "object") {
     compareSchemas(ctx, dir, b.items, h.items, [...loc, { items: true }], depth + 1);
   }
-  if (b.additionalProperties && h.additionalProperties && typeof b.additionalProperties === "object" && typeof h.additionalProperties === "object") {
+  if (
+    b.additionalProperties &&
+    h.additionalProperties &&
+    typeof b.additionalProperties === "object" &&
+    typeof h.additionalProperties === "object"
+  ) {
     compareSchemas(ctx, dir, b.additionalProperties, h.additionalProperties, [...loc, { map: true }], depth + 1);
   }
 
@@ -362,7 +382,12 @@ function compareVariants(ctx, dir, keyword, bv, hv, loc, depth, collapsed) {
     if (j < 0 && !used.has(i) && i < hv.length) j = pick((_, k) => k === i);
     const at = [...loc, { variant: `${keyword} #${i + 1}` }];
     if (j < 0) {
-      ctx.report("variant-removed", at, `${keyword} alternative #${i + 1} removed${dir === "request" ? "" : " (response side; compatible)"}`, dir === "request");
+      ctx.report(
+        "variant-removed",
+        at,
+        `${keyword} alternative #${i + 1} removed${dir === "request" ? "" : " (response side; compatible)"}`,
+        dir === "request",
+      );
       return;
     }
     if (!collapsed) compareSchemas(ctx, dir, schema, hv[j], at, depth + 1);
@@ -370,7 +395,12 @@ function compareVariants(ctx, dir, keyword, bv, hv, loc, depth, collapsed) {
   hv.forEach((_, j) => {
     if (used.has(j)) return;
     const at = [...loc, { variant: `${keyword} #${j + 1}` }];
-    ctx.report("variant-added", at, `${keyword} alternative #${j + 1} added${dir === "response" ? ": clients may receive a shape they do not know" : " (request side; compatible)"}`, dir === "response");
+    ctx.report(
+      "variant-added",
+      at,
+      `${keyword} alternative #${j + 1} added${dir === "response" ? ": clients may receive a shape they do not know" : " (request side; compatible)"}`,
+      dir === "response",
+    );
   });
 }
 
@@ -434,7 +464,12 @@ function compareOperation(ctx, b, h) {
   const bb = deref(b.op.requestBody, base);
   const hb = deref(h.op.requestBody, head);
   if (bb && !hb) {
-    ctx.report("request-body-removed", [{ text: "request body" }], "request body removed (clients built from the old description send one)", true);
+    ctx.report(
+      "request-body-removed",
+      [{ text: "request body" }],
+      "request body removed (clients built from the old description send one)",
+      true,
+    );
   } else if (!bb && hb) {
     if (hb.required) ctx.report("request-body-required", [{ text: "request body" }], "new required request body", true);
     else ctx.report("request-body-added", [{ text: "request body" }], "new optional request body (compatible)", false);
@@ -457,7 +492,12 @@ function compareOperation(ctx, b, h) {
   const bs = Object.keys(br).filter(isSuccess).sort();
   const hs = Object.keys(hr).filter(isSuccess).sort();
   if (bs.join(",") !== hs.join(",")) {
-    ctx.report("success-status-changed", [{ text: "responses" }], `success status changed from ${bs.join(", ") || "none"} to ${hs.join(", ") || "none"}`, true);
+    ctx.report(
+      "success-status-changed",
+      [{ text: "responses" }],
+      `success status changed from ${bs.join(", ") || "none"} to ${hs.join(", ") || "none"}`,
+      true,
+    );
   }
   for (const status of Object.keys(br)) {
     if (!(status in hr)) continue; // a removed success status is reported above; removed error statuses are compatible
@@ -544,7 +584,12 @@ export function compareDescriptions(base, head) {
       ctx.report("operation-id-changed", [{ text: "operationId" }], `operationId changed from ${b.id} to ${h.id ?? "(none)"}`, true);
     }
     if (h.method !== b.method || h.shape !== b.shape) {
-      ctx.report("operation-moved", [{ text: "operation" }], `moved from ${b.method.toUpperCase()} ${b.path} to ${h.method.toUpperCase()} ${h.path}`, true);
+      ctx.report(
+        "operation-moved",
+        [{ text: "operation" }],
+        `moved from ${b.method.toUpperCase()} ${b.path} to ${h.method.toUpperCase()} ${h.path}`,
+        true,
+      );
     }
     compareOperation(ctx, b, h);
   }

@@ -79,7 +79,7 @@ export function specVersions(root = ROOT) {
   const pkg = JSON.parse(readFileSync(join(root, "packages", "spec", "package.json"), "utf8"));
   const yamlVersion = readInfoVersion(readFileSync(join(root, "openapi", "openapi.yaml"), "utf8"));
   const bundle = join(root, "packages", "spec", "openapi.json");
-  const bundleVersion = existsSync(bundle) ? JSON.parse(readFileSync(bundle, "utf8")).info?.version ?? null : null;
+  const bundleVersion = existsSync(bundle) ? (JSON.parse(readFileSync(bundle, "utf8")).info?.version ?? null) : null;
   return { packageVersion: pkg.version, yamlVersion, bundleVersion };
 }
 

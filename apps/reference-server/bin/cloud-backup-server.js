@@ -14,11 +14,17 @@ if (!existsSync(cli)) {
     console.error("cloud-backup-server: dist/cli.js is missing from this copy of @cloud-backup/reference-server; reinstall the package.");
     process.exit(1);
   }
-  console.error("cloud-backup-server: not built yet; building @cloud-backup/reference-server and what it needs first (once; about 20 s)...");
-  const build = spawnSync(process.execPath, [fileURLToPath(turbo), "run", "build", "--filter=@cloud-backup/reference-server", "--output-logs=errors-only"], {
-    cwd: fileURLToPath(root),
-    stdio: ["ignore", 2, 2],
-  });
+  console.error(
+    "cloud-backup-server: not built yet; building @cloud-backup/reference-server and what it needs first (once; about 20 s)...",
+  );
+  const build = spawnSync(
+    process.execPath,
+    [fileURLToPath(turbo), "run", "build", "--filter=@cloud-backup/reference-server", "--output-logs=errors-only"],
+    {
+      cwd: fileURLToPath(root),
+      stdio: ["ignore", 2, 2],
+    },
+  );
   if (build.status !== 0 || !existsSync(cli)) {
     console.error("cloud-backup-server: the build failed (see above); run `npm run build` at the root of the repository.");
     process.exit(1);

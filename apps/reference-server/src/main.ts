@@ -24,7 +24,8 @@ export interface CliOptions {
 }
 
 /** The package's version (from its package.json, next to dist/ and src/). */
-export const VERSION: string = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
+export const VERSION: string = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string })
+  .version;
 
 export const USAGE = `Usage: cloud-backup-server [options]
 
@@ -78,12 +79,16 @@ function usageError(error: unknown): UsageError {
   const option = /'(-[^' ]+)/.exec(e.message)?.[1];
   if (e.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") return new UsageError(`unknown option ${option}`);
   if (e.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") return new UsageError(`${option} needs a value`);
-  if (e.code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL") return new UsageError(`unexpected argument ${/'([^']*)'/.exec(e.message)?.[1] ?? ""} (options start with --)`);
+  if (e.code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL")
+    return new UsageError(`unexpected argument ${/'([^']*)'/.exec(e.message)?.[1] ?? ""} (options start with --)`);
   return new UsageError(e.message);
 }
 
 function parseOrigins(value: string): string[] {
-  const origins = value.split(",").map((o) => o.trim()).filter(Boolean);
+  const origins = value
+    .split(",")
+    .map((o) => o.trim())
+    .filter(Boolean);
   if (!origins.length || origins.includes("*")) return ["*"];
   for (const origin of origins) {
     let url: URL | undefined;
@@ -93,7 +98,9 @@ function parseOrigins(value: string): string[] {
       url = undefined;
     }
     if (!url || (url.protocol !== "http:" && url.protocol !== "https:") || url.origin !== origin.replace(/\/$/, "")) {
-      throw new UsageError(`--cors takes origins such as http://localhost:5173 (scheme, host and port, no path), got ${JSON.stringify(origin)}`);
+      throw new UsageError(
+        `--cors takes origins such as http://localhost:5173 (scheme, host and port, no path), got ${JSON.stringify(origin)}`,
+      );
     }
   }
   return origins.map((o) => o.replace(/\/$/, ""));
@@ -104,7 +111,13 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
   let values;
   let tokens;
   try {
-    ({ values, tokens } = parseArgv({ args: withCorsDefault(argv), options: OPTIONS, strict: true, allowPositionals: false, tokens: true }));
+    ({ values, tokens } = parseArgv({
+      args: withCorsDefault(argv),
+      options: OPTIONS,
+      strict: true,
+      allowPositionals: false,
+      tokens: true,
+    }));
   } catch (error) {
     throw usageError(error);
   }
@@ -115,13 +128,17 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
   for (const token of tokens) {
     if (token.kind !== "option") continue;
     if (given.has(token.name) && given.get(token.name) !== token.value) {
-      throw new UsageError(`--${token.name} is given twice (${JSON.stringify(given.get(token.name))} and ${JSON.stringify(token.value)}); give it once`);
+      throw new UsageError(
+        `--${token.name} is given twice (${JSON.stringify(given.get(token.name))} and ${JSON.stringify(token.value)}); give it once`,
+      );
     }
     given.set(token.name, token.value);
   }
   const port = values.port ?? env.PORT ?? "4010";
   if (!/^[0-9]{1,5}$/.test(port) || Number(port) > 65535) {
-    throw new UsageError(`--port must be an integer from 0 to 65535${values.port === undefined ? ` (PORT is ${JSON.stringify(port)})` : `, got ${JSON.stringify(port)}`}`);
+    throw new UsageError(
+      `--port must be an integer from 0 to 65535${values.port === undefined ? ` (PORT is ${JSON.stringify(port)})` : `, got ${JSON.stringify(port)}`}`,
+    );
   }
   const clockSpeed = Number(values["clock-speed"] ?? 1);
   if (values["clock-speed"]?.trim() === "" || !Number.isFinite(clockSpeed) || clockSpeed < 0) {
@@ -142,9 +159,16 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
   if (values.docs !== undefined) options.docsDir = values.docs;
   if (values.cors !== undefined) options.cors = parseOrigins(values.cors);
   if (values["public-url"] !== undefined) options.publicUrl = values["public-url"];
-  if (options.data !== undefined && !options.data.trim()) throw new UsageError("--data needs a file name (the server creates the file). Give --data FILE, or leave --data out to keep the world in memory");
-  if (options.publicUrl !== undefined && !/^https?:\/\/[^/\s]+/.test(options.publicUrl)) throw new UsageError(`--public-url must be an http(s) URL, got ${JSON.stringify(options.publicUrl)}`);
-  if (options.fsync && !options.data) throw new UsageError("--fsync needs --data FILE (it makes each write to the data file survive power loss). Add --data FILE, or drop --fsync");
+  if (options.data !== undefined && !options.data.trim())
+    throw new UsageError(
+      "--data needs a file name (the server creates the file). Give --data FILE, or leave --data out to keep the world in memory",
+    );
+  if (options.publicUrl !== undefined && !/^https?:\/\/[^/\s]+/.test(options.publicUrl))
+    throw new UsageError(`--public-url must be an http(s) URL, got ${JSON.stringify(options.publicUrl)}`);
+  if (options.fsync && !options.data)
+    throw new UsageError(
+      "--fsync needs --data FILE (it makes each write to the data file survive power loss). Add --data FILE, or drop --fsync",
+    );
   return options;
 }
 
@@ -164,7 +188,10 @@ export interface Running {
 
 /** A start-up failure, said in one line with what to do about it. */
 export class StartupError extends Error {
-  constructor(message: string, readonly hint?: string) {
+  constructor(
+    message: string,
+    readonly hint?: string,
+  ) {
     super(hint ? `${message}; ${hint}` : message);
   }
 }
@@ -176,7 +203,11 @@ export function readSeed(file: string): WorldSeed {
     text = readFileSync(file, "utf8");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") throw new StartupError(`--seed ${file}: no such file`, `give the path of a seed file (an example: examples/seed.json in @cloud-backup/reference-server)`);
+    if (code === "ENOENT")
+      throw new StartupError(
+        `--seed ${file}: no such file`,
+        `give the path of a seed file (an example: examples/seed.json in @cloud-backup/reference-server)`,
+      );
     if (code === "EISDIR") throw new StartupError(`--seed ${file}: is a directory, not a seed file`);
     throw new StartupError(`--seed ${file}: cannot read it (${code ?? (error as Error).message})`);
   }
@@ -220,8 +251,16 @@ function jsonErrorOffset(text: string): number {
 function checkFiles(options: CliOptions): void {
   if (options.docsDir !== undefined) {
     const dir = resolve(options.docsDir);
-    if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new StartupError(`--docs ${options.docsDir}: no such directory`, "build the docs site with `npm run docs` and give apps/docs/dist");
-    if (!existsSync(join(dir, "index.html"))) throw new StartupError(`--docs ${options.docsDir}: has no index.html, so it is not a built docs site`, "build it with `npm run docs` and give apps/docs/dist");
+    if (!existsSync(dir) || !statSync(dir).isDirectory())
+      throw new StartupError(
+        `--docs ${options.docsDir}: no such directory`,
+        "build the docs site with `npm run docs` and give apps/docs/dist",
+      );
+    if (!existsSync(join(dir, "index.html")))
+      throw new StartupError(
+        `--docs ${options.docsDir}: has no index.html, so it is not a built docs site`,
+        "build it with `npm run docs` and give apps/docs/dist",
+      );
   }
 }
 
@@ -230,15 +269,27 @@ function listenError(error: NodeJS.ErrnoException, options: CliOptions): Startup
   const where = `${options.host}:${options.port}`;
   switch (error.code) {
     case "EADDRINUSE":
-      return new StartupError(`port ${options.port} on ${options.host} is already in use (another server is listening there)`, "stop the other server, pick another port with --port N, or use --port 0 for a free one");
+      return new StartupError(
+        `port ${options.port} on ${options.host} is already in use (another server is listening there)`,
+        "stop the other server, pick another port with --port N, or use --port 0 for a free one",
+      );
     case "EACCES":
-      return new StartupError(`not allowed to listen on ${where} (ports below 1024 need extra privileges)`, "use a port above 1023, for example --port 4010, or --port 0 for a free one");
+      return new StartupError(
+        `not allowed to listen on ${where} (ports below 1024 need extra privileges)`,
+        "use a port above 1023, for example --port 4010, or --port 0 for a free one",
+      );
     case "EADDRNOTAVAIL":
-      return new StartupError(`--host ${options.host} is not an address of this machine`, "use 127.0.0.1 (this machine only), 0.0.0.0 (every interface) or one of this machine's addresses");
+      return new StartupError(
+        `--host ${options.host} is not an address of this machine`,
+        "use 127.0.0.1 (this machine only), 0.0.0.0 (every interface) or one of this machine's addresses",
+      );
     case "ENOTFOUND":
     case "EAI_AGAIN":
     case "EAI_NONAME":
-      return new StartupError(`--host ${options.host} is not an address and does not resolve to one`, "use an IP address such as 127.0.0.1 or 0.0.0.0, or a host name of this machine such as localhost");
+      return new StartupError(
+        `--host ${options.host} is not an address and does not resolve to one`,
+        "use an IP address such as 127.0.0.1 or 0.0.0.0, or a host name of this machine such as localhost",
+      );
     default:
       return new StartupError(`cannot listen on ${where}: ${error.message}`);
   }
@@ -267,7 +318,11 @@ export async function start(options: CliOptions, out: (line: string) => void = c
     });
   } catch (error) {
     const e = error as Error & { pointer?: string };
-    if (options.seed && e.name === "SeedError") throw new StartupError(`--seed ${options.seed}: ${e.message}`, "the seed format is described by seed.schema.json (@cloud-backup/server/seed.schema.json)");
+    if (options.seed && e.name === "SeedError")
+      throw new StartupError(
+        `--seed ${options.seed}: ${e.message}`,
+        "the seed format is described by seed.schema.json (@cloud-backup/server/seed.schema.json)",
+      );
     throw error;
   }
   const log = options.quiet ? undefined : out;
@@ -275,23 +330,26 @@ export async function start(options: CliOptions, out: (line: string) => void = c
     // Slow clients must not hold connections forever (timeouts checked every second). The rest
     // of a refused body is left to Node (read and dropped, within the request timeout) rather
     // than cut after 500 ms, so that a client still sending reads its refusal.
-    const server = serve({ fetch: app.fetch, port: options.port, hostname: options.host, serverOptions: httpServerOptions, autoCleanupIncoming: false }, (info: AddressInfo) => {
-      const host = options.host.includes(":") ? `[${options.host}]` : options.host;
-      const url = `http://${host}:${info.port}`;
-      listenUrl = url;
-      answerTransportErrors(server as unknown as import("node:http").Server, log);
-      resolveRunning({
-        app,
-        url,
-        resumed,
-        close: () =>
-          new Promise<void>((done) => {
-            app.close();
-            server.close(() => done());
-            (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
-          }),
-      });
-    });
+    const server = serve(
+      { fetch: app.fetch, port: options.port, hostname: options.host, serverOptions: httpServerOptions, autoCleanupIncoming: false },
+      (info: AddressInfo) => {
+        const host = options.host.includes(":") ? `[${options.host}]` : options.host;
+        const url = `http://${host}:${info.port}`;
+        listenUrl = url;
+        answerTransportErrors(server as unknown as import("node:http").Server, log);
+        resolveRunning({
+          app,
+          url,
+          resumed,
+          close: () =>
+            new Promise<void>((done) => {
+              app.close();
+              server.close(() => done());
+              (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+            }),
+        });
+      },
+    );
     server.once("error", (error: NodeJS.ErrnoException) => {
       app.close();
       reject(listenError(error, options));
@@ -333,8 +391,12 @@ export function banner(url: string, info: BannerInfo | boolean, docs = false): s
   }
   if (i.docs) lines.push(`  Docs:         ${url}/docs/`);
   lines.push(`  Spec:         ${url}/openapi.json`);
-  const resumedNote = i.resumed ? `; resumed the world it holds${i.seedFile ? `, so --seed ${i.seedFile} was not applied (it seeds new files only)` : ""}` : "";
-  lines.push(`  World:        ${i.data ? `${resolve(i.data)} (SQLite${i.fsync ? ", fsync on every write" : ""}, locked while this server runs${resumedNote})` : "in memory (lost on exit; --data FILE keeps it)"}`);
+  const resumedNote = i.resumed
+    ? `; resumed the world it holds${i.seedFile ? `, so --seed ${i.seedFile} was not applied (it seeds new files only)` : ""}`
+    : "";
+  lines.push(
+    `  World:        ${i.data ? `${resolve(i.data)} (SQLite${i.fsync ? ", fsync on every write" : ""}, locked while this server runs${resumedNote})` : "in memory (lost on exit; --data FILE keeps it)"}`,
+  );
   if (i.seedFile && !i.resumed) lines.push(`  Seed:         ${i.seedFile}`);
   if (i.clockSpeed !== undefined) lines.push(`  Clock:        ${clockLine(i.clockSpeed)}`);
   lines.push(

@@ -19,7 +19,12 @@ export const httpServerOptions: ServerOptions = {
   keepAliveTimeout: 5_000,
 };
 
-const TITLES: Record<number, string> = { 400: "Bad Request", 408: "Request Timeout", 417: "Expectation Failed", 431: "Request Header Fields Too Large" };
+const TITLES: Record<number, string> = {
+  400: "Bad Request",
+  408: "Request Timeout",
+  417: "Expectation Failed",
+  431: "Request Header Fields Too Large",
+};
 
 /** A problem+json answer written straight to a socket (no request was parsed). */
 function problemBytes(status: number, detail: string, field: { in: "header" | "body" | "path"; name?: string; message: string }): string {
@@ -36,10 +41,18 @@ function problemBytes(status: number, detail: string, field: { in: "header" | "b
 }
 
 /** What a transport-level error of Node's HTTP parser means for the client. */
-export function describeClientError(error: NodeJS.ErrnoException): { status: number; detail: string; field: Parameters<typeof problemBytes>[2] } {
+export function describeClientError(error: NodeJS.ErrnoException): {
+  status: number;
+  detail: string;
+  field: Parameters<typeof problemBytes>[2];
+} {
   switch (error.code) {
     case "HPE_HEADER_OVERFLOW":
-      return { status: 431, detail: "The request's headers are too large.", field: { in: "header", message: "the headers are larger than the server accepts (16 KB)" } };
+      return {
+        status: 431,
+        detail: "The request's headers are too large.",
+        field: { in: "header", message: "the headers are larger than the server accepts (16 KB)" },
+      };
     case "ERR_HTTP_REQUEST_TIMEOUT":
       return {
         status: 408,
@@ -48,12 +61,24 @@ export function describeClientError(error: NodeJS.ErrnoException): { status: num
       };
     case "HPE_INVALID_CONTENT_LENGTH":
     case "HPE_UNEXPECTED_CONTENT_LENGTH":
-      return { status: 400, detail: "The request's Content-Length is invalid.", field: { in: "header", name: "Content-Length", message: "is invalid or contradicts Transfer-Encoding" } };
+      return {
+        status: 400,
+        detail: "The request's Content-Length is invalid.",
+        field: { in: "header", name: "Content-Length", message: "is invalid or contradicts Transfer-Encoding" },
+      };
     case "HPE_INVALID_TRANSFER_ENCODING":
     case "HPE_INVALID_CHUNK_SIZE":
-      return { status: 400, detail: "The request's chunked framing is malformed.", field: { in: "header", name: "Transfer-Encoding", message: "the chunked body is malformed" } };
+      return {
+        status: 400,
+        detail: "The request's chunked framing is malformed.",
+        field: { in: "header", name: "Transfer-Encoding", message: "the chunked body is malformed" },
+      };
     default:
-      return { status: 400, detail: "The request is malformed at the HTTP level.", field: { in: "header", message: `cannot be parsed (${error.code ?? "malformed request"})` } };
+      return {
+        status: 400,
+        detail: "The request is malformed at the HTTP level.",
+        field: { in: "header", message: `cannot be parsed (${error.code ?? "malformed request"})` },
+      };
   }
 }
 
@@ -80,7 +105,12 @@ export function answerTransportErrors(server: Server, log?: (line: string) => vo
       detail: "The server meets no expectation but 100-continue.",
       errors: [{ in: "header", name: "Expect", message: "must be 100-continue or absent" }],
     });
-    response.writeHead(417, { "content-type": "application/problem+json", "content-length": Buffer.byteLength(body), "x-content-type-options": "nosniff", connection: "close" });
+    response.writeHead(417, {
+      "content-type": "application/problem+json",
+      "content-length": Buffer.byteLength(body),
+      "x-content-type-options": "nosniff",
+      connection: "close",
+    });
     response.end(body);
     request.resume();
   });

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { connect, createServer as createNetServer } from "node:net";
@@ -75,18 +75,26 @@ describe("parseArgs", () => {
     else expect(got).toMatchObject(want as object);
   });
 
-  it.each([[["--port", "x"]], [["--clock-speed", "-1"]], [["--bogus"]], [["--port"]], [["--fsync"]], [["--data", ""]]])("rejects %j", (given) => {
-    expect(() => parseArgs(given as string[], {})).toThrow();
-  });
+  it.each([[["--port", "x"]], [["--clock-speed", "-1"]], [["--bogus"]], [["--port"]], [["--fsync"]], [["--data", ""]]])(
+    "rejects %j",
+    (given) => {
+      expect(() => parseArgs(given as string[], {})).toThrow();
+    },
+  );
 
   it("refuses --fsync without --data, saying what to do", () => {
-    expect(() => parseArgs(["--fsync"], {})).toThrow("--fsync needs --data FILE (it makes each write to the data file survive power loss). Add --data FILE, or drop --fsync");
+    expect(() => parseArgs(["--fsync"], {})).toThrow(
+      "--fsync needs --data FILE (it makes each write to the data file survive power loss). Add --data FILE, or drop --fsync",
+    );
     expect(parseArgs(["--fsync", "--data", "x.db"], {})).toMatchObject({ fsync: true, data: "x.db" });
   });
 });
 
 /** Runs the CLI until it prints its banner (then stops it) or exits; answers what it printed. */
-function runCli(args: string[], options: { uid?: number; gid?: number } = {}): Promise<{ code: number | null; stdout: string; stderr: string; child: ChildProcess }> {
+function runCli(
+  args: string[],
+  options: { uid?: number; gid?: number } = {},
+): Promise<{ code: number | null; stdout: string; stderr: string; child: ChildProcess }> {
   const child = spawn(process.execPath, [cli, "--port", "0", "--quiet", ...args], { stdio: ["ignore", "pipe", "pipe"], ...options });
   let stdout = "";
   let stderr = "";
@@ -142,7 +150,9 @@ describe("start-up with a data file", () => {
       const second = await runCli(["--data", file]);
       expect(second.code).toBe(1);
       expect(oneLine(second.stderr)).toMatch(
-        new RegExp(`^cloud-backup-server: the data file ${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} is in use by another reference server \\(pid ${first.child.pid} on ${hostname()}, since .+\\)\\. Stop that server first, or give this one its own data file$`),
+        new RegExp(
+          `^cloud-backup-server: the data file ${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} is in use by another reference server \\(pid ${first.child.pid} on ${hostname()}, since .+\\)\\. Stop that server first, or give this one its own data file$`,
+        ),
       );
     } finally {
       first.child.kill("SIGKILL");
@@ -173,7 +183,7 @@ describe("start-up with a data file", () => {
     try {
       const run = await runCli(["--data", file], asUser);
       expect(run.code).toBe(1);
-      expect(oneLine(run.stderr)).toMatch(new RegExp(`^cloud-backup-server: the data file .*readonly\\.db cannot be (written|opened) \\(.+\\)\\. `));
+      expect(oneLine(run.stderr)).toMatch(/^cloud-backup-server: the data file .*readonly\.db cannot be (written|opened) \(.+\)\. /);
     } finally {
       chmodSync(dir, 0o755);
     }
@@ -195,7 +205,9 @@ describe("start-up with a data file", () => {
   it("reads --cors with or without origins, --version and -h", () => {
     expect(parseArgs(["--cors"], {})).toMatchObject({ cors: ["*"] });
     expect(parseArgs(["--cors", "--quiet"], {})).toMatchObject({ cors: ["*"], quiet: true });
-    expect(parseArgs(["--cors", "http://127.0.0.1:5173,https://app.example"], {})).toMatchObject({ cors: ["http://127.0.0.1:5173", "https://app.example"] });
+    expect(parseArgs(["--cors", "http://127.0.0.1:5173,https://app.example"], {})).toMatchObject({
+      cors: ["http://127.0.0.1:5173", "https://app.example"],
+    });
     expect(parseArgs(["--cors=*"], {})).toMatchObject({ cors: ["*"] });
     expect(parseArgs(["--version"], {})).toBe("version");
     expect(parseArgs(["-v"], {})).toBe("version");
@@ -210,13 +222,22 @@ describe("the banner", () => {
     expect(memory).toContain("World:        in memory");
     expect(memory).toContain("Clock:        real time (speed 1)");
     expect(memory).toContain("no token needed, loopback callers only");
-    const data = banner("http://127.0.0.1:4010", { seeded: false, data: "/srv/world.db", fsync: true, clockSpeed: 0, adminToken: true, cors: ["*"] });
+    const data = banner("http://127.0.0.1:4010", {
+      seeded: false,
+      data: "/srv/world.db",
+      fsync: true,
+      clockSpeed: 0,
+      adminToken: true,
+      cors: ["*"],
+    });
     expect(data).toContain("World:        /srv/world.db (SQLite, fsync on every write, locked while this server runs)");
     expect(data).toContain("Clock:        frozen");
     expect(data).toContain("needs the X-Admin-Token header");
     expect(data).toContain("CORS:         any origin (the control API excluded)");
     expect(banner("http://x", { seeded: false, clockSpeed: 60 })).toContain("60 virtual seconds per real second");
-    expect(banner("http://x", { seeded: false, data: "w.db", resumed: true, seedFile: "s.json" })).toContain("--seed s.json was not applied");
+    expect(banner("http://x", { seeded: false, data: "w.db", resumed: true, seedFile: "s.json" })).toContain(
+      "--seed s.json was not applied",
+    );
   });
 });
 
@@ -258,7 +279,9 @@ describe("the command (bin/cloud-backup-server.js)", { timeout: 60_000 }, () => 
 
   it("port in use: says so and suggests --port 0", async () => {
     const blocker = createNetServer();
-    const port = await new Promise<number>((resolve) => blocker.listen(0, "127.0.0.1", () => resolve((blocker.address() as { port: number }).port)));
+    const port = await new Promise<number>((resolve) =>
+      blocker.listen(0, "127.0.0.1", () => resolve((blocker.address() as { port: number }).port)),
+    );
     try {
       await fails(["--port", String(port)], new RegExp(`port ${port} on 127\\.0\\.0\\.1 is already in use.*--port 0 for a free one`));
     } finally {
@@ -268,7 +291,10 @@ describe("the command (bin/cloud-backup-server.js)", { timeout: 60_000 }, () => 
 
   it("bad host: an address that is not this machine's, and a name that does not resolve", async () => {
     await fails(["--port", "0", "--host", "192.0.2.1"], /--host 192\.0\.2\.1 is not an address of this machine; use 127\.0\.0\.1/);
-    await fails(["--port", "0", "--host", "no-such-host.invalid"], /--host no-such-host\.invalid is not an address and does not resolve to one; use an IP address/);
+    await fails(
+      ["--port", "0", "--host", "no-such-host.invalid"],
+      /--host no-such-host\.invalid is not an address and does not resolve to one; use an IP address/,
+    );
   });
 
   it("bad seed: missing file, bad JSON with its line, schema problems with their JSON pointer", async () => {
@@ -276,8 +302,18 @@ describe("the command (bin/cloud-backup-server.js)", { timeout: 60_000 }, () => 
     writeFileSync(join(dir, "broken.json"), '{\n  "tenants": [,]\n}');
     await fails(["--port", "0", "--seed", join(dir, "broken.json")], /--seed .*broken\.json: not valid JSON at line 2, column 15/);
     writeFileSync(join(dir, "wrong.json"), JSON.stringify({ tenants: [{ id: "a", agents: [{ name: "ok" }, { name: 7 }] }] }));
-    await fails(["--port", "0", "--seed", join(dir, "wrong.json")], /--seed .*wrong\.json: \/tenants\/0\/agents\/1\/name must be string; the seed format is described by seed\.schema\.json/);
-    writeFileSync(join(dir, "old.json"), JSON.stringify({ tenants: [{ id: "a", agents: [{ id: 1, name: "a" }], configurations: [{ agentId: 2, name: "c", schedule: { Frequency: "Manually" } }] }] }));
+    await fails(
+      ["--port", "0", "--seed", join(dir, "wrong.json")],
+      /--seed .*wrong\.json: \/tenants\/0\/agents\/1\/name must be string; the seed format is described by seed\.schema\.json/,
+    );
+    writeFileSync(
+      join(dir, "old.json"),
+      JSON.stringify({
+        tenants: [
+          { id: "a", agents: [{ id: 1, name: "a" }], configurations: [{ agentId: 2, name: "c", schedule: { Frequency: "Manually" } }] },
+        ],
+      }),
+    );
     await fails(["--port", "0", "--seed", join(dir, "old.json")], /\/tenants\/0\/configurations\/0\/agentId is not the id of an agent/);
   });
 
@@ -306,10 +342,20 @@ describe("the command (bin/cloud-backup-server.js)", { timeout: 60_000 }, () => 
     try {
       expect(output()).toContain("CORS:         http://127.0.0.1:5173 (the control API excluded)");
       expect(output()).toContain("needs the X-Admin-Token header");
-      const preflight = await fetch(`${url}/v1.0/1234/user/agents`, { method: "OPTIONS", headers: { Origin: "http://127.0.0.1:5173", "Access-Control-Request-Method": "GET", "Access-Control-Request-Headers": "x-auth-token" } });
+      const preflight = await fetch(`${url}/v1.0/1234/user/agents`, {
+        method: "OPTIONS",
+        headers: {
+          Origin: "http://127.0.0.1:5173",
+          "Access-Control-Request-Method": "GET",
+          "Access-Control-Request-Headers": "x-auth-token",
+        },
+      });
       expect(preflight.status).toBe(204);
       expect(preflight.headers.get("access-control-allow-origin")).toBe("http://127.0.0.1:5173");
-      const admin = await fetch(`${url}/__admin/reset`, { method: "POST", headers: { Origin: "http://127.0.0.1:5173", "X-Admin-Token": "s3cret" } });
+      const admin = await fetch(`${url}/__admin/reset`, {
+        method: "POST",
+        headers: { Origin: "http://127.0.0.1:5173", "X-Admin-Token": "s3cret" },
+      });
       expect(admin.status).toBe(403);
       expect(admin.headers.get("access-control-allow-origin")).toBeNull();
     } finally {
@@ -371,7 +417,12 @@ describe("the CLI over a real socket", () => {
     await get("/v1.0/1234/activity");
     await new Promise((r) => setTimeout(r, 100));
     expect(output).toMatch(/GET \/v1\.0\/1234\/activity listActivity 200 [\d.]+ms/);
-    expect(output.split("\n").filter((l) => l.includes("listActivity")).join("\n")).not.toContain("demo-token");
+    expect(
+      output
+        .split("\n")
+        .filter((l) => l.includes("listActivity"))
+        .join("\n"),
+    ).not.toContain("demo-token");
   });
 
   /** Sends bytes on a raw socket and resolves with everything the server answered before closing. */
@@ -400,8 +451,16 @@ describe("the CLI over a real socket", () => {
   it.each([
     ["oversized headers", `GET /v1.0/1234/user/agents HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ${"a".repeat(20_000)}\r\n\r\n`, 431],
     ["a malformed Content-Length", "POST /v1.0/1234/agent/enable HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: abc\r\n\r\n", 400],
-    ["malformed chunked framing", "POST /v1.0/1234/agent/enable HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", 400],
-    ["an unsupported Expect", "POST /v1.0/1234/agent/enable HTTP/1.1\r\nHost: 127.0.0.1\r\nExpect: teapot\r\nContent-Length: 2\r\n\r\n{}", 417],
+    [
+      "malformed chunked framing",
+      "POST /v1.0/1234/agent/enable HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+      400,
+    ],
+    [
+      "an unsupported Expect",
+      "POST /v1.0/1234/agent/enable HTTP/1.1\r\nHost: 127.0.0.1\r\nExpect: teapot\r\nContent-Length: 2\r\n\r\n{}",
+      417,
+    ],
   ])("answers %s at the transport level with a problem body", async (_what, bytes, status) => {
     const answer = problemOf(await rawExchange(bytes));
     expect(answer.status).toBe(status);
@@ -426,20 +485,34 @@ describe("the CLI over a real socket", () => {
     const { port } = new URL(url);
     const ask = (host: string, path: string, method = "GET", body?: string) =>
       new Promise<{ status: number; text: string }>((resolve, reject) => {
-        const req = httpRequest({ host: "127.0.0.1", port: Number(port), path, method, headers: { Host: host, "X-Auth-Token": "demo-token", "Content-Type": "application/json" } }, (res) => {
-          let text = "";
-          res.on("data", (d) => (text += d));
-          res.on("end", () => {
-            expect(conformanceProblems(method, path, res.statusCode!, res.headers["content-type"] ?? null, text)).toEqual([]);
-            resolve({ status: res.statusCode!, text });
-          });
-        });
+        const req = httpRequest(
+          {
+            host: "127.0.0.1",
+            port: Number(port),
+            path,
+            method,
+            headers: { Host: host, "X-Auth-Token": "demo-token", "Content-Type": "application/json" },
+          },
+          (res) => {
+            let text = "";
+            res.on("data", (d) => (text += d));
+            res.on("end", () => {
+              expect(conformanceProblems(method, path, res.statusCode!, res.headers["content-type"] ?? null, text)).toEqual([]);
+              resolve({ status: res.statusCode!, text });
+            });
+          },
+        );
         req.on("error", reject);
         req.end(body);
       });
     expect((await ask("evil.example", "/v1.0/1234/user/agents")).status).toBe(403);
     expect((await ask(`localhost:${port}`, "/v1.0/1234/user/agents")).status).toBe(200);
-    const identity = await ask(`127.0.0.1:${port}`, "/v2.0/tokens", "POST", JSON.stringify({ auth: { "RAX-KSKEY:apiKeyCredentials": { username: "demo", apiKey: "demo-api-key" } } }));
+    const identity = await ask(
+      `127.0.0.1:${port}`,
+      "/v2.0/tokens",
+      "POST",
+      JSON.stringify({ auth: { "RAX-KSKEY:apiKeyCredentials": { username: "demo", apiKey: "demo-api-key" } } }),
+    );
     expect(identity.status).toBe(200);
     expect(JSON.parse(identity.text).access.serviceCatalog[0].endpoints[0].publicURL).toBe(`${url}/v1.0/1234`);
   });

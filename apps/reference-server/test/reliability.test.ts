@@ -85,7 +85,9 @@ describe("reliability", () => {
     let sent = 0;
     let cycles = 0;
     const verify = async (url: string) => {
-      const list = (await (await fetch(`${url}/v1.0/1234/backup-configuration`, { headers })).json()) as Array<{ BackupConfigurationId: number }>;
+      const list = (await (await fetch(`${url}/v1.0/1234/backup-configuration`, { headers })).json()) as Array<{
+        BackupConfigurationId: number;
+      }>;
       const present = new Set(list.map((c) => c.BackupConfigurationId));
       expect([...acknowledged].filter((id) => !present.has(id))).toEqual([]);
     };
@@ -99,7 +101,11 @@ describe("reliability", () => {
         for (let i = 0; !stop; i++) {
           sent++;
           try {
-            const res = await fetch(`${url}/v1.0/1234/backup-configuration`, { method: "POST", headers, body: JSON.stringify(config(`c${cycle}-${w}-${i}`)) });
+            const res = await fetch(`${url}/v1.0/1234/backup-configuration`, {
+              method: "POST",
+              headers,
+              body: JSON.stringify(config(`c${cycle}-${w}-${i}`)),
+            });
             if (res.status === 200) acknowledged.add((await res.json()).BackupConfigurationId);
           } catch {
             return; // the connection died with the process: not acknowledged
@@ -130,17 +136,23 @@ describe("reliability", () => {
     try {
       const results = await Promise.all(
         Array.from({ length: 1000 }, (_, i) =>
-          fetch(`${url}/v1.0/1234/backup-configuration`, { method: "POST", headers, body: JSON.stringify(config(`concurrent-${i}`)) }).then(async (r) => ({ status: r.status, body: await r.json() })),
+          fetch(`${url}/v1.0/1234/backup-configuration`, { method: "POST", headers, body: JSON.stringify(config(`concurrent-${i}`)) }).then(
+            async (r) => ({ status: r.status, body: await r.json() }),
+          ),
         ),
       );
       const ids = results.filter((r) => r.status === 200).map((r) => r.body.BackupConfigurationId as number);
       expect(ids).toHaveLength(1000);
       expect(new Set(ids).size).toBe(1000);
-      const list = (await (await fetch(`${url}/v1.0/1234/backup-configuration`, { headers })).json()) as Array<{ BackupConfigurationId: number; BackupConfigurationName: string }>;
+      const list = (await (await fetch(`${url}/v1.0/1234/backup-configuration`, { headers })).json()) as Array<{
+        BackupConfigurationId: number;
+        BackupConfigurationName: string;
+      }>;
       const byId = new Map(list.map((c) => [c.BackupConfigurationId, c.BackupConfigurationName]));
       expect(ids.every((id) => byId.has(id))).toBe(true);
       expect(new Set(ids.map((id) => byId.get(id))).size).toBe(1000);
-      figures["concurrent creates acknowledged / distinct / readable"] = `${ids.length} / ${new Set(ids).size} / ${ids.filter((id) => byId.has(id)).length}`;
+      figures["concurrent creates acknowledged / distinct / readable"] =
+        `${ids.length} / ${new Set(ids).size} / ${ids.filter((id) => byId.has(id)).length}`;
     } finally {
       child.kill("SIGKILL");
     }
@@ -149,17 +161,62 @@ describe("reliability", () => {
   it("answers generated requests to every operation with no 5xx and nothing outside the spec", async () => {
     const app = createServer({ clock: { start: Date.UTC(2026, 6, 1), speed: 0 } });
     let seed = 42;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
-    const values = [1, 0, -1, 213564, 202743, 95874, 213563, 2147483648, "abc", "1e3", "", null, true, "true", [], {}, "C:\\x", "/etc", 1.5, "87c3b6e1-fb1a-41f9-91e5-313ae35a5a06"];
+    const values = [
+      1,
+      0,
+      -1,
+      213564,
+      202743,
+      95874,
+      213563,
+      2147483648,
+      "abc",
+      "1e3",
+      "",
+      null,
+      true,
+      "true",
+      [],
+      {},
+      "C:\\x",
+      "/etc",
+      1.5,
+      "87c3b6e1-fb1a-41f9-91e5-313ae35a5a06",
+    ];
     const pathValues = ["1", "0", "-5", "abc", "213564", "202743", "99999999999", "1e3", "%20", "87c3b6e1-fb1a-41f9-91e5-313ae35a5a06"];
-    const keys = ["MachineAgentId", "Enable", "Action", "Id", "BackupId", "RestoreId", "Frequency", "StartTimeHour", "EncryptedPasswordHex", "FilePath", "Filter", "ParentId", "FileItemType", "DestinationPath", "BackupMachineId", "DestinationMachineId", "OverwriteFiles", "LoggingLevelId", "UseServiceNet", "SourceMachineAgentId", "DestinationMachineAgentId"];
+    const keys = [
+      "MachineAgentId",
+      "Enable",
+      "Action",
+      "Id",
+      "BackupId",
+      "RestoreId",
+      "Frequency",
+      "StartTimeHour",
+      "EncryptedPasswordHex",
+      "FilePath",
+      "Filter",
+      "ParentId",
+      "FileItemType",
+      "DestinationPath",
+      "BackupMachineId",
+      "DestinationMachineId",
+      "OverwriteFiles",
+      "LoggingLevelId",
+      "UseServiceNet",
+      "SourceMachineAgentId",
+      "DestinationMachineAgentId",
+    ];
     let requests = 0;
     let fiveHundreds = 0;
     const nonConforming: string[] = [];
     for (let i = 0; i < 3000; i++) {
       const op = pick(operations);
-      const path = op.path.replace(/\{(\w+)\}/g, (_m, name) => (name === "tenant_id" ? (rand() < 0.9 ? "1234" : pick(["5678", "x y"])) : pick(pathValues)));
+      const path = op.path.replace(/\{(\w+)\}/g, (_m, name) =>
+        name === "tenant_id" ? (rand() < 0.9 ? "1234" : pick(["5678", "x y"])) : pick(pathValues),
+      );
       let body: string | undefined;
       if (op.requestMediaTypes.length) {
         const r = rand();
@@ -171,7 +228,11 @@ describe("reliability", () => {
           body = JSON.stringify(obj);
         }
       }
-      const res = await app.request(path, { method: op.method, headers: { "X-Auth-Token": rand() < 0.95 ? "demo-token" : "bad", ...(body ? { "Content-Type": "application/json" } : {}) }, body });
+      const res = await app.request(path, {
+        method: op.method,
+        headers: { "X-Auth-Token": rand() < 0.95 ? "demo-token" : "bad", ...(body ? { "Content-Type": "application/json" } : {}) },
+        body,
+      });
       const text = await res.text();
       requests++;
       if (res.status >= 500) fiveHundreds++;
@@ -188,8 +249,12 @@ describe("reliability", () => {
     const round = async (i: number) => {
       await app.request("/v1.0/1234/user/agents", { headers });
       await app.request("/v1.0/1234/activity", { headers });
-      await app.request("/v1.0/1234/backup-configuration/" + (i % 5 === 0 ? "abc" : "180000"), { headers });
-      await app.request("/v1.0/1234/agent/enable", { method: "POST", headers, body: JSON.stringify({ MachineAgentId: 213564, Enable: true }) });
+      await app.request(`/v1.0/1234/backup-configuration/${i % 5 === 0 ? "abc" : "180000"}`, { headers });
+      await app.request("/v1.0/1234/agent/enable", {
+        method: "POST",
+        headers,
+        body: JSON.stringify({ MachineAgentId: 213564, Enable: true }),
+      });
     };
     for (let i = 0; i < 500; i++) await round(i); // warm up
     const gc = (globalThis as { gc?: () => void }).gc;
@@ -233,7 +298,11 @@ describe("reliability", () => {
           method: "POST",
           path,
           agent: false,
-          headers: { "Content-Type": "application/json", ...headers, ...(chunked ? { "Transfer-Encoding": "chunked" } : { "Content-Length": String(total) }) },
+          headers: {
+            "Content-Type": "application/json",
+            ...headers,
+            ...(chunked ? { "Transfer-Encoding": "chunked" } : { "Content-Length": String(total) }),
+          },
         },
         (res) => {
           status = res.statusCode!;
@@ -249,7 +318,10 @@ describe("reliability", () => {
       req.on("close", done);
       const pump = () => {
         while (!settled && sent < total) {
-          const chunk = sent === 0 ? Buffer.concat([Buffer.from('{"pad":"'), block.subarray(8)]) : block.subarray(0, Math.min(block.length, total - sent));
+          const chunk =
+            sent === 0
+              ? Buffer.concat([Buffer.from('{"pad":"'), block.subarray(8)])
+              : block.subarray(0, Math.min(block.length, total - sent));
           sent += chunk.length;
           if (!req.write(chunk)) return void req.once("drain", pump);
         }
@@ -267,14 +339,20 @@ describe("reliability", () => {
       const admin = await streamBody(url, "/__admin/tenants", size, true);
       const api = await streamBody(url, "/v1.0/1234/backup-configuration", size, true, { "X-Auth-Token": "demo-token" });
       const peak = peakRssMb(child.pid!);
-      for (const [what, answer] of [["Identity", identity], ["control API", admin], ["API", api]] as const) {
+      for (const [what, answer] of [
+        ["Identity", identity],
+        ["control API", admin],
+        ["API", api],
+      ] as const) {
         expect(answer.status, what).toBe(400);
         expect(answer.text, what).toContain("larger than 1048576 bytes");
       }
       // The server still answers.
       expect((await fetch(`${url}/v1.0/1234/user/agents`, { headers })).status).toBe(200);
-      figures["400 MB bodies (Identity with Content-Length, control API and API chunked): answers"] = `${identity.status} / ${admin.status} / ${api.status}`;
-      figures["400 MB bodies: MB sent when the refusal arrived (Identity / control API / API)"] = `${identity.sentMb.toFixed(0)} / ${admin.sentMb.toFixed(0)} / ${api.sentMb.toFixed(0)}`;
+      figures["400 MB bodies (Identity with Content-Length, control API and API chunked): answers"] =
+        `${identity.status} / ${admin.status} / ${api.status}`;
+      figures["400 MB bodies: MB sent when the refusal arrived (Identity / control API / API)"] =
+        `${identity.sentMb.toFixed(0)} / ${admin.sentMb.toFixed(0)} / ${api.sentMb.toFixed(0)}`;
       figures["400 MB bodies: server peak RSS"] = `${peak.toFixed(0)} MB (limit 300 MB)`;
       expect(peak).toBeLessThan(300);
     } finally {
@@ -302,7 +380,13 @@ describe("reliability", () => {
       await app.request("/__admin/tenants", { method: "POST", headers: json, body: "{}" }),
     ];
     const tenant = (await after[2]!.clone().json()) as { username: string; apiKey: string };
-    after.push(await app.request("/v2.0/tokens", { method: "POST", headers: json, body: JSON.stringify({ auth: { "RAX-KSKEY:apiKeyCredentials": { username: tenant.username, apiKey: tenant.apiKey } } }) }));
+    after.push(
+      await app.request("/v2.0/tokens", {
+        method: "POST",
+        headers: json,
+        body: JSON.stringify({ auth: { "RAX-KSKEY:apiKeyCredentials": { username: tenant.username, apiKey: tenant.apiKey } } }),
+      }),
+    );
     const statuses = after.map((r) => r.status);
     figures["clock bound: advances of a year from 3 years before 9999-12-31 accepted / refused (400)"] = `${accepted} / ${refused}`;
     figures["clock bound: clock, reset, tenant and token calls after"] = statuses.join(" / ");
@@ -329,9 +413,12 @@ describe("reliability", () => {
     try {
       const [headersCut, bodyCut] = await Promise.all([
         timed("GET /v1.0/1234/user/agents HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Auth-Token: demo"),
-        timed("POST /v1.0/1234/agent/enable HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Auth-Token: demo-token\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"),
+        timed(
+          "POST /v1.0/1234/agent/enable HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Auth-Token: demo-token\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{",
+        ),
       ]);
-      figures["timeouts: headers cut after / request cut after"] = `${headersCut.seconds.toFixed(1)} s (10 s) / ${bodyCut.seconds.toFixed(1)} s (30 s)`;
+      figures["timeouts: headers cut after / request cut after"] =
+        `${headersCut.seconds.toFixed(1)} s (10 s) / ${bodyCut.seconds.toFixed(1)} s (30 s)`;
       expect(headersCut.answer).toMatch(/^HTTP\/1\.1 408/);
       expect(headersCut.answer).toContain("application/problem+json");
       expect(headersCut.seconds).toBeGreaterThanOrEqual(9.5);
@@ -353,7 +440,11 @@ describe("reliability", () => {
       for (let i = 0; !stop; i++) {
         try {
           const name = `shared-${w}-${i}`;
-          const res = await fetch(`${first.url}/v1.0/1234/backup-configuration`, { method: "POST", headers, body: JSON.stringify(config(name)) });
+          const res = await fetch(`${first.url}/v1.0/1234/backup-configuration`, {
+            method: "POST",
+            headers,
+            body: JSON.stringify(config(name)),
+          });
           if (res.status === 200) acknowledged.set((await res.json()).BackupConfigurationId, name);
         } catch {
           return;
@@ -371,7 +462,11 @@ describe("reliability", () => {
         },
         (e: Error) => e.message,
       );
-      expect(error).toMatch(new RegExp(`exited 1: cloud-backup-server: the data file .*shared\\.db is in use by another reference server \\(pid ${first.child.pid} on `));
+      expect(error).toMatch(
+        new RegExp(
+          `exited 1: cloud-backup-server: the data file .*shared\\.db is in use by another reference server \\(pid ${first.child.pid} on `,
+        ),
+      );
       if (error) refused++;
     }
     first.child.kill("SIGKILL");
@@ -381,10 +476,14 @@ describe("reliability", () => {
     // The lock died with the first server: a restart is not blocked, and every acknowledged write is there.
     const restarted = await startCli(["--data", file, "--clock-speed", "0"]);
     try {
-      const list = (await (await fetch(`${restarted.url}/v1.0/1234/backup-configuration`, { headers })).json()) as Array<{ BackupConfigurationId: number; BackupConfigurationName: string }>;
+      const list = (await (await fetch(`${restarted.url}/v1.0/1234/backup-configuration`, { headers })).json()) as Array<{
+        BackupConfigurationId: number;
+        BackupConfigurationName: string;
+      }>;
       const byId = new Map(list.map((c) => [c.BackupConfigurationId, c.BackupConfigurationName]));
       const lost = [...acknowledged].filter(([id, name]) => byId.get(id) !== name);
-      figures["two servers on one data file: second refused / acknowledged / lost"] = `${refused} of ${attempts} / ${acknowledged.size} / ${lost.length}`;
+      figures["two servers on one data file: second refused / acknowledged / lost"] =
+        `${refused} of ${attempts} / ${acknowledged.size} / ${lost.length}`;
       expect(lost).toEqual([]);
       expect(acknowledged.size).toBeGreaterThan(20);
     } finally {
@@ -406,7 +505,9 @@ describe("reliability", () => {
         try {
           const res = await fetch(`${url}/v1.0/1234/backup-configuration`, { method: "POST", headers, body: JSON.stringify(config(name)) });
           const text = await res.text();
-          expect(conformanceProblems("POST", "/v1.0/1234/backup-configuration", res.status, res.headers.get("content-type"), text)).toEqual([]);
+          expect(conformanceProblems("POST", "/v1.0/1234/backup-configuration", res.status, res.headers.get("content-type"), text)).toEqual(
+            [],
+          );
           if (res.status === 200) acknowledged.set(JSON.parse(text).BackupConfigurationId, name);
           else if (res.status === 503) refused.add(name);
           else other.push(res.status);
@@ -422,7 +523,10 @@ describe("reliability", () => {
     await exited;
     const restarted = await startCli(["--data", file, "--clock-speed", "0"]);
     try {
-      const list = (await (await fetch(`${restarted.url}/v1.0/1234/backup-configuration`, { headers })).json()) as Array<{ BackupConfigurationId: number; BackupConfigurationName: string }>;
+      const list = (await (await fetch(`${restarted.url}/v1.0/1234/backup-configuration`, { headers })).json()) as Array<{
+        BackupConfigurationId: number;
+        BackupConfigurationName: string;
+      }>;
       const byId = new Map(list.map((c) => [c.BackupConfigurationId, c.BackupConfigurationName]));
       const lost = [...acknowledged].filter(([id]) => !byId.has(id));
       const renumbered = [...acknowledged].filter(([id, name]) => byId.has(id) && byId.get(id) !== name);
@@ -448,21 +552,38 @@ describe("reliability", () => {
     const exited = new Promise((r) => child.on("exit", r));
     const post = (path: string, body: unknown, extra: Record<string, string> = {}) =>
       fetch(`${url}/v1.0/1234${path}`, { method: "POST", headers: { ...headers, ...extra }, body: JSON.stringify(body) });
-    const hourly = await post("/backup-configuration", { ...config("hourly"), Frequency: "Hourly", HourInterval: 1, StartTimeHour: null, StartTimeMinute: null, StartTimeAmPm: null });
+    const hourly = await post("/backup-configuration", {
+      ...config("hourly"),
+      Frequency: "Hourly",
+      HourInterval: 1,
+      StartTimeHour: null,
+      StartTimeMinute: null,
+      StartTimeAmPm: null,
+    });
     expect(hourly.status).toBe(200);
     const manual: number[] = [];
     for (let i = 0; i < 6; i++) {
-      const res = await post("/backup-configuration", { ...config(`by-hand-${i}`), Frequency: "Manually", StartTimeHour: null, StartTimeMinute: null, StartTimeAmPm: null });
+      const res = await post("/backup-configuration", {
+        ...config(`by-hand-${i}`),
+        Frequency: "Manually",
+        StartTimeHour: null,
+        StartTimeMinute: null,
+        StartTimeAmPm: null,
+      });
       manual.push((await res.json()).BackupConfigurationId);
     }
     const acknowledged = new Map<number, number>();
     let stop = false;
     let seed = 7;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
     const writers = manual.map(async (configId) => {
       while (!stop) {
         try {
-          const res = await post("/backup/action-requested", { Action: "StartManual", Id: configId }, { Prefer: `latency=${Math.floor(rand() * 300)}` });
+          const res = await post(
+            "/backup/action-requested",
+            { Action: "StartManual", Id: configId },
+            { Prefer: `latency=${Math.floor(rand() * 300)}` },
+          );
           if (res.status === 200) acknowledged.set(Number(await res.text()), configId);
           else if (res.status === 403) await post("/user/wakeupagents", undefined);
           else await res.text();
@@ -494,7 +615,8 @@ describe("reliability", () => {
         const backup = res.status === 200 ? ((await res.json()) as { BackupConfigurationId: number }) : undefined;
         if (backup?.BackupConfigurationId !== configId) diverged++;
       }
-      figures["Prefer: latency writes across kill -9 (clock at 14400x): acknowledged backup starts / diverged after restart"] = `${acknowledged.size} / ${diverged}`;
+      figures["Prefer: latency writes across kill -9 (clock at 14400x): acknowledged backup starts / diverged after restart"] =
+        `${acknowledged.size} / ${diverged}`;
       expect(diverged).toBe(0);
       expect(acknowledged.size).toBeGreaterThan(10);
     } finally {

@@ -93,7 +93,10 @@ export async function advance(base, seconds) {
 
 /** Starts a manual backup of a configuration; resolves with the backup id. */
 export async function startBackup(base, tenant, configId) {
-  const res = await call(base, "POST", `/v1.0/${tenant.tenantId}/backup/action-requested`, { token: tenant.token, body: { Action: "StartManual", Id: configId } });
+  const res = await call(base, "POST", `/v1.0/${tenant.tenantId}/backup/action-requested`, {
+    token: tenant.token,
+    body: { Action: "StartManual", Id: configId },
+  });
   return Number(res.body);
 }
 
@@ -107,9 +110,21 @@ export async function timeRequest(base, method, path, { token, body, count = 5, 
   const deadline = performance.now() + budgetMs;
   while (times.length < count && (times.length === 0 || performance.now() < deadline)) {
     const started = performance.now();
-    last = await http(base + path, { method, headers: token ? { "x-auth-token": token } : {}, body: body === undefined ? undefined : JSON.stringify(body), timeoutMs: 600_000 });
+    last = await http(base + path, {
+      method,
+      headers: token ? { "x-auth-token": token } : {},
+      body: body === undefined ? undefined : JSON.stringify(body),
+      timeoutMs: 600_000,
+    });
     times.push(performance.now() - started);
   }
   const sorted = [...times].sort((a, b) => a - b);
-  return { median: sorted[Math.floor((sorted.length - 1) / 2)], max: sorted.at(-1), samples: times.length, bytes: Buffer.byteLength(last.body), status: last.status, body: last.body };
+  return {
+    median: sorted[Math.floor((sorted.length - 1) / 2)],
+    max: sorted.at(-1),
+    samples: times.length,
+    bytes: Buffer.byteLength(last.body),
+    status: last.status,
+    body: last.body,
+  };
 }

@@ -53,7 +53,10 @@ Through the root script, pass options as environment variables (turbo passes BEN
 
 /** A comma-separated list of ids, checked against the known ones. */
 function idList(raw, known, what, flag) {
-  const list = raw.split(",").map((s) => s.trim()).filter(Boolean);
+  const list = raw
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   const unknown = list.filter((s) => !known.includes(s));
   if (unknown.length) throw new Error(`unknown ${what} ${unknown.join(", ")} (known: ${known.join(", ")})`);
   if (!list.length) throw new Error(`${flag} needs at least one ${what}`);
@@ -71,7 +74,8 @@ const targetList = (raw) => idList(raw, TARGET_IDS, "target", "--targets");
 export function parseArgs(argv, env = {}) {
   const number = (name, raw, min) => {
     const n = Number(raw);
-    if (raw === undefined || raw === "" || !Number.isFinite(n) || n < min) throw new Error(`${name} must be a number >= ${min} (got ${raw})`);
+    if (raw === undefined || raw === "" || !Number.isFinite(n) || n < min)
+      throw new Error(`${name} must be a number >= ${min} (got ${raw})`);
     return n;
   };
   const flag = (raw, fallback) => (raw === undefined || raw === "" ? fallback : !/^(0|false|no|off)$/i.test(raw));
@@ -151,6 +155,7 @@ export function parseArgs(argv, env = {}) {
         throw new Error(`unknown option ${arg}`);
     }
   }
-  if (!["auto", "wrk", "autocannon"].includes(options.loader)) throw new Error(`--loader must be wrk, autocannon or auto (got ${options.loader})`);
+  if (!["auto", "wrk", "autocannon"].includes(options.loader))
+    throw new Error(`--loader must be wrk, autocannon or auto (got ${options.loader})`);
   return options;
 }

@@ -49,7 +49,6 @@ const TARGETS = {
   "json-server": "json-server",
   prism: "Prism",
 };
-const REFERENCE = ["mem", "mem-frozen", "data", "data-frozen"];
 const PEERS = ["wiremock", "mockoon", "json-server", "prism"];
 const LIST_SIZES = { "list-10": 10, "list-1000": 1_000, "list-10000": 10_000 };
 const SCENARIO_TITLES = {
@@ -118,9 +117,15 @@ function machine() {
   }
   const version = (cmd, args) => {
     try {
-      return execFileSync(cmd, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim().split("\n")[0];
+      return execFileSync(cmd, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] })
+        .trim()
+        .split("\n")[0];
     } catch (error) {
-      return String(/** @type {any} */ (error).stdout ?? "").trim().split("\n")[0] || "missing";
+      return (
+        String(/** @type {any} */ (error).stdout ?? "")
+          .trim()
+          .split("\n")[0] || "missing"
+      );
     }
   };
   const bin = prismBin();
@@ -137,7 +142,9 @@ function machine() {
       `json-server ${packageVersion("json-server") ?? "not installed"}`,
       `Prism ${bin ? version(process.execPath, [bin, "--version"]) : "not installed"}`,
     ].join(", "),
-    load: loadavg().map((n) => n.toFixed(2)).join(" "),
+    load: loadavg()
+      .map((n) => n.toFixed(2))
+      .join(" "),
     source: sourceState(),
   };
 }
@@ -146,14 +153,23 @@ function machine() {
 function sourceState() {
   const root = join(BENCH_DIR, "..", "..");
   try {
-    const head = execFileSync("git", ["-C", root, "rev-parse", "--short", "HEAD"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
-    const dirty = execFileSync("git", ["-C", root, "status", "--porcelain", "--", "packages/spec", "packages/server", "apps/reference-server"], {
+    const head = execFileSync("git", ["-C", root, "rev-parse", "--short", "HEAD"], {
       encoding: "utf8",
       stdio: ["ignore", "pipe", "ignore"],
-    })
+    }).trim();
+    const dirty = execFileSync(
+      "git",
+      ["-C", root, "status", "--porcelain", "--", "packages/spec", "packages/server", "apps/reference-server"],
+      {
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "ignore"],
+      },
+    )
       .split("\n")
       .filter(Boolean).length;
-    return dirty ? `commit ${head} plus ${dirty} uncommitted change${dirty === 1 ? "" : "s"} under packages/spec, packages/server and apps/reference-server` : `commit ${head}`;
+    return dirty
+      ? `commit ${head} plus ${dirty} uncommitted change${dirty === 1 ? "" : "s"} under packages/spec, packages/server and apps/reference-server`
+      : `commit ${head}`;
   } catch {
     return "unknown (not a git work tree)";
   }
@@ -163,7 +179,8 @@ function sourceState() {
 
 const TENANTS = { "list-10": "bench-list-10", "list-1000": "bench-list-1000", "list-10000": "bench-list-10000" };
 
-const createTenantIds = () => Array.from({ length: createTenantCount(options.warmup, options.duration) }, (_, i) => `bench-create-${i + 1}`);
+const createTenantIds = () =>
+  Array.from({ length: createTenantCount(options.warmup, options.duration) }, (_, i) => `bench-create-${i + 1}`);
 
 /** Builds the bench tenants on a reference server through the API; returns its context. */
 async function buildWorld(name, base, sizes = Object.keys(LIST_SIZES)) {
@@ -225,7 +242,10 @@ function specFor(scenario, ctx) {
 /** json-server's collections and routes for the load scenarios, from the memory server's answers. */
 function jsonServerWorld(captured) {
   const db = { agents: [], created: [] };
-  const routes = { [agentPath]: `/agents/${DEMO.agent}`, ...Object.fromEntries(createTenantIds().map((id) => [`/v1.0/${id}/backup-configuration`, "/created"])) };
+  const routes = {
+    [agentPath]: `/agents/${DEMO.agent}`,
+    ...Object.fromEntries(createTenantIds().map((id) => [`/v1.0/${id}/backup-configuration`, "/created"])),
+  };
   const agent = captured["get-agent"]?.find((a) => a.path === agentPath);
   if (agent) db.agents.push({ id: DEMO.agent, ...JSON.parse(agent.body) });
   for (const scenario of Object.keys(LIST_SIZES)) {
@@ -295,7 +315,8 @@ async function measure(scenario, target, base, spec, pid, probeMs) {
   const stamp = `${scenario}-${target}-${Date.now().toString(36)}`;
   const slow = probeMs > SLOW_MS;
   const connections = slow ? Math.max(2, Math.min(options.connections, Math.floor(5000 / probeMs))) : options.connections;
-  const load = (seconds, phase) => runLoad({ loader, baseUrl: base, spec, seconds, connections, tmpDir, prefix: `${phase}${++runs}-${stamp}` });
+  const load = (seconds, phase) =>
+    runLoad({ loader, baseUrl: base, spec, seconds, connections, tmpDir, prefix: `${phase}${++runs}-${stamp}` });
   if (options.warmup > 0 && !slow) {
     await load(options.warmup, "w");
     await settle(pid);
@@ -306,7 +327,10 @@ async function measure(scenario, target, base, spec, pid, probeMs) {
   const cpu = cpuSecondsOf(pid) - cpuBefore;
   const drainMs = await settle(pid);
   Object.assign(result, { cpu, perCpu: result.requests / cpu, load1, connections, warm: !slow && options.warmup > 0, probeMs, drainMs });
-  if (result.errorStatus > 0) log(`FAILED: ${scenario} / ${target}: ${result.errorStatus} of ${result.requests} answers were not 2xx (every answer of this scenario should be)`);
+  if (result.errorStatus > 0)
+    log(
+      `FAILED: ${scenario} / ${target}: ${result.errorStatus} of ${result.requests} answers were not 2xx (every answer of this scenario should be)`,
+    );
   log(
     `${scenario} / ${target}: ${fmt.int(result.rps)} req/s (${fmt.int(result.requests / cpu)} per CPU-s), p50 ${fmt.ms(result.p50)} ms, p99 ${fmt.ms(result.p99)} ms, ` +
       `${result.errorStatus} ≥400, ${result.socketErrors} socket errors, ${connections} connections${drainMs > 1000 ? `, ${(drainMs / 1000).toFixed(1)} s to drain` : ""}`,
@@ -331,7 +355,9 @@ async function startupFigures() {
       await stopProcess(proc);
     }
     figures[mode] = { median: median(times), min: Math.min(...times), max: Math.max(...times), cpu: median(cpu), runs: times.length };
-    log(`start-up ${mode}: median ${fmt.ms(figures[mode].median)} ms (${times.map((t) => t.toFixed(0)).join(", ")}), CPU ${fmt.ms(figures[mode].cpu)} ms`);
+    log(
+      `start-up ${mode}: median ${fmt.ms(figures[mode].median)} ms (${times.map((t) => t.toFixed(0)).join(", ")}), CPU ${fmt.ms(figures[mode].cpu)} ms`,
+    );
   }
   return figures;
 }
@@ -349,7 +375,9 @@ async function historyFigures() {
     const made = await createConfigs(base, tenant, 10_000, { concurrency: 8, hourly: 1_000, prefix: "hist" });
     out.createMs = made.ms;
     out.configsMb = memoryOf(proc.child.pid).rssMb;
-    log(`history: 10,000 configurations created over HTTP in ${(made.ms / 1000).toFixed(1)} s (${fmt.int(10_000 / (made.ms / 1000))}/s), RSS ${fmt.mb(out.configsMb)}`);
+    log(
+      `history: 10,000 configurations created over HTTP in ${(made.ms / 1000).toFixed(1)} s (${fmt.int(10_000 / (made.ms / 1000))}/s), RSS ${fmt.mb(out.configsMb)}`,
+    );
     const auth = { token: tenant.token };
     const budgetEnd = performance.now() + options.historyBudget * 1000;
     let hours = 0;
@@ -373,20 +401,43 @@ async function historyFigures() {
       const items = JSON.parse(activity.body);
       const backups = items.filter((i) => i.Type === "Backup").length;
       const list = await timeRequest(base, "GET", `/v1.0/${tenant.tenantId}/backup-configuration`, { ...auth, count: 3, budgetMs: 5_000 });
-      const agent = await timeRequest(base, "GET", `/v1.0/${tenant.tenantId}/agent/${tenant.agents[0]}`, { ...auth, count: 5, budgetMs: 5_000 });
-      const completed = await timeRequest(base, "GET", `/v1.0/${tenant.tenantId}/backup/completed/${made.ids[0]}`, { ...auth, count: 5, budgetMs: 5_000 });
+      const agent = await timeRequest(base, "GET", `/v1.0/${tenant.tenantId}/agent/${tenant.agents[0]}`, {
+        ...auth,
+        count: 5,
+        budgetMs: 5_000,
+      });
+      const completed = await timeRequest(base, "GET", `/v1.0/${tenant.tenantId}/backup/completed/${made.ids[0]}`, {
+        ...auth,
+        count: 5,
+        budgetMs: 5_000,
+      });
       // The cost of one more virtual hour: 1,000 scheduled runs caught up.
       const hourMs = await advance(base, 3600);
       hours += 1;
       const mem = memoryOf(proc.child.pid);
-      const point = { target, hours, backups, advanceMs, hourMs, activity, activityItems: items.length, list, agent, completed, worldMb: world.rssMb, ...mem };
+      const point = {
+        target,
+        hours,
+        backups,
+        advanceMs,
+        hourMs,
+        activity,
+        activityItems: items.length,
+        list,
+        agent,
+        completed,
+        worldMb: world.rssMb,
+        ...mem,
+      };
       out.points.push(point);
       log(
         `history: ${fmt.int(backups)} backups after ${hours - 1} h (catch-up ${(advanceMs / 1000).toFixed(1)} s): activity ${fmt.ms(activity.median)} ms (${fmt.bytes(activity.bytes)}), ` +
           `list ${fmt.ms(list.median)} ms, agent ${fmt.ms(agent.median)} ms, +1 h ${fmt.ms(hourMs)} ms, RSS ${fmt.mb(world.rssMb)} after catch-up, ${fmt.mb(mem.rssMb)} after the reads (peak ${fmt.mb(mem.peakMb)})`,
       );
       if (stopped) {
-        out.notes.push(`Stopped building history at ${fmt.int(backups)} backups: the ${options.historyBudget} s budget (--history-budget) ran out before ${fmt.int(target)}.`);
+        out.notes.push(
+          `Stopped building history at ${fmt.int(backups)} backups: the ${options.historyBudget} s budget (--history-budget) ran out before ${fmt.int(target)}.`,
+        );
         break;
       }
     }
@@ -401,7 +452,8 @@ async function historyFigures() {
 /** The row of a target in a scenario: the best of its rounds (a busy machine only slows a target down). */
 function bestOf(rows, scenario, target) {
   let best;
-  for (const r of rows) if (r.scenario === scenario && r.target === target && r.result && (!best || r.result.rps > best.rps)) best = r.result;
+  for (const r of rows)
+    if (r.scenario === scenario && r.target === target && r.result && (!best || r.result.rps > best.rps)) best = r.result;
   return best;
 }
 
@@ -493,9 +545,10 @@ function fairnessTable(fair) {
   return lines.join("\n");
 }
 
-function targetChecks(rows, startup, history, sessions, fair) {
+function targetChecks(rows, startup, history, _sessions, fair) {
   const checks = [];
-  const check = (name, value, ok, shown) => checks.push({ name, ok: value === undefined ? undefined : ok, shown: value === undefined ? "not measured" : shown });
+  const check = (name, value, ok, shown) =>
+    checks.push({ name, ok: value === undefined ? undefined : ok, shown: value === undefined ? "not measured" : shown });
   const perCpu = (a, b, f) => (Number.isFinite(a.perCpu / b.perCpu) ? ` (per CPU-s: ${f(a.perCpu / b.perCpu)})` : "");
   const ratio = (scenario, target, min, name) => {
     const a = bestOf(rows, scenario, target);
@@ -512,17 +565,43 @@ function targetChecks(rows, startup, history, sessions, fair) {
     ga && peer && `${fmt.times(ga.rps / peer.result.rps)} ${TARGETS[peer.target]}${perCpu(ga, peer.result, fmt.times)}`,
   );
   ratio("list-1000", "mem", 0.6, "list 1,000 configurations, memory, default clock ≥ 60% of the ceiling");
-  for (const scenario of ["get-agent", "list-10", "list-1000", "list-10000"]) ratio(scenario, "data", 0.25, `${SCENARIO_TITLES[scenario]}, --data ≥ 25% of the ceiling`);
+  for (const scenario of ["get-agent", "list-10", "list-1000", "list-10000"])
+    ratio(scenario, "data", 0.25, `${SCENARIO_TITLES[scenario]}, --data ≥ 25% of the ceiling`);
   const dc = bestOf(rows, "create", "data");
-  check("create, --data ≥ 5,000/s (all 2xx)", dc?.rps, dc && dc.rps >= 5000 && dc.errorStatus === 0, dc && `${fmt.int(dc.rps)}/s, ${dc.errorStatus} ≥400`);
+  check(
+    "create, --data ≥ 5,000/s (all 2xx)",
+    dc?.rps,
+    dc && dc.rps >= 5000 && dc.errorStatus === 0,
+    dc && `${fmt.int(dc.rps)}/s, ${dc.errorStatus} ≥400`,
+  );
   const f = fair.find((x) => x.target === "mem" && x.small);
-  check("fairness: small GET p99 < 50 ms while another tenant lists 10,000 at 50 connections", f?.small.p99, f && f.small.p99 < 50, f && `${fmt.ms(f.small.p99)} ms (${f.load})`);
+  check(
+    "fairness: small GET p99 < 50 ms while another tenant lists 10,000 at 50 connections",
+    f?.small.p99,
+    f && f.small.p99 < 50,
+    f && `${fmt.ms(f.small.p99)} ms (${f.load})`,
+  );
   const fw = fair.find((x) => x.target === "mem-writes" && x.small);
-  check("fairness, with writes to the big tenant: small GET p99 < 50 ms", fw?.small.p99, fw && fw.small.p99 < 50, fw && `${fmt.ms(fw.small.p99)} ms (${fw.load})`);
+  check(
+    "fairness, with writes to the big tenant: small GET p99 < 50 ms",
+    fw?.small.p99,
+    fw && fw.small.p99 < 50,
+    fw && `${fmt.ms(fw.small.p99)} ms (${fw.load})`,
+  );
   const s = startup?.mem;
-  check("start-up to first answer, memory, default clock < 300 ms", s?.median, s && s.median < 300, s && `${fmt.ms(s.median)} ms (CPU ${fmt.ms(s.cpu)} ms)`);
+  check(
+    "start-up to first answer, memory, default clock < 300 ms",
+    s?.median,
+    s && s.median < 300,
+    s && `${fmt.ms(s.median)} ms (CPU ${fmt.ms(s.cpu)} ms)`,
+  );
   const sd = startup?.data;
-  check("start-up to first answer, --data (new file) < 1 s", sd?.median, sd && sd.median < 1000, sd && `${fmt.ms(sd.median)} ms (CPU ${fmt.ms(sd.cpu)} ms)`);
+  check(
+    "start-up to first answer, --data (new file) < 1 s",
+    sd?.median,
+    sd && sd.median < 1000,
+    sd && `${fmt.ms(sd.median)} ms (CPU ${fmt.ms(sd.cpu)} ms)`,
+  );
   const last = history?.points?.at(-1);
   const full = last && last.backups >= 100_000;
   check(
@@ -539,15 +618,19 @@ function scalingMarkdown(startup, history, restart) {
   const parts = [];
   if (startup) {
     parts.push(
-      "### Start-up (spawn to first `200` of GET agent, median of " + options.startupRuns + ")",
+      `### Start-up (spawn to first \`200\` of GET agent, median of ${options.startupRuns})`,
       "",
       "| server | median | min | max | CPU used by then (median) |",
       "| --- | ---: | ---: | ---: | ---: |",
       ...["mem", "data"].map(
-        (m) => `| ${TARGETS[m]}${m === "data" ? " (new file)" : ""} | ${fmt.ms(startup[m].median)} ms | ${fmt.ms(startup[m].min)} ms | ${fmt.ms(startup[m].max)} ms | ${fmt.ms(startup[m].cpu)} ms |`,
+        (m) =>
+          `| ${TARGETS[m]}${m === "data" ? " (new file)" : ""} | ${fmt.ms(startup[m].median)} ms | ${fmt.ms(startup[m].min)} ms | ${fmt.ms(startup[m].max)} ms | ${fmt.ms(startup[m].cpu)} ms |`,
       ),
     );
-    if (restart) parts.push(`| reference (--data), restart on the bench's file (${restart.configs}) | ${fmt.ms(restart.ms)} ms | | | ${fmt.ms(restart.cpu)} ms |`);
+    if (restart)
+      parts.push(
+        `| reference (--data), restart on the bench's file (${restart.configs}) | ${fmt.ms(restart.ms)} ms | | | ${fmt.ms(restart.cpu)} ms |`,
+      );
     parts.push("");
   }
   if (history) {
@@ -580,12 +663,18 @@ function loadRange(rows) {
   return loads.length ? `${Math.min(...loads).toFixed(1)} to ${Math.max(...loads).toFixed(1)} (${cpus().length} CPUs)` : "—";
 }
 
-
 async function startTargets(scenarios, notes) {
   /** @type {Record<string, import("./servers.mjs").Proc>} */
   const procs = {};
   const dataFile = join(tmpDir, "bench.db");
-  const wants = (target) => targetWanted(target) && scenarios.some((s) => (SCENARIO_TARGETS[s] ?? []).includes(target) || (s === "session" && ["mem", "data"].includes(target)) || (s === "fairness" && ["mem", "ceiling"].includes(target)));
+  const wants = (target) =>
+    targetWanted(target) &&
+    scenarios.some(
+      (s) =>
+        (SCENARIO_TARGETS[s] ?? []).includes(target) ||
+        (s === "session" && ["mem", "data"].includes(target)) ||
+        (s === "fairness" && ["mem", "ceiling"].includes(target)),
+    );
   const starts = [];
   const start = (target, fn) => {
     if (!wants(target)) return;
@@ -651,7 +740,9 @@ async function fairness(target, label, proc, bigSpec, load, notes) {
     out.big = big;
     out.small = smallResult;
     await settle(proc.child.pid);
-    log(`fairness / ${label}: big ${fmt.int(big.rps)} lists/s (p99 ${fmt.ms(big.p99)} ms); small GET ${fmt.int(smallResult.rps)} req/s, p50 ${fmt.ms(smallResult.p50)} ms, p99 ${fmt.ms(smallResult.p99)} ms`);
+    log(
+      `fairness / ${label}: big ${fmt.int(big.rps)} lists/s (p99 ${fmt.ms(big.p99)} ms); small GET ${fmt.int(smallResult.rps)} req/s, p50 ${fmt.ms(smallResult.p50)} ms, p99 ${fmt.ms(smallResult.p99)} ms`,
+    );
   } catch (error) {
     out.skipped = /** @type {Error} */ (error).message.split("\n")[0];
     notes.push(`fairness / ${label} failed: ${out.skipped}`);
@@ -686,7 +777,10 @@ async function main() {
       .filter(([t]) => procs[t])
       .map(async ([t, sizes]) => (worlds[t] = await buildWorld(t, procs[t].baseUrl, sizes))),
   );
-  const timingText = (w) => Object.entries(w.timings).map(([s, ms]) => `${fmt.int(LIST_SIZES[s])} in ${(ms / 1000).toFixed(1)} s`).join(", ");
+  const timingText = (w) =>
+    Object.entries(w.timings)
+      .map(([s, ms]) => `${fmt.int(LIST_SIZES[s])} in ${(ms / 1000).toFixed(1)} s`)
+      .join(", ");
   notes.push(
     `Setup (the servers at once, 8 requests in flight each): configurations created over HTTP — ${Object.entries(worlds)
       .map(([t, w]) => `${TARGETS[t]}: ${timingText(w)}`)
@@ -707,7 +801,9 @@ async function main() {
       probeMs[scenario] = p.slowest;
       if (procs.ceiling) await call(procs.ceiling.baseUrl, "POST", "/__bench/answers", { body: p.answers });
     } catch (error) {
-      notes.push(`${SCENARIO_TITLES[scenario]}: the memory server failed its probe: ${/** @type {Error} */ (error).message.split("\n")[0]}`);
+      notes.push(
+        `${SCENARIO_TITLES[scenario]}: the memory server failed its probe: ${/** @type {Error} */ (error).message.split("\n")[0]}`,
+      );
       log(notes.at(-1));
     }
   }
@@ -721,7 +817,10 @@ async function main() {
       ),
     );
   }
-  if (targetWanted("json-server") && (loadScenarios.some((s) => SCENARIO_TARGETS[s].includes("json-server")) || scenarios.includes("session"))) {
+  if (
+    targetWanted("json-server") &&
+    (loadScenarios.some((s) => SCENARIO_TARGETS[s].includes("json-server")) || scenarios.includes("session"))
+  ) {
     const { db, routes } = jsonServerWorld(captured);
     const readDb = { agents: db.agents, ...Object.fromEntries(Object.entries(db).filter(([k]) => k.startsWith("list"))) };
     later.push(
@@ -755,7 +854,14 @@ async function main() {
         const spec = target === "data" || target === "mem-frozen" ? specFor(scenario, ctxOf(target)) : specFor(scenario, ctxOf("mem"));
         // Every target of a scenario runs with the same connections, chosen by the memory server's probe.
         const slowest = probeMs[scenario];
-        const p = target === "mem" ? slowest : proc ? await probe(proc.baseUrl, spec).then((x) => Math.max(x.slowest, slowest)).catch(() => slowest) : slowest;
+        const p =
+          target === "mem"
+            ? slowest
+            : proc
+              ? await probe(proc.baseUrl, spec)
+                  .then((x) => Math.max(x.slowest, slowest))
+                  .catch(() => slowest)
+              : slowest;
         await cell(rows, notes, scenario, target, proc, spec, p, n > 1 ? round : undefined);
       }
     }
@@ -798,17 +904,24 @@ async function main() {
     if (procs.ceiling) {
       // The ceiling answers the update with the memory server's captured 200.
       const res = await http(procs.mem.baseUrl + update.path, { method: "PUT", headers: update.headers, body: update.body });
-      await call(procs.ceiling.baseUrl, "POST", "/__bench/answers", { body: [{ method: "PUT", path: update.path, status: res.status, body: res.body }] });
+      await call(procs.ceiling.baseUrl, "POST", "/__bench/answers", {
+        body: [{ method: "PUT", path: update.path, status: res.status, body: res.body }],
+      });
     }
     if (targetWanted("mem")) {
       fair.push(await fairness("mem", TARGETS.mem, procs.mem, { entries: [list] }, "lists only", notes));
       fair.push(await fairness("mem-writes", TARGETS.mem, procs.mem, withWrites, "lists, 1 update in 20", notes));
     }
-    if (targetWanted("ceiling")) fair.push(await fairness("ceiling", TARGETS.ceiling, procs.ceiling, withWrites, "lists, 1 update in 20 (same bytes)", notes));
+    if (targetWanted("ceiling"))
+      fair.push(await fairness("ceiling", TARGETS.ceiling, procs.ceiling, withWrites, "lists, 1 update in 20 (same bytes)", notes));
   }
 
   // The --data server restarts from the file the bench filled.
-  await Promise.all(Object.entries(procs).filter(([t]) => t !== "data").map(([, p]) => stopProcess(p)));
+  await Promise.all(
+    Object.entries(procs)
+      .filter(([t]) => t !== "data")
+      .map(([, p]) => stopProcess(p)),
+  );
   if (procs.data) await stopProcess(procs.data);
   let restart;
   if (options.scaling && procs.data && worlds.data) {
@@ -835,7 +948,10 @@ async function main() {
   // Every scenario measured here expects success: a non-2xx answer makes the run fail.
   const unexpected = unexpectedAnswers(
     [
-      ...rows.map((r) => ({ title: `${SCENARIO_TITLES[r.scenario]} / ${TARGETS[r.target]}${r.round ? ` (round ${r.round})` : ""}`, result: r.result })),
+      ...rows.map((r) => ({
+        title: `${SCENARIO_TITLES[r.scenario]} / ${TARGETS[r.target]}${r.round ? ` (round ${r.round})` : ""}`,
+        result: r.result,
+      })),
       ...fair.flatMap((f) => [
         { title: `fairness / ${f.label} (${f.load}): the big tenant's load`, result: f.big },
         { title: `fairness / ${f.label} (${f.load}): the small GET`, result: f.small },
@@ -844,7 +960,9 @@ async function main() {
     sessions.filter((s) => s.result).map((s) => ({ title: `session replay / ${TARGETS[s.target]}`, ...s.result })),
   );
   const elapsed = (performance.now() - t0) / 1000;
-  const after = loadavg().map((n) => n.toFixed(2)).join(" ");
+  const after = loadavg()
+    .map((n) => n.toFixed(2))
+    .join(" ");
   const pairs = pairTable(rows);
   const report = [
     "# Reference server benchmark",
@@ -861,11 +979,31 @@ async function main() {
     "",
     table(rows),
     "",
-    "`conns*`: no warm-up and fewer connections, because one request alone took over " + SLOW_MS + " ms (see Method). " +
+    "`conns*`: no warm-up and fewer connections, because one request alone took over " +
+      SLOW_MS +
+      " ms (see Method). " +
       "Ratios below use each target's best round (a busy machine only slows a target down).",
     "",
-    ...(pairs ? ["### Get agent details: every pair", "", "Each cell is the row's req/s divided by the column's (in brackets: per CPU second of the server).", "", pairs, ""] : []),
-    ...(sessions.length ? ["### CI-like session replay", "", `8 sessions at a time for ${options.duration} s, each a new tenant's whole test run, timed end to end (see Method).`, "", sessionTable(sessions), ""] : []),
+    ...(pairs
+      ? [
+          "### Get agent details: every pair",
+          "",
+          "Each cell is the row's req/s divided by the column's (in brackets: per CPU second of the server).",
+          "",
+          pairs,
+          "",
+        ]
+      : []),
+    ...(sessions.length
+      ? [
+          "### CI-like session replay",
+          "",
+          `8 sessions at a time for ${options.duration} s, each a new tenant's whole test run, timed end to end (see Method).`,
+          "",
+          sessionTable(sessions),
+          "",
+        ]
+      : []),
     ...(fair.length
       ? [
           "### Fairness",

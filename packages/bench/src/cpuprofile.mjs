@@ -14,7 +14,7 @@ import { fileURLToPath } from "node:url";
 /** Shortens a script URL to something readable (package/path or repo-relative path). */
 export function shortUrl(url) {
   if (!url) return "(native)";
-  let path = url.startsWith("file://") ? fileURLToPath(url) : url;
+  const path = url.startsWith("file://") ? fileURLToPath(url) : url;
   const nm = path.lastIndexOf("/node_modules/");
   if (nm >= 0) return path.slice(nm + "/node_modules/".length);
   const repo = path.indexOf("/packages/");

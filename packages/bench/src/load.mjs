@@ -122,7 +122,17 @@ async function runWrk(o) {
   const script = join(o.tmpDir, `load-${++scripts}.lua`);
   writeFileSync(script, wrkScript(o.spec, o.prefix));
   // One wrk thread leaves the other core to the server; a single thread drives far more than Node answers.
-  const args = ["-t1", `-c${o.connections}`, `-d${Math.max(1, Math.round(o.seconds))}s`, "--timeout", "60s", "--latency", "-s", script, o.baseUrl];
+  const args = [
+    "-t1",
+    `-c${o.connections}`,
+    `-d${Math.max(1, Math.round(o.seconds))}s`,
+    "--timeout",
+    "60s",
+    "--latency",
+    "-s",
+    script,
+    o.baseUrl,
+  ];
   const text = await new Promise((resolve, reject) => {
     execFile("wrk", args, { maxBuffer: 1 << 20 }, (error, stdout, stderr) => {
       // wrk runs even when its script does not load (and then sends GET / to every connection).

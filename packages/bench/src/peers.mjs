@@ -66,7 +66,10 @@ export async function startWiremock(answers) {
     pollMs: 200,
   });
   for (const a of answers) {
-    const mapping = { request: { method: a.method, url: a.path }, response: { status: a.status, body: a.body, headers: { "Content-Type": "application/json" } } };
+    const mapping = {
+      request: { method: a.method, url: a.path },
+      response: { status: a.status, body: a.body, headers: { "Content-Type": "application/json" } },
+    };
     const res = await http(`${proc.baseUrl}/__admin/mappings`, { method: "POST", body: JSON.stringify(mapping), timeoutMs: 30_000 });
     if (res.status !== 201) throw new Error(`WireMock refused a mapping: ${res.status} ${res.body.slice(0, 200)}`);
   }

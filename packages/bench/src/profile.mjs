@@ -30,7 +30,9 @@ const log = (line) => process.stderr.write(`[profile] ${line}\n`);
 const SCENARIOS = {
   "get-agent": {
     title: "get agent details (memory)",
-    spec: async () => ({ entries: [{ method: "GET", path: `/v1.0/${DEMO.tenant}/agent/${DEMO.agent}`, headers: { "X-Auth-Token": DEMO.token } }] }),
+    spec: async () => ({
+      entries: [{ method: "GET", path: `/v1.0/${DEMO.tenant}/agent/${DEMO.agent}`, headers: { "X-Auth-Token": DEMO.token } }],
+    }),
   },
   create: { title: "create a configuration (memory)", spec: (base) => createSpec(base) },
   "list-1000": {
@@ -55,12 +57,20 @@ async function createSpec(base) {
   for (let i = 1; i <= createTenantCount(1, duration); i++) {
     const t = await createTenant(base, `profile-create-${i}`);
     const body = JSON.stringify(configBody(t.agents[0], "__UNIQUE__"));
-    entries.push({ method: "POST", path: `/v1.0/${t.tenantId}/backup-configuration`, headers: { "X-Auth-Token": t.token, "content-type": "application/json" }, body, unique: true });
+    entries.push({
+      method: "POST",
+      path: `/v1.0/${t.tenantId}/backup-configuration`,
+      headers: { "X-Auth-Token": t.token, "content-type": "application/json" },
+      body,
+      unique: true,
+    });
   }
   return { entries };
 }
 
-const only = arg("--only", process.env.BENCH_ONLY)?.split(",").filter((s) => s in SCENARIOS);
+const only = arg("--only", process.env.BENCH_ONLY)
+  ?.split(",")
+  .filter((s) => s in SCENARIOS);
 
 async function profileScenario(name) {
   const dir = keep ? join(keep, name) : join(tmpDir, name);
@@ -90,7 +100,9 @@ async function profileScenario(name) {
   const file = readdirSync(dir).find((f) => f.endsWith(".cpuprofile"));
   if (!file) throw new Error(`no .cpuprofile in ${dir}`);
   const profile = JSON.parse(readFileSync(join(dir, file), "utf8"));
-  log(`${name}: ${Number.isFinite(result.rps) ? `${Math.round(result.rps)} req/s` : `first answer after ${Math.round(result.startMs)} ms`}; profile ${join(dir, file)}`);
+  log(
+    `${name}: ${Number.isFinite(result.rps) ? `${Math.round(result.rps)} req/s` : `first answer after ${Math.round(result.startMs)} ms`}; profile ${join(dir, file)}`,
+  );
   return { name, title: scenario.title, result, byFunction: aggregate(profile, "function"), byUrl: aggregate(profile, "url") };
 }
 

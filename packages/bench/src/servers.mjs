@@ -34,12 +34,23 @@ export function freePort() {
  */
 export function http(url, o = {}) {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: o.method ?? "GET", headers: { ...(o.headers ?? {}), ...(o.body !== undefined ? { "content-type": "application/json", "content-length": Buffer.byteLength(o.body) } : {}) }, agent: false }, (res) => {
-      const chunks = [];
-      res.on("data", (c) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
-      res.on("error", reject);
-    });
+    const req = request(
+      url,
+      {
+        method: o.method ?? "GET",
+        headers: {
+          ...(o.headers ?? {}),
+          ...(o.body !== undefined ? { "content-type": "application/json", "content-length": Buffer.byteLength(o.body) } : {}),
+        },
+        agent: false,
+      },
+      (res) => {
+        const chunks = [];
+        res.on("data", (c) => chunks.push(c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
+        res.on("error", reject);
+      },
+    );
     req.on("error", reject);
     if (o.timeoutMs) req.setTimeout(o.timeoutMs, () => req.destroy(new Error(`timed out after ${o.timeoutMs} ms: ${url}`)));
     req.end(o.body);
@@ -168,7 +179,14 @@ export async function startReference(o) {
 /** Starts the bare Hono ceiling. */
 export async function startCeiling() {
   const port = await freePort();
-  return startProcess({ name: "ceiling", command: process.execPath, args: [CEILING, String(port)], port, probePath: "/__bench/health", timeoutMs: 30_000 });
+  return startProcess({
+    name: "ceiling",
+    command: process.execPath,
+    args: [CEILING, String(port)],
+    port,
+    probePath: "/__bench/health",
+    timeoutMs: 30_000,
+  });
 }
 
 /** Path of the Prism CLI installed with the bench (undefined when missing). */

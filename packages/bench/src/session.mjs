@@ -12,7 +12,10 @@ import { configBody } from "./api.mjs";
 function jsonRequest(agent, base, method, path, { token, body } = {}) {
   return new Promise((resolve, reject) => {
     const text = body === undefined ? undefined : JSON.stringify(body);
-    const headers = { ...(token ? { "x-auth-token": token } : {}), ...(text !== undefined ? { "content-type": "application/json", "content-length": Buffer.byteLength(text) } : {}) };
+    const headers = {
+      ...(token ? { "x-auth-token": token } : {}),
+      ...(text !== undefined ? { "content-type": "application/json", "content-length": Buffer.byteLength(text) } : {}),
+    };
     const req = request(base + path, { method, headers, agent }, (res) => {
       const chunks = [];
       res.on("data", (c) => chunks.push(c));
@@ -43,7 +46,8 @@ async function referenceSession(send, n) {
   const call = async (method, path, o = {}, expect = [200, 201, 204]) => {
     requests++;
     const res = await send(method, path, o);
-    if (!expect.includes(res.status)) throw new Error(`${method} ${path} answered ${res.status}: ${JSON.stringify(res.body).slice(0, 200)}`);
+    if (!expect.includes(res.status))
+      throw new Error(`${method} ${path} answered ${res.status}: ${JSON.stringify(res.body).slice(0, 200)}`);
     return res.body;
   };
   const tenant = await call("POST", "/__admin/tenants", { body: { agents: 2 } });
@@ -94,7 +98,9 @@ async function jsonServerSession(send, n) {
   await call("GET", `/agents?tenantId=${tenant.id}`);
   const config = await call("POST", "/configurations", { body: { ...configBody(agent.id, `session-${n}`), tenantId: tenant.id } });
   await call("GET", `/configurations/${config.id}`);
-  const backup = await call("POST", "/backups", { body: { configurationId: config.id, tenantId: tenant.id, CurrentState: "StartRequested" } });
+  const backup = await call("POST", "/backups", {
+    body: { configurationId: config.id, tenantId: tenant.id, CurrentState: "StartRequested" },
+  });
   for (let i = 0; i < 3; i++) await call("GET", `/backups/${backup.id}`);
   await call("PATCH", `/backups/${backup.id}`, { body: { CurrentState: "Completed" } });
   await call("GET", `/backups/${backup.id}`);
@@ -147,5 +153,15 @@ export async function runSessions(o) {
   const wallMs = performance.now() - started;
   const sorted = [...times].sort((a, b) => a - b);
   const pct = (p) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN);
-  return { sessions: times.length, failures, firstError, requests, wallMs, p50: pct(50), p99: pct(99), perSecond: times.length / (wallMs / 1000), rps: requests / (wallMs / 1000) };
+  return {
+    sessions: times.length,
+    failures,
+    firstError,
+    requests,
+    wallMs,
+    p50: pct(50),
+    p99: pct(99),
+    perSecond: times.length / (wallMs / 1000),
+    rps: requests / (wallMs / 1000),
+  };
 }

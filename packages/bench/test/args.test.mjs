@@ -20,7 +20,12 @@ test("defaults: 5 s cells after 1 s warm-up at 50 connections, every scenario, p
 });
 
 test("environment variables set options, flags override them", () => {
-  const o = parseArgs(["--duration", "3", "--no-prism"], { BENCH_DURATION: "9", BENCH_CONNECTIONS: "10", BENCH_ONLY: "get-agent,create", BENCH_SCALING: "0" });
+  const o = parseArgs(["--duration", "3", "--no-prism"], {
+    BENCH_DURATION: "9",
+    BENCH_CONNECTIONS: "10",
+    BENCH_ONLY: "get-agent,create",
+    BENCH_SCALING: "0",
+  });
   assert.equal(o.duration, 3);
   assert.equal(o.connections, 10);
   assert.deepEqual(o.only, ["get-agent", "create"]);

@@ -47,7 +47,8 @@ test("json-server serves the mapped API paths and the session's collections", as
 });
 
 test("the peers the bench needs are installed with it; java is reported as found or missing", () => {
-  for (const name of ["wiremock", "@mockoon/cli", "json-server", "@stoplight/prism-cli"]) assert.match(packageVersion(name) ?? "", /^\d+\.\d+\.\d+/, name);
+  for (const name of ["wiremock", "@mockoon/cli", "json-server", "@stoplight/prism-cli"])
+    assert.match(packageVersion(name) ?? "", /^\d+\.\d+\.\d+/, name);
   assert.match(wiremockJar() ?? "", /wiremock-standalone-\d+\.\d+\.\d+\.jar$/);
   const java = javaVersion();
   assert.ok(java === undefined || /\S/.test(java));

@@ -33,7 +33,11 @@ const client = createBackupClient({ baseUrl, token, tenantId });
 async function advanceClock(): Promise<void> {
   const headers: Record<string, string> = { "Content-Type": "application/json" };
   if (process.env.CLOUD_BACKUP_ADMIN_TOKEN) headers["X-Admin-Token"] = process.env.CLOUD_BACKUP_ADMIN_TOKEN;
-  const response = await fetch(`${adminUrl}/__admin/clock/advance`, { method: "POST", headers, body: JSON.stringify({ seconds: VIRTUAL_STEP_SECONDS }) });
+  const response = await fetch(`${adminUrl}/__admin/clock/advance`, {
+    method: "POST",
+    headers,
+    body: JSON.stringify({ seconds: VIRTUAL_STEP_SECONDS }),
+  });
   if (!response.ok) throw new Error(`The control API answered ${response.status}: ${await response.text()}`);
 }
 
@@ -49,7 +53,10 @@ async function main(): Promise<void> {
 
   const agents = await client.listAgents();
   say(`The account has ${agents.length} agents:`);
-  for (const agent of agents) console.log(`     ${String(agent.MachineAgentId).padEnd(7)} ${agent.MachineName.padEnd(16)} ${agent.OperatingSystem.padEnd(20)} ${agent.Datacenter}${agent.IsEncrypted ? "  (encrypted)" : ""}`);
+  for (const agent of agents)
+    console.log(
+      `     ${String(agent.MachineAgentId).padEnd(7)} ${agent.MachineName.padEnd(16)} ${agent.OperatingSystem.padEnd(20)} ${agent.Datacenter}${agent.IsEncrypted ? "  (encrypted)" : ""}`,
+    );
 
   const source = await client.wakeAgent(SOURCE_AGENT, polling);
   say(`Woke the agents; ${source.MachineName} (${source.MachineAgentId}) is ${source.Status}.`);
@@ -103,11 +110,21 @@ async function main(): Promise<void> {
 
   const destination = await client.wakeAgent(DESTINATION_AGENT, polling);
   const restore = await client.createRestore({
-    body: { BackupId: backupId, BackupMachineId: SOURCE_AGENT, DestinationMachineId: DESTINATION_AGENT, DestinationPath: "C:\\Restored", OverwriteFiles: false },
+    body: {
+      BackupId: backupId,
+      BackupMachineId: SOURCE_AGENT,
+      DestinationMachineId: DESTINATION_AGENT,
+      DestinationPath: "C:\\Restored",
+      OverwriteFiles: false,
+    },
   });
-  await client.addRestoreFile({ body: { FilePath: "/var/www/html", Filter: "Include", FileItemType: "Folder", ParentId: restore.RestoreId } });
+  await client.addRestoreFile({
+    body: { FilePath: "/var/www/html", Filter: "Include", FileItemType: "Folder", ParentId: restore.RestoreId },
+  });
   const files = await client.listRestoreFiles({ restoreId: restore.RestoreId });
-  say(`Prepared restore ${restore.RestoreId} of /var/www/html to ${destination.MachineName} (${DESTINATION_AGENT}) at C:\\Restored (${files.length} item included).`);
+  say(
+    `Prepared restore ${restore.RestoreId} of /var/www/html to ${destination.MachineName} (${DESTINATION_AGENT}) at C:\\Restored (${files.length} item included).`,
+  );
 
   await client.requestRestoreAction({ body: { Action: "StartManual", Id: restore.RestoreId } });
   say(`Started restore ${restore.RestoreId}.`);
@@ -117,7 +134,8 @@ async function main(): Promise<void> {
     ...polling,
     timeoutMs: 600_000,
     onProgress: (r) => {
-      if (r.RestoreStateId !== lastRestoreState) console.log(`     restore ${restore.RestoreId}: ${restoreStateName((lastRestoreState = r.RestoreStateId))}`);
+      if (r.RestoreStateId !== lastRestoreState)
+        console.log(`     restore ${restore.RestoreId}: ${restoreStateName((lastRestoreState = r.RestoreStateId))}`);
     },
   });
   say(`Restore ${finished.RestoreId} ended in state ${finished.RestoreStateId} (${restoreStateName(finished.RestoreStateId)}).`);
@@ -132,7 +150,9 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   if (error instanceof BackupApiError) {
-    console.error(`\n${error.operationId} failed with ${error.status}: ${error.problem?.detail ?? error.message} (request ${error.requestId ?? "?"})`);
+    console.error(
+      `\n${error.operationId} failed with ${error.status}: ${error.problem?.detail ?? error.message} (request ${error.requestId ?? "?"})`,
+    );
     for (const field of error.problem?.errors ?? []) console.error(`  ${field.in} ${field.pointer ?? field.name ?? ""}: ${field.message}`);
   } else {
     console.error(error);

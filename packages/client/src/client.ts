@@ -3,7 +3,7 @@ import createClient, { type Client, type Middleware } from "openapi-fetch";
 import { BackupApiError, BackupError, BackupNetworkError, BackupTimeoutError, parseRetryAfter } from "./errors.js";
 import { apiRoot, type IdentityCredentials, type Region, regionBaseUrl, type Session, SessionManager } from "./identity.js";
 import { abortable, backoffDelay, DEFAULT_RETRY, defaultSleep, resolveRetry, type RetryOptions, type RetryPolicy } from "./retry.js";
-import type { CallOptions, OperationId, OperationMethods, Schemas } from "./types.js";
+import type { CallOptions, OperationMethods, Schemas } from "./types.js";
 import type { InternalOperationMethods } from "./internal.js";
 
 /** The package version, sent in the default User-Agent. */
@@ -164,7 +164,8 @@ export function createBackupClient(options: BackupClientOptions): BackupClient {
     const { token, tenantId } = options as TokenOptions;
     if (typeof token !== "string" || !token) throw new TypeError("createBackupClient needs `token` or `auth`.");
     if (typeof tenantId !== "string" || !tenantId) throw new TypeError("createBackupClient needs `tenantId` with a static token.");
-    const baseUrl = options.baseUrl !== undefined ? apiRoot(options.baseUrl) : options.region !== undefined ? regionBaseUrl(options.region) : undefined;
+    const baseUrl =
+      options.baseUrl !== undefined ? apiRoot(options.baseUrl) : options.region !== undefined ? regionBaseUrl(options.region) : undefined;
     if (baseUrl === undefined) throw new TypeError("createBackupClient needs `baseUrl` or `region` with a static token.");
     sessions = new SessionManager({ kind: "static", session: { token, tenantId, baseUrl, expiresAt: undefined } });
   }
@@ -195,27 +196,41 @@ export function createBackupClient(options: BackupClientOptions): BackupClient {
   async function attempt(op: OperationRow, pathParams: Record<string, unknown>, body: unknown, call: CallOptions): Promise<unknown> {
     const timeoutMs = call.timeoutMs ?? defaultTimeoutMs;
     const timeout = new AbortController();
-    const timer = timeoutMs > 0 ? setTimeout(() => timeout.abort(new BackupTimeoutError(`${op.operationId} took longer than ${timeoutMs} ms`, { timeoutMs, operationId: op.operationId })), timeoutMs) : undefined;
+    const timer =
+      timeoutMs > 0
+        ? setTimeout(
+            () =>
+              timeout.abort(
+                new BackupTimeoutError(`${op.operationId} took longer than ${timeoutMs} ms`, { timeoutMs, operationId: op.operationId }),
+              ),
+            timeoutMs,
+          )
+        : undefined;
     const signal = call.signal ? AbortSignal.any([call.signal, timeout.signal]) : timeout.signal;
     let url: string = op.path;
-    const aborted = () => (timeout.signal.aborted ? (timeout.signal.reason as BackupTimeoutError) : call.signal?.aborted ? call.signal.reason : undefined);
+    const aborted = () =>
+      timeout.signal.aborted ? (timeout.signal.reason as BackupTimeoutError) : call.signal?.aborted ? call.signal.reason : undefined;
     try {
       const session = await sessions.get(signal);
-      const result = await raw.request(op.method.toLowerCase() as "get", op.path as "/v1.0/{tenant_id}/user/agents", {
-        baseUrl: session.baseUrl,
-        params: { path: { tenant_id: session.tenantId, ...pathParams } },
-        body: body as never,
-        signal,
-        headers: { ...call.headers, "X-Auth-Token": session.token },
-        fetch: async (request: Request) => {
-          url = request.url;
-          try {
-            return await abortable(fetchOne(request), signal);
-          } catch (error) {
-            throw aborted() ?? new BackupNetworkError({ operationId: op.operationId, method: op.method, url: request.url, cause: error });
-          }
-        },
-      } as never);
+      const result = await raw.request(
+        op.method.toLowerCase() as "get",
+        op.path as "/v1.0/{tenant_id}/user/agents",
+        {
+          baseUrl: session.baseUrl,
+          params: { path: { tenant_id: session.tenantId, ...pathParams } },
+          body: body as never,
+          signal,
+          headers: { ...call.headers, "X-Auth-Token": session.token },
+          fetch: async (request: Request) => {
+            url = request.url;
+            try {
+              return await abortable(fetchOne(request), signal);
+            } catch (error) {
+              throw aborted() ?? new BackupNetworkError({ operationId: op.operationId, method: op.method, url: request.url, cause: error });
+            }
+          },
+        } as never,
+      );
       const { response } = result;
       // Any 2xx is a success, even one the operation does not document.
       if (response.ok) return result.data;
@@ -241,7 +256,8 @@ export function createBackupClient(options: BackupClientOptions): BackupClient {
 
   /** A call with the retry policy applied. */
   async function invoke(op: OperationRow, args: Record<string, unknown> | undefined): Promise<unknown> {
-    const { body, timeoutMs, signal, retry, headers, ...pathParams } = (args ?? {}) as Record<string, unknown> & CallOptions & { body?: unknown };
+    const { body, timeoutMs, signal, retry, headers, ...pathParams } = (args ?? {}) as Record<string, unknown> &
+      CallOptions & { body?: unknown };
     for (const name of pathParamNames(op.path)) {
       if (name !== "tenant_id" && (pathParams[name] === undefined || pathParams[name] === null)) {
         throw new TypeError(`${op.operationId} needs the path parameter ${name}`);
@@ -261,11 +277,19 @@ export function createBackupClient(options: BackupClientOptions): BackupClient {
       try {
         const result = await attempt(op, pathParams, body, call);
         if (isStart && op.operationId === "requestBackupAction" && typeof result !== "number") {
-          throw new BackupError(`requestBackupAction answered ${JSON.stringify(result)} to StartManual instead of a backup id`, { operationId: op.operationId });
+          throw new BackupError(`requestBackupAction answered ${JSON.stringify(result)} to StartManual instead of a backup id`, {
+            operationId: op.operationId,
+          });
         }
         return result;
       } catch (error) {
-        if (error instanceof BackupApiError && error.status === 401 && sessions.usesIdentity && !reauthenticated && error.operationId !== "authenticate") {
+        if (
+          error instanceof BackupApiError &&
+          error.status === 401 &&
+          sessions.usesIdentity &&
+          !reauthenticated &&
+          error.operationId !== "authenticate"
+        ) {
           reauthenticated = true;
           delay = undefined;
         } else if (error instanceof BackupApiError && error.status === 503 && idempotent && retries < policy.retries) {
@@ -364,5 +388,3 @@ export function createBackupClient(options: BackupClientOptions): BackupClient {
 function pathParamNames(template: string): string[] {
   return [...template.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!);
 }
-
-

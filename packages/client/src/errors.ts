@@ -74,7 +74,12 @@ export class BackupNetworkError extends BackupError {
   readonly url: string;
 
   constructor(init: { operationId?: string; method: string; url: string; cause: unknown }) {
-    const reason = init.cause instanceof Error ? (init.cause.cause instanceof Error ? `${init.cause.message} (${init.cause.cause.message})` : init.cause.message) : String(init.cause);
+    const reason =
+      init.cause instanceof Error
+        ? init.cause.cause instanceof Error
+          ? `${init.cause.message} (${init.cause.cause.message})`
+          : init.cause.message
+        : String(init.cause);
     super(`${init.method} ${init.url} failed: ${reason}`, { operationId: init.operationId, cause: init.cause });
     this.name = "BackupNetworkError";
     this.method = init.method;

@@ -10,7 +10,8 @@ export type Region = (typeof REGIONS)[number] | Uppercase<(typeof REGIONS)[numbe
 /** The public endpoint of a region: `https://{region}.backup.api.rackspacecloud.com`. */
 export function regionBaseUrl(region: Region): string {
   const code = String(region).toLowerCase();
-  if (!(REGIONS as readonly string[]).includes(code)) throw new RangeError(`Unknown region ${String(region)}; use one of ${REGIONS.join(", ")}`);
+  if (!(REGIONS as readonly string[]).includes(code))
+    throw new RangeError(`Unknown region ${String(region)}; use one of ${REGIONS.join(", ")}`);
   return `https://${code}.backup.api.rackspacecloud.com`;
 }
 
@@ -71,7 +72,7 @@ export function selectEndpoint(access: IdentityAccess, region?: Region): Catalog
     services.find((s) => s.type === "rax:backup" && s.name === "cloudBackup") ??
     services.find((s) => s.type === "rax:backup") ??
     services.find((s) => s.name === "cloudBackup");
-  if (!service || !service.endpoints?.length) throw new Error("The service catalog has no Cloud Backup endpoint (name cloudBackup, type rax:backup).");
+  if (!service?.endpoints?.length) throw new Error("The service catalog has no Cloud Backup endpoint (name cloudBackup, type rax:backup).");
   const endpoints = service.endpoints;
   const byRegion = (code: string | undefined) => (code ? endpoints.find((e) => e.region?.toLowerCase() === code.toLowerCase()) : undefined);
   const found =
@@ -109,7 +110,13 @@ export async function authenticate(
   const timeout = new AbortController();
   const timer =
     timeoutMs > 0
-      ? setTimeout(() => timeout.abort(new BackupTimeoutError(`Identity did not answer within ${timeoutMs} ms`, { timeoutMs, operationId: "authenticate" })), timeoutMs)
+      ? setTimeout(
+          () =>
+            timeout.abort(
+              new BackupTimeoutError(`Identity did not answer within ${timeoutMs} ms`, { timeoutMs, operationId: "authenticate" }),
+            ),
+          timeoutMs,
+        )
       : undefined;
   const signal = options.signal ? AbortSignal.any([options.signal, timeout.signal]) : timeout.signal;
   const fetch: Fetch = options.fetch ?? ((request) => globalThis.fetch(request));
@@ -146,7 +153,14 @@ export async function authenticate(
   }
   const access = (body as { access?: IdentityAccess } | undefined)?.access;
   if (!access?.token?.id || !access.token.tenant?.id) {
-    throw new BackupApiError({ operationId: "authenticate", status: response.status, method: "POST", url, body, message: "Identity answered without access.token" });
+    throw new BackupApiError({
+      operationId: "authenticate",
+      status: response.status,
+      method: "POST",
+      url,
+      body,
+      message: "Identity answered without access.token",
+    });
   }
   return access;
 }
@@ -192,7 +206,11 @@ export class SessionManager {
       try {
         this.authentications++;
         // Shared by concurrent callers, so bound by its own limit rather than one caller's signal.
-        const access = await authenticate(source.credentials, { fetch: source.fetch, userAgent: source.userAgent, timeoutMs: source.timeoutMs });
+        const access = await authenticate(source.credentials, {
+          fetch: source.fetch,
+          userAgent: source.userAgent,
+          timeoutMs: source.timeoutMs,
+        });
         const endpoint = source.baseUrl === undefined ? selectEndpoint(access, source.region) : undefined;
         const expiresAt = Date.parse(access.token.expires);
         const session: Session = {

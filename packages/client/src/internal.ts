@@ -18,7 +18,9 @@ type JsonContentOf<R> = R extends { content: { "application/json": infer B } } ?
 type SuccessStatusOf<K extends InternalOperationId> = SuccessStatus & keyof Op<K>["responses"];
 
 /** What a successful internal call resolves to. */
-export type InternalResultOf<K extends InternalOperationId> = { [S in SuccessStatusOf<K>]: JsonContentOf<Op<K>["responses"][S]> }[SuccessStatusOf<K>];
+export type InternalResultOf<K extends InternalOperationId> = {
+  [S in SuccessStatusOf<K>]: JsonContentOf<Op<K>["responses"][S]>;
+}[SuccessStatusOf<K>];
 
 /** The argument of an internal method: its path parameters (without `tenant_id`) and call options. */
 export type InternalArgsOf<K extends InternalOperationId> = Simplify<Omit<Op<K>["parameters"]["path"], "tenant_id"> & CallOptions>;

@@ -39,7 +39,8 @@ export function resolveRetry(base: RetryPolicy, override: RetryOptions | false |
   for (const key of Object.keys(override) as (keyof RetryOptions)[]) {
     const value = override[key];
     if (value === undefined) continue;
-    if (typeof value !== "number" || Number.isNaN(value) || value < 0) throw new RangeError(`retry.${key} must be a number >= 0, got ${String(value)}`);
+    if (typeof value !== "number" || Number.isNaN(value) || value < 0)
+      throw new RangeError(`retry.${key} must be a number >= 0, got ${String(value)}`);
     merged[key] = value;
   }
   return merged;

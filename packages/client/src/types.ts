@@ -19,11 +19,8 @@ type Simplify<T> = { [K in keyof T]: T[K] } & {};
 export type PathParamsOf<K extends OperationId> = Simplify<Omit<Op<K>["parameters"]["path"], "tenant_id">>;
 
 /** The JSON request body of an operation, or `never` when it takes none. */
-export type RequestBodyOf<K extends OperationId> = Op<K> extends { requestBody: { content: infer C } }
-  ? C extends { "application/json": infer B }
-    ? B
-    : never
-  : never;
+export type RequestBodyOf<K extends OperationId> =
+  Op<K> extends { requestBody: { content: infer C } } ? (C extends { "application/json": infer B } ? B : never) : never;
 
 type SuccessStatus = 200 | 201 | 202 | 203 | 204;
 type JsonContentOf<R> = R extends { content: { "application/json": infer B } } ? B : undefined;
@@ -53,9 +50,8 @@ type BodyArg<K extends OperationId> = [RequestBodyOf<K>] extends [never] ? { bod
 export type ArgsOf<K extends OperationId> = Simplify<PathParamsOf<K> & BodyArg<K> & CallOptions>;
 
 /** An operation method; the argument is optional when the operation needs neither parameters nor a body. */
-export type OperationMethod<K extends OperationId> = {} extends ArgsOf<K>
-  ? (args?: ArgsOf<K>) => Promise<ResultOf<K>>
-  : (args: ArgsOf<K>) => Promise<ResultOf<K>>;
+export type OperationMethod<K extends OperationId> =
+  {} extends ArgsOf<K> ? (args?: ArgsOf<K>) => Promise<ResultOf<K>> : (args: ArgsOf<K>) => Promise<ResultOf<K>>;
 
 type ManualAction = Schemas["ManualAction"];
 

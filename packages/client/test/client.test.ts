@@ -28,9 +28,16 @@ function scriptedFetch(answers: Array<(request: Request) => Response | Promise<R
 }
 
 const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
-  new Response(JSON.stringify(body), { status, headers: { "content-type": status >= 400 ? "application/problem+json" : "application/json", ...headers } });
+  new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": status >= 400 ? "application/problem+json" : "application/json", ...headers },
+  });
 const problem = (status: number, headers: Record<string, string> = {}) =>
-  json(status, { type: "about:blank", title: "Service Unavailable", status, detail: "try later", requestId: "body-id" }, { "x-request-id": `req-${status}`, ...headers });
+  json(
+    status,
+    { type: "about:blank", title: "Service Unavailable", status, detail: "try later", requestId: "body-id" },
+    { "x-request-id": `req-${status}`, ...headers },
+  );
 
 describe("createBackupClient", () => {
   it.each<[Region, string]>([
@@ -101,11 +108,15 @@ describe("createBackupClient", () => {
   it("exposes the raw openapi-fetch client with the same authentication", async () => {
     const server = inProcessServer();
     const client = server.client();
-    const { data, error, response } = await client.raw.GET("/v1.0/{tenant_id}/agent/{machineAgentId}", { params: { path: { tenant_id: "1234", machineAgentId: 202743 } } });
+    const { data, error, response } = await client.raw.GET("/v1.0/{tenant_id}/agent/{machineAgentId}", {
+      params: { path: { tenant_id: "1234", machineAgentId: 202743 } },
+    });
     expect(error).toBeUndefined();
     expect(response.status).toBe(200);
     expect(data?.MachineName).toBe("web2");
-    const missing = await client.raw.GET("/v1.0/{tenant_id}/agent/{machineAgentId}", { params: { path: { tenant_id: "1234", machineAgentId: 1 } } });
+    const missing = await client.raw.GET("/v1.0/{tenant_id}/agent/{machineAgentId}", {
+      params: { path: { tenant_id: "1234", machineAgentId: 1 } },
+    });
     expect(missing.response.status).toBe(404);
     expect(missing.error?.title).toBe("Not Found");
     expect(server.exchanges.map((e) => e.requestHeaders.get("x-auth-token"))).toEqual(["demo-token", "demo-token"]);
@@ -131,7 +142,9 @@ describe("errors", () => {
   it("lists each field problem of a 400", async () => {
     const server = inProcessServer();
     const client = server.client();
-    const error = (await client.enableAgent({ body: { MachineAgentId: "x" as never, Enable: true } }).catch((e: unknown) => e)) as BackupApiError;
+    const error = (await client
+      .enableAgent({ body: { MachineAgentId: "x" as never, Enable: true } })
+      .catch((e: unknown) => e)) as BackupApiError;
     expect(error.status).toBe(400);
     expect(error.problem?.errors?.[0]).toMatchObject({ in: "body", pointer: "/MachineAgentId" });
   });
@@ -225,10 +238,21 @@ describe("retries", () => {
 
   it.each([
     ["GET", "getAgent", (c: ReturnType<typeof createBackupClient>) => c.getAgent({ machineAgentId: 1 })],
-    ["PUT", "changeAgentLogLevel", (c: ReturnType<typeof createBackupClient>) => c.changeAgentLogLevel({ body: { MachineAgentId: 1, LoggingLevelId: 4 } })],
-    ["DELETE", "deleteBackupConfiguration", (c: ReturnType<typeof createBackupClient>) => c.deleteBackupConfiguration({ backupConfigurationId: 1 })],
+    [
+      "PUT",
+      "changeAgentLogLevel",
+      (c: ReturnType<typeof createBackupClient>) => c.changeAgentLogLevel({ body: { MachineAgentId: 1, LoggingLevelId: 4 } }),
+    ],
+    [
+      "DELETE",
+      "deleteBackupConfiguration",
+      (c: ReturnType<typeof createBackupClient>) => c.deleteBackupConfiguration({ backupConfigurationId: 1 }),
+    ],
   ] as const)("retries a network failure of a %s (%s)", async (_method, _op, call) => {
-    const { fetch, requests } = scriptedFetch([() => Promise.reject(new TypeError("fetch failed")), () => new Response(null, { status: 200 })]);
+    const { fetch, requests } = scriptedFetch([
+      () => Promise.reject(new TypeError("fetch failed")),
+      () => new Response(null, { status: 200 }),
+    ]);
     const { delays, sleep } = recordingSleep();
     const client = createBackupClient({ ...base, fetch, sleep, random: () => 0.5 });
     await call(client);
@@ -281,7 +305,10 @@ describe("retries", () => {
     const { fetch, requests } = scriptedFetch([() => problem(403)]);
     const { delays, sleep } = recordingSleep();
     const client = createBackupClient({ ...base, fetch, sleep, retry: { startRetries: 4, startDelayMs: 250 } });
-    await expect(client.requestRestoreAction({ body: { Action: "StartManual", Id: 9 } })).rejects.toMatchObject({ status: 403, operationId: "requestRestoreAction" });
+    await expect(client.requestRestoreAction({ body: { Action: "StartManual", Id: 9 } })).rejects.toMatchObject({
+      status: 403,
+      operationId: "requestRestoreAction",
+    });
     expect(requests).toHaveLength(5);
     expect(delays).toEqual([250, 250, 250, 250]);
   });
@@ -325,9 +352,12 @@ describe("Microsoft JSON dates", () => {
     expect(parseMsDate(null)).toBeNull();
   });
 
-  it.each(["", "1357817400000", "/Date()/", "/Date(abc)/", "Date(1)", "/Date(1)/ ", "/Date(1+05)/", "/Date(99999999999999999999)/"])("refuses %j", (text) => {
-    expect(() => parseMsDate(text)).toThrow(RangeError);
-  });
+  it.each(["", "1357817400000", "/Date()/", "/Date(abc)/", "Date(1)", "/Date(1)/ ", "/Date(1+05)/", "/Date(99999999999999999999)/"])(
+    "refuses %j",
+    (text) => {
+      expect(() => parseMsDate(text)).toThrow(RangeError);
+    },
+  );
 
   it.each([
     [new Date(1357817400000), "/Date(1357817400000)/"],

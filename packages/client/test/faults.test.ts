@@ -17,7 +17,8 @@ describe("faults injected into the reference server", () => {
     log.push(`${request.method} ${new URL(request.url).pathname} ${response.status}`);
     return response;
   };
-  const client = (sleep: (ms: number) => Promise<void>) => createBackupClient({ baseUrl: server.url, token: DEMO.token, tenantId: DEMO.tenantId, fetch, sleep });
+  const client = (sleep: (ms: number) => Promise<void>) =>
+    createBackupClient({ baseUrl: server.url, token: DEMO.token, tenantId: DEMO.tenantId, fetch, sleep });
 
   beforeAll(async () => {
     server = await socketServer();
@@ -37,7 +38,9 @@ describe("faults injected into the reference server", () => {
     log.length = 0;
     await server.admin("POST", "/__admin/faults", { kind: "status", operationId: "getAgent", status: 503, count: 10, retryAfter: 1 });
     const { delays, sleep } = recordingSleep();
-    const error = (await client(sleep).getAgent({ machineAgentId: 213564 }).catch((e: unknown) => e)) as BackupApiError;
+    const error = (await client(sleep)
+      .getAgent({ machineAgentId: 213564 })
+      .catch((e: unknown) => e)) as BackupApiError;
     expect(error).toBeInstanceOf(BackupApiError);
     expect(error).toMatchObject({ status: 503, retryAfter: 1, operationId: "getAgent" });
     expect(error.requestId).toMatch(/^[0-9a-f-]{36}$/);
@@ -48,7 +51,13 @@ describe("faults injected into the reference server", () => {
 
   it("does not retry a POST answered 503", async () => {
     log.length = 0;
-    await server.admin("POST", "/__admin/faults", { kind: "status", operationId: "createBackupConfiguration", status: 503, count: 1, retryAfter: 1 });
+    await server.admin("POST", "/__admin/faults", {
+      kind: "status",
+      operationId: "createBackupConfiguration",
+      status: 503,
+      count: 1,
+      retryAfter: 1,
+    });
     const { delays, sleep } = recordingSleep();
     const c = client(sleep);
     await expect(c.createBackupConfiguration({ body: manualConfig(202743, "/srv") })).rejects.toMatchObject({ status: 503, retryAfter: 1 });
@@ -70,7 +79,10 @@ describe("faults injected into the reference server", () => {
     expect(typeof backupId).toBe("number");
     const starts = log.filter((line) => line.startsWith("POST /v1.0/1234/backup/action-requested"));
     // The reference server brings an agent online 15 s after the wake-up.
-    expect(starts).toEqual([...Array<string>(15).fill("POST /v1.0/1234/backup/action-requested 403"), "POST /v1.0/1234/backup/action-requested 200"]);
+    expect(starts).toEqual([
+      ...Array<string>(15).fill("POST /v1.0/1234/backup/action-requested 403"),
+      "POST /v1.0/1234/backup/action-requested 200",
+    ]);
     expect(delays).toEqual(Array<number>(15).fill(1000));
   });
 
@@ -80,8 +92,17 @@ describe("faults injected into the reference server", () => {
     const configs = await setup.listAgentBackupConfigurations({ machineAgentId: 213564 });
     log.length = 0;
     const { delays, sleep } = recordingSleep();
-    const c = createBackupClient({ baseUrl: server.url, token: DEMO.token, tenantId: DEMO.tenantId, fetch, sleep, retry: { startRetries: 3 } });
-    await expect(c.requestBackupAction({ body: { Action: "StartManual", Id: configs[0]!.BackupConfigurationId } })).rejects.toMatchObject({ status: 403 });
+    const c = createBackupClient({
+      baseUrl: server.url,
+      token: DEMO.token,
+      tenantId: DEMO.tenantId,
+      fetch,
+      sleep,
+      retry: { startRetries: 3 },
+    });
+    await expect(c.requestBackupAction({ body: { Action: "StartManual", Id: configs[0]!.BackupConfigurationId } })).rejects.toMatchObject({
+      status: 403,
+    });
     expect(delays).toEqual([1000, 1000, 1000]);
     expect(log).toHaveLength(4);
     await server.admin("DELETE", "/__admin/faults");

@@ -9,7 +9,14 @@ import { createBackupClient, type BackupClientOptions, type FetchLike } from "..
 export const T0 = Date.UTC(2026, 6, 1, 12, 0, 0);
 
 /** The demo account of the reference server's default world. */
-export const DEMO = { tenantId: "1234", token: "demo-token", username: "demo", apiKey: "demo-api-key", password: "demo-password", passphrase: "demo-passphrase" } as const;
+export const DEMO = {
+  tenantId: "1234",
+  token: "demo-token",
+  username: "demo",
+  apiKey: "demo-api-key",
+  password: "demo-password",
+  passphrase: "demo-passphrase",
+} as const;
 
 export interface Exchange {
   method: string;
@@ -61,7 +68,13 @@ export function inProcessServer(options: ServerOptions = {}) {
   const newTenant = (body: Record<string, unknown> = {}) => admin<NewTenant>("POST", "/__admin/tenants", body);
   /** A client of the demo account (or the given one) wired to the app without a socket. */
   const client = (overrides: Partial<BackupClientOptions> = {}) =>
-    createBackupClient({ baseUrl: "http://reference.test", token: DEMO.token, tenantId: DEMO.tenantId, fetch, ...overrides } as BackupClientOptions);
+    createBackupClient({
+      baseUrl: "http://reference.test",
+      token: DEMO.token,
+      tenantId: DEMO.tenantId,
+      fetch,
+      ...overrides,
+    } as BackupClientOptions);
   return { app, fetch, exchanges, problems, admin, advance, newTenant, client };
 }
 

@@ -3,7 +3,14 @@
  * over a real socket against the reference server's `POST /v2.0/tokens`.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { BackupApiError, BackupTimeoutError, createBackupClient, type FetchLike, type IdentityAccess, selectEndpoint } from "../src/index.js";
+import {
+  BackupApiError,
+  BackupTimeoutError,
+  createBackupClient,
+  type FetchLike,
+  type IdentityAccess,
+  selectEndpoint,
+} from "../src/index.js";
 import { DEMO, socketServer } from "./helpers.js";
 
 function access(endpoints: IdentityAccess["serviceCatalog"][number]["endpoints"], defaultRegion = "DFW"): IdentityAccess {
@@ -166,13 +173,21 @@ describe("Identity over a socket, against the reference server", () => {
       }
       return Response.json(body);
     };
-    const client = createBackupClient({ auth: { username: DEMO.username, apiKey: DEMO.apiKey, identityUrl: server.url }, region: "lon", fetch: rewriting });
+    const client = createBackupClient({
+      auth: { username: DEMO.username, apiKey: DEMO.apiKey, identityUrl: server.url },
+      region: "lon",
+      fetch: rewriting,
+    });
     await expect(client.listAgents()).resolves.toHaveLength(4);
     expect((await client.session()).baseUrl).toBe(server.url);
   });
 
   it("takes the account from the token of a fresh tenant", async () => {
-    const tenant = await server.admin<{ tenantId: string; username: string; apiKey: string; agents: number[] }>("POST", "/__admin/tenants", { agents: 3 });
+    const tenant = await server.admin<{ tenantId: string; username: string; apiKey: string; agents: number[] }>(
+      "POST",
+      "/__admin/tenants",
+      { agents: 3 },
+    );
     const client = createBackupClient({ auth: { username: tenant.username, apiKey: tenant.apiKey, identityUrl: server.url }, fetch });
     const agents = await client.listAgents();
     expect(agents.map((a) => a.MachineAgentId).sort()).toEqual([...tenant.agents].sort());
@@ -194,7 +209,13 @@ describe("Identity over a socket, against the reference server", () => {
     const first = (await client.session()).token;
     await server.advance(25 * 3600);
     await expect(client.listAgents()).resolves.toHaveLength(4);
-    expect(log).toEqual(["POST /v2.0/tokens 200", "GET /v1.0/1234/user/agents 200", "GET /v1.0/1234/user/agents 401", "POST /v2.0/tokens 200", "GET /v1.0/1234/user/agents 200"]);
+    expect(log).toEqual([
+      "POST /v2.0/tokens 200",
+      "GET /v1.0/1234/user/agents 200",
+      "GET /v1.0/1234/user/agents 401",
+      "POST /v2.0/tokens 200",
+      "GET /v1.0/1234/user/agents 200",
+    ]);
     expect((await client.session()).token).not.toBe(first);
   });
 

@@ -35,13 +35,19 @@ describe("client.internal", () => {
     await s.advance(10);
     const files = await c.internal.listAgentLogFiles({ machineAgentId: 202743 });
     expect(files).toEqual([expect.objectContaining({ CurrentState: "Completed", FilePath: expect.stringContaining("202743-1.log") })]);
-    expect(s.exchanges.map((e) => new URL(e.url).pathname)).toEqual(["/v1.0/1234/agent/requestlog/202743", "/v1.0/1234/agent/logfiles/202743"]);
+    expect(s.exchanges.map((e) => new URL(e.url).pathname)).toEqual([
+      "/v1.0/1234/agent/requestlog/202743",
+      "/v1.0/1234/agent/logfiles/202743",
+    ]);
     expect(s.problems).toEqual([]);
   });
 
   it("throws a typed error for an unknown cleanup", async () => {
     const s = inProcessServer();
-    const error = await s.client().internal.getCleanupReport({ cleanupId: 42 }).catch((e: unknown) => e);
+    const error = await s
+      .client()
+      .internal.getCleanupReport({ cleanupId: 42 })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BackupApiError);
     expect((error as BackupApiError).status).toBe(404);
     expect((error as BackupApiError).operationId).toBe("getCleanupReport");

@@ -81,7 +81,9 @@ describe("waitForBackup", () => {
     const { client } = setup();
     const config = await client.createBackupConfiguration({ body: manualConfig(202743, "/var/www") });
     const backupId = await client.requestBackupAction({ body: { Action: "StartManual", Id: config.BackupConfigurationId } });
-    await expect(client.waitForBackup(backupId, { timeoutMs: 30_000, pollMs: 10_000 })).rejects.toThrow(new BackupTimeoutError(`backup ${backupId} did not finish within 30000 ms`, { timeoutMs: 30_000 }));
+    await expect(client.waitForBackup(backupId, { timeoutMs: 30_000, pollMs: 10_000 })).rejects.toThrow(
+      new BackupTimeoutError(`backup ${backupId} did not finish within 30000 ms`, { timeoutMs: 30_000 }),
+    );
   });
 
   it("stops when the signal aborts", async () => {
@@ -102,11 +104,21 @@ describe("waitForRestore", () => {
     const [available] = await client.listBackupsAvailableForRestore();
     const [latest] = await client.listCompletedBackups({ backupConfigurationId: available!.BackupConfigurationId });
     const restore = await client.createRestore({
-      body: { BackupId: latest!.BackupId, BackupMachineId: available!.MachineAgentId, DestinationMachineId: 213564, DestinationPath: "C:\\Restored", OverwriteFiles: false },
+      body: {
+        BackupId: latest!.BackupId,
+        BackupMachineId: available!.MachineAgentId,
+        DestinationMachineId: 213564,
+        DestinationPath: "C:\\Restored",
+        OverwriteFiles: false,
+      },
     });
     await client.requestRestoreAction({ body: { Action: "StartManual", Id: restore.RestoreId } });
     const seen: number[] = [];
-    const done = await client.waitForRestore(restore.RestoreId, { pollMs: 5_000, tick: tick(5), onProgress: (r) => seen.push(r.RestoreStateId) });
+    const done = await client.waitForRestore(restore.RestoreId, {
+      pollMs: 5_000,
+      tick: tick(5),
+      onProgress: (r) => seen.push(r.RestoreStateId),
+    });
     expect([3, 8]).toContain(done.RestoreStateId);
     expect(seen[0]).toBe(6);
     expect(seen.length).toBeGreaterThan(2);
@@ -116,9 +128,17 @@ describe("waitForRestore", () => {
     const { client } = setup();
     const restore = await client.getRestore({ restoreId: (await client.listActivity()).find((a) => a.Type === "Restore")!.ID });
     // The demo restore finished yesterday: no wait at all.
-    await expect(client.waitForRestore(restore.RestoreId, { timeoutMs: 1 })).resolves.toMatchObject({ RestoreStateId: restore.RestoreStateId });
+    await expect(client.waitForRestore(restore.RestoreId, { timeoutMs: 1 })).resolves.toMatchObject({
+      RestoreStateId: restore.RestoreStateId,
+    });
     const fresh = await client.createRestore({
-      body: { BackupId: restore.BackupId, BackupMachineId: restore.BackupMachineId, DestinationMachineId: 213564, DestinationPath: "C:\\Again", OverwriteFiles: true },
+      body: {
+        BackupId: restore.BackupId,
+        BackupMachineId: restore.BackupMachineId,
+        DestinationMachineId: 213564,
+        DestinationPath: "C:\\Again",
+        OverwriteFiles: true,
+      },
     });
     // Never started: it stays in state 0.
     await expect(client.waitForRestore(fresh.RestoreId, { timeoutMs: 5_000, pollMs: 1_000 })).rejects.toBeInstanceOf(BackupTimeoutError);

@@ -56,11 +56,15 @@ interface ExpectedResults {
 describe("operation methods", () => {
   it("derive the result of every operation from the spec", () => {
     expectTypeOf<{ [K in OperationId]: ResultOf<K> }>().toEqualTypeOf<ExpectedResults>();
-    expectTypeOf<keyof BackupClient>().toMatchTypeOf<OperationId | "raw" | "internal" | "session" | "wakeAgent" | "waitForBackup" | "waitForRestore">();
+    expectTypeOf<keyof BackupClient>().toMatchTypeOf<
+      OperationId | "raw" | "internal" | "session" | "wakeAgent" | "waitForBackup" | "waitForRestore"
+    >();
   });
 
   it("keep the internal endpoints apart, under client.internal, typed from internal.yaml", () => {
-    expectTypeOf(client.internal.getAgentLogLevel({ machineAgentId: 1 })).toEqualTypeOf<Promise<"Fatal" | "Error" | "Warn" | "Info" | "Debug" | "Trace" | "All">>();
+    expectTypeOf(client.internal.getAgentLogLevel({ machineAgentId: 1 })).toEqualTypeOf<
+      Promise<"Fatal" | "Error" | "Warn" | "Info" | "Debug" | "Trace" | "All">
+    >();
     expectTypeOf(client.internal.getAgentBusy({ machineAgentId: 1 })).toEqualTypeOf<Promise<boolean>>();
     expectTypeOf(client.internal.requestAgentLog({ machineAgentId: 1 })).toEqualTypeOf<Promise<number>>();
     expectTypeOf(client.internal.getCleanupReport({ cleanupId: 1 })).toEqualTypeOf<Promise<InternalSchemas["CleanupReport"]>>();
@@ -74,7 +78,9 @@ describe("operation methods", () => {
   it("resolve to the exact result types", () => {
     expectTypeOf(client.listAgents()).toEqualTypeOf<Promise<Schemas["Agent"][]>>();
     expectTypeOf(client.getAgent({ machineAgentId: 1 })).toEqualTypeOf<Promise<Schemas["Agent"]>>();
-    expectTypeOf(client.enableVolumeEncryption({ body: { MachineAgentId: 1, EncryptedPasswordHex: "ab" } })).toEqualTypeOf<Promise<string>>();
+    expectTypeOf(client.enableVolumeEncryption({ body: { MachineAgentId: 1, EncryptedPasswordHex: "ab" } })).toEqualTypeOf<
+      Promise<string>
+    >();
     expectTypeOf(client.enableAgent({ body: { MachineAgentId: 1, Enable: true } })).toEqualTypeOf<Promise<undefined>>();
     expectTypeOf(client.wakeAgents()).toEqualTypeOf<Promise<undefined>>();
     expectTypeOf(client.deleteRestoreFile({ restoreId: 1 })).toEqualTypeOf<Promise<undefined>>();
@@ -116,7 +122,10 @@ describe("operation methods", () => {
     // @ts-expect-error not a Frequency of the API
     void client.createBackupConfiguration({ body: { ...({} as Schemas["CreateBackupConfigurationRequest"]), Frequency: "Monthly" } });
     // @ts-expect-error VersionRetention is 0, 30 or 60
-    void client.updateBackupConfiguration({ backupConfigurationId: 1, body: { ...({} as Schemas["UpdateBackupConfigurationRequest"]), VersionRetention: 90 } });
+    void client.updateBackupConfiguration({
+      backupConfigurationId: 1,
+      body: { ...({} as Schemas["UpdateBackupConfigurationRequest"]), VersionRetention: 90 },
+    });
     // @ts-expect-error listAgents takes no body
     void client.listAgents({ body: {} });
     // @ts-expect-error no such operation
@@ -126,7 +135,9 @@ describe("operation methods", () => {
 
 describe("the raw client", () => {
   it("is typed by the spec's paths", async () => {
-    const { data, error } = await client.raw.GET("/v1.0/{tenant_id}/agent/{machineAgentId}", { params: { path: { tenant_id: "1234", machineAgentId: 1 } } });
+    const { data, error } = await client.raw.GET("/v1.0/{tenant_id}/agent/{machineAgentId}", {
+      params: { path: { tenant_id: "1234", machineAgentId: 1 } },
+    });
     expectTypeOf(data).toEqualTypeOf<Schemas["Agent"] | undefined>();
     expectTypeOf(error).toEqualTypeOf<Problem | undefined>();
     // @ts-expect-error not a path of the API
@@ -145,7 +156,11 @@ describe("helpers", () => {
     expectTypeOf(client.wakeAgent(1)).toEqualTypeOf<Promise<Schemas["Agent"]>>();
     expectTypeOf(client.waitForBackup(1)).toEqualTypeOf<Promise<Schemas["Backup"]>>();
     expectTypeOf(client.waitForRestore(1)).toEqualTypeOf<Promise<Schemas["Restore"]>>();
-    expectTypeOf(client.waitForBackup).parameter(1).exclude<undefined>().toHaveProperty("tick").toEqualTypeOf<(() => void | Promise<void>) | undefined>();
+    expectTypeOf(client.waitForBackup)
+      .parameter(1)
+      .exclude<undefined>()
+      .toHaveProperty("tick")
+      .toEqualTypeOf<(() => void | Promise<void>) | undefined>();
   });
 
   it("type parseMsDate by its input", () => {

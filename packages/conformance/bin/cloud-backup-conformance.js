@@ -14,11 +14,17 @@ if (!existsSync(cli)) {
     console.error("cloud-backup-conformance: dist/cli.js is missing from this copy of @cloud-backup/conformance; reinstall the package.");
     process.exit(1);
   }
-  console.error("cloud-backup-conformance: not built yet; building @cloud-backup/conformance and what it needs first (once; about 20 s)...");
-  const build = spawnSync(process.execPath, [fileURLToPath(turbo), "run", "build", "--filter=@cloud-backup/conformance", "--output-logs=errors-only"], {
-    cwd: fileURLToPath(root),
-    stdio: ["ignore", 2, 2],
-  });
+  console.error(
+    "cloud-backup-conformance: not built yet; building @cloud-backup/conformance and what it needs first (once; about 20 s)...",
+  );
+  const build = spawnSync(
+    process.execPath,
+    [fileURLToPath(turbo), "run", "build", "--filter=@cloud-backup/conformance", "--output-logs=errors-only"],
+    {
+      cwd: fileURLToPath(root),
+      stdio: ["ignore", 2, 2],
+    },
+  );
   if (build.status !== 0 || !existsSync(cli)) {
     console.error("cloud-backup-conformance: the build failed (see above); run `npm run build` at the root of the repository.");
     process.exit(1);

@@ -78,16 +78,18 @@ interface Flat {
   conditionals: Array<{ if: Json; then: Json }>;
 }
 
-const TYPE_NAMES = ["null", "boolean", "integer", "number", "string", "array", "object"];
-
 /** Resolves `$ref` and `allOf` into one flat schema (conditionals kept aside). */
 export function flatten(doc: unknown, schema: Schema | undefined, into?: Flat): Flat {
   const flat: Flat = into ?? { properties: {}, required: [], conditionals: [] };
   const s = deref(doc, schema);
   if (!s) return flat;
-  const narrow = (types: string[]) => (flat.types = flat.types ? flat.types.filter((t) => types.includes(t) || (t === "number" && types.includes("integer"))) : types);
+  const narrow = (types: string[]) =>
+    (flat.types = flat.types ? flat.types.filter((t) => types.includes(t) || (t === "number" && types.includes("integer"))) : types);
   if (s.type !== undefined) narrow((Array.isArray(s.type) ? s.type : [s.type]).map(String));
-  if (Array.isArray(s.enum)) flat.enum = flat.enum ? flat.enum.filter((v) => (s.enum as unknown[]).some((w) => JSON.stringify(w) === JSON.stringify(v))) : [...s.enum];
+  if (Array.isArray(s.enum))
+    flat.enum = flat.enum
+      ? flat.enum.filter((v) => (s.enum as unknown[]).some((w) => JSON.stringify(w) === JSON.stringify(v)))
+      : [...s.enum];
   if ("const" in s) flat.const = { value: s.const };
   if (typeof s.minimum === "number") flat.minimum = Math.max(flat.minimum ?? -Infinity, s.minimum);
   if (typeof s.maximum === "number") flat.maximum = Math.min(flat.maximum ?? Infinity, s.maximum);
@@ -180,10 +182,14 @@ export class SchemaArbitraries {
     if (flat.const) return fc.constant(flat.const.value);
     if (flat.alternatives?.length) {
       const base = withoutAlternatives(flat);
-      return fc.oneof(...flat.alternatives.map((alt) => this.fromFlat(flatten(this.doc, alt, withoutAlternatives(base)), name, usePools, depth)));
+      return fc.oneof(
+        ...flat.alternatives.map((alt) => this.fromFlat(flatten(this.doc, alt, withoutAlternatives(base)), name, usePools, depth)),
+      );
     }
     if (flat.enum) {
-      const allowed = flat.types ? flat.enum.filter((v) => flat.types!.includes(v === null ? "null" : Number.isInteger(v) ? "integer" : typeof v)) : flat.enum;
+      const allowed = flat.types
+        ? flat.enum.filter((v) => flat.types!.includes(v === null ? "null" : Number.isInteger(v) ? "integer" : typeof v))
+        : flat.enum;
       return allowed.length ? fc.constantFrom(...allowed) : fc.constant(null);
     }
     const types = flat.types ?? (Object.keys(flat.properties).length ? ["object"] : ["string"]);
@@ -194,7 +200,10 @@ export class SchemaArbitraries {
       case "boolean":
         return fc.boolean();
       case "integer":
-        return this.idArbitrary(name, flat, usePools) ?? fc.integer({ min: Math.max(flat.minimum ?? -1000, -2_147_483_648), max: Math.min(flat.maximum ?? 100_000, 2_147_483_647) });
+        return (
+          this.idArbitrary(name, flat, usePools) ??
+          fc.integer({ min: Math.max(flat.minimum ?? -1000, -2_147_483_648), max: Math.min(flat.maximum ?? 100_000, 2_147_483_647) })
+        );
       case "number":
         return fc.double({ min: flat.minimum ?? -1e6, max: flat.maximum ?? 1e6, noNaN: true, noDefaultInfinity: true });
       case "string":
@@ -214,13 +223,18 @@ export class SchemaArbitraries {
     const hint = name ? HINTS[name] : undefined;
     if (hint && !flat.pattern && !flat.format) {
       const min = flat.minLength ?? 0;
-      return fc.oneof({ weight: 2, arbitrary: hint }, { weight: 1, arbitrary: fc.string({ minLength: min, maxLength: Math.max(min, Math.min(flat.maxLength ?? 24, 24)) }) });
+      return fc.oneof(
+        { weight: 2, arbitrary: hint },
+        { weight: 1, arbitrary: fc.string({ minLength: min, maxLength: Math.max(min, Math.min(flat.maxLength ?? 24, 24)) }) },
+      );
     }
     const min = flat.minLength ?? 0;
     const max = Math.max(min, Math.min(flat.maxLength ?? 24, 24));
     if (flat.format === "uuid") return fc.uuid();
     if (flat.pattern) {
-      return fc.stringMatching(new RegExp(flat.pattern), { size: "xsmall" }).filter((s) => s.length >= min && s.length <= (flat.maxLength ?? Infinity));
+      return fc
+        .stringMatching(new RegExp(flat.pattern), { size: "xsmall" })
+        .filter((s) => s.length >= min && s.length <= (flat.maxLength ?? Infinity));
     }
     return fc.string({ minLength: min, maxLength: max });
   }
@@ -313,7 +327,10 @@ function outOfRangeValues(flat: Flat): unknown[] {
 function malformed(text: string): fc.Arbitrary<string> {
   const cuts = text.length > 2 ? fc.integer({ min: 1, max: text.length - 1 }).map((n) => text.slice(0, n)) : fc.constant("{");
   return fc
-    .oneof(cuts, fc.constantFrom("{", "{'MachineAgentId': 1}", '{"Id": 1,}', "[1, 2", "undefined", "nul", `${text}}`, `${text.slice(0, -1)},}`))
+    .oneof(
+      cuts,
+      fc.constantFrom("{", "{'MachineAgentId': 1}", '{"Id": 1,}', "[1, 2", "undefined", "nul", `${text}}`, `${text.slice(0, -1)},}`),
+    )
     .filter((s) => {
       try {
         JSON.parse(s);
@@ -325,13 +342,24 @@ function malformed(text: string): fc.Arbitrary<string> {
 }
 
 /** Breaks a valid request in one of four ways; the result is invalid for the description. */
-export function mutate(spec: Spec, operation: Operation, kind: MutationKind, valid: GeneratedRequest): fc.Arbitrary<GeneratedRequest> | undefined {
+export function mutate(
+  spec: Spec,
+  operation: Operation,
+  kind: MutationKind,
+  valid: GeneratedRequest,
+): fc.Arbitrary<GeneratedRequest> | undefined {
   const doc = spec.doc;
   const bodyFlat = operation.requestSchema ? flatten(doc, operation.requestSchema) : undefined;
-  const body = valid.body && typeof valid.body === "object" && !Array.isArray(valid.body) ? (valid.body as Record<string, unknown>) : undefined;
+  const body =
+    valid.body && typeof valid.body === "object" && !Array.isArray(valid.body) ? (valid.body as Record<string, unknown>) : undefined;
   if (kind === "malformed-json") {
     if (!operation.requestSchema) return undefined;
-    return malformed(JSON.stringify(valid.body ?? {})).map((raw) => ({ ...valid, body: undefined, raw, mutation: `a body that is not JSON: ${raw.slice(0, 60)}` }));
+    return malformed(JSON.stringify(valid.body ?? {})).map((raw) => ({
+      ...valid,
+      body: undefined,
+      raw,
+      mutation: `a body that is not JSON: ${raw.slice(0, 60)}`,
+    }));
   }
   if (kind === "missing-required") {
     const present = (bodyFlat?.required ?? []).filter((k) => body && k in body);
@@ -343,7 +371,8 @@ export function mutate(spec: Spec, operation: Operation, kind: MutationKind, val
   }
   const targets: Target[] = [];
   for (const p of operation.pathParams) if (p.name !== "tenant_id") targets.push({ in: "path", name: p.name, schema: p.schema });
-  if (body && bodyFlat) for (const [name, schema] of Object.entries(bodyFlat.properties)) if (name in body) targets.push({ in: "body", name, schema });
+  if (body && bodyFlat)
+    for (const [name, schema] of Object.entries(bodyFlat.properties)) if (name in body) targets.push({ in: "body", name, schema });
   const options: Array<{ target: Target; value: unknown }> = [];
   for (const target of targets) {
     const flat = flatten(doc, target.schema);
@@ -365,8 +394,17 @@ export function mutate(spec: Spec, operation: Operation, kind: MutationKind, val
   return fc.constantFrom(...options).map(({ target, value }) => {
     if (target.in === "path") {
       const params = { ...valid.params, [target.name]: String(value) };
-      return { ...valid, params, path: fillPath(operation.path, params), mutation: `path parameter ${target.name} = ${JSON.stringify(value)} (${kind})` };
+      return {
+        ...valid,
+        params,
+        path: fillPath(operation.path, params),
+        mutation: `path parameter ${target.name} = ${JSON.stringify(value)} (${kind})`,
+      };
     }
-    return { ...valid, body: { ...body, [target.name]: value }, mutation: `body property ${target.name} = ${JSON.stringify(value).slice(0, 60)} (${kind})` };
+    return {
+      ...valid,
+      body: { ...body, [target.name]: value },
+      mutation: `body property ${target.name} = ${JSON.stringify(value).slice(0, 60)} (${kind})`,
+    };
   });
 }

@@ -94,7 +94,8 @@ const OPTIONS = {
 function usageError(error: unknown, argv: string[]): UsageError {
   const e = error as { code?: string; message: string };
   const option = /'(-[^' ]+)/.exec(e.message)?.[1];
-  if (e.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") return new UsageError(`unknown argument ${JSON.stringify(argv.find((a) => a === option || a.startsWith(`${option}=`)) ?? option)}`);
+  if (e.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION")
+    return new UsageError(`unknown argument ${JSON.stringify(argv.find((a) => a === option || a.startsWith(`${option}=`)) ?? option)}`);
   if (e.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") return new UsageError(`${option} needs a value`);
   return new UsageError(e.message);
 }
@@ -126,8 +127,12 @@ export function parseArgs(argv: string[]): CliOptions | "help" | "version" {
   }
   const options: Partial<CliOptions> & { only: Capability[]; include: Capability[] } = { only: [], include: [] };
   for (const which of ["only", "include"] as const) {
-    if (values[which] && !names[which].filter((n) => !n.startsWith("-")).length) throw new UsageError(`--${which} needs at least one capability`);
-    for (const name of names[which].flatMap((n) => n.split(",")).map((n) => n.trim()).filter(Boolean)) {
+    if (values[which] && !names[which].filter((n) => !n.startsWith("-")).length)
+      throw new UsageError(`--${which} needs at least one capability`);
+    for (const name of names[which]
+      .flatMap((n) => n.split(","))
+      .map((n) => n.trim())
+      .filter(Boolean)) {
       if (!isCapability(name)) throw new UsageError(`unknown capability ${JSON.stringify(name)}; known: ${CAPABILITIES.join(", ")}`);
       if (which === "include" && !OPTIONAL_CAPABILITIES.has(name)) {
         throw new UsageError(`${name} always runs; --include takes only optional capabilities (${[...OPTIONAL_CAPABILITIES].join(", ")})`);

@@ -30,7 +30,8 @@ export const CAPABILITY_DESCRIPTIONS: Record<Capability, string> = {
   errors: "unknown ids, malformed ids and bodies answer documented 4xx problem bodies",
   robustness: "property-based requests from the schemas (fast-check, seeded): valid never 5xx, invalid a documented 4xx",
   workflows: "the Arazzo journeys in openapi/arazzo, run with Redocly Respect",
-  internal: "(only with --include internal) the internal endpoints of openapi/internal.yaml: log level, configuration, busy, log files, events, cleanup reports",
+  internal:
+    "(only with --include internal) the internal endpoints of openapi/internal.yaml: log level, configuration, busy, log files, events, cleanup reports",
 };
 
 export function isCapability(value: string): value is Capability {

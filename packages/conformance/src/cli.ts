@@ -63,7 +63,8 @@ async function main(argv: string[]): Promise<number> {
   });
   if (tty) process.stdout.write("\r\u001b[2K");
   process.stdout.write(`${formatTable(report, { color: tty && !process.env.NO_COLOR })}\n`);
-  if (!options.seed && report.robustness) process.stdout.write(`(robustness seed ${report.seed}; pass --seed ${report.seed} to repeat it)\n`);
+  if (!options.seed && report.robustness)
+    process.stdout.write(`(robustness seed ${report.seed}; pass --seed ${report.seed} to repeat it)\n`);
   if (options.reportJson) write(options.reportJson, toJson(report));
   if (options.reportJunit) write(options.reportJunit, toJUnit(report));
   return report.ok ? 0 : 1;

@@ -76,7 +76,12 @@ export class ControlApi {
     if (this.adminToken) headers["x-admin-token"] = this.adminToken;
     let res: Response;
     try {
-      res = await this.fetch(joinUrl(this.url, path), { method: "POST", headers, body: JSON.stringify(body), signal: AbortSignal.timeout(this.timeoutMs) });
+      res = await this.fetch(joinUrl(this.url, path), {
+        method: "POST",
+        headers,
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
     } catch (error) {
       throw new CheckFailure(`The control API (${this.url}) did not answer POST ${path}: ${(error as Error).message}`);
     }
@@ -91,10 +96,14 @@ export class ControlApi {
   }
 
   /** Creates a fresh tenant: `{tenantId, token, tokens, agents}`. */
-  async createTenant(request: { agents?: number; roles?: string[] } = {}): Promise<{ tenantId: string; token: string; tokens: Record<string, string>; agents: number[] }> {
+  async createTenant(
+    request: { agents?: number; roles?: string[] } = {},
+  ): Promise<{ tenantId: string; token: string; tokens: Record<string, string>; agents: number[] }> {
     const res = await this.post("/__admin/tenants", request);
     if (res.status !== 201 || typeof res.body?.tenantId !== "string" || typeof res.body?.token !== "string") {
-      throw new CheckFailure(`The control API could not create a tenant: POST /__admin/tenants answered ${res.status} ${res.text.slice(0, 200)}`);
+      throw new CheckFailure(
+        `The control API could not create a tenant: POST /__admin/tenants answered ${res.status} ${res.text.slice(0, 200)}`,
+      );
     }
     return { tenantId: res.body.tenantId, token: res.body.token, tokens: res.body.tokens ?? {}, agents: res.body.agents ?? [] };
   }
@@ -102,7 +111,10 @@ export class ControlApi {
   /** Moves the virtual clock forward. */
   async advance(seconds: number): Promise<void> {
     const res = await this.post("/__admin/clock/advance", { seconds });
-    if (res.status !== 200) throw new CheckFailure(`The control API could not move the clock: POST /__admin/clock/advance answered ${res.status} ${res.text.slice(0, 200)}`);
+    if (res.status !== 200)
+      throw new CheckFailure(
+        `The control API could not move the clock: POST /__admin/clock/advance answered ${res.status} ${res.text.slice(0, 200)}`,
+      );
   }
 }
 
@@ -184,7 +196,11 @@ export class CapabilityContext {
    * polls (growing steps, up to `virtualWaitSeconds`); without one the kit sleeps
    * `pollIntervalMs` between polls, up to `waitTimeoutSeconds`.
    */
-  async waitFor<T>(what: string, probe: () => Promise<{ done: boolean; value: T; state?: string; answer?: Answer }>, limits: { virtualSeconds?: number; realSeconds?: number } = {}): Promise<T> {
+  async waitFor<T>(
+    what: string,
+    probe: () => Promise<{ done: boolean; value: T; state?: string; answer?: Answer }>,
+    limits: { virtualSeconds?: number; realSeconds?: number } = {},
+  ): Promise<T> {
     const virtualBudget = limits.virtualSeconds ?? this.options.virtualWaitSeconds;
     const realBudget = limits.realSeconds ?? this.options.waitTimeoutSeconds;
     const started = Date.now();
@@ -195,14 +211,20 @@ export class CapabilityContext {
       if (result.done) return result.value;
       if (this.control) {
         if (waited >= virtualBudget) {
-          throw new CheckFailure(`${what} did not happen within ${virtualBudget} virtual seconds (the clock was advanced ${step} times); last seen: ${result.state ?? "?"}`, result.answer?.exchange);
+          throw new CheckFailure(
+            `${what} did not happen within ${virtualBudget} virtual seconds (the clock was advanced ${step} times); last seen: ${result.state ?? "?"}`,
+            result.answer?.exchange,
+          );
         }
         const seconds = Math.min(VIRTUAL_STEPS[Math.min(step, VIRTUAL_STEPS.length - 1)]!, virtualBudget - waited);
         await this.control.advance(seconds);
         waited += seconds;
       } else {
         if (Date.now() - started >= realBudget * 1000) {
-          throw new CheckFailure(`${what} did not happen within ${realBudget} seconds; last seen: ${result.state ?? "?"}`, result.answer?.exchange);
+          throw new CheckFailure(
+            `${what} did not happen within ${realBudget} seconds; last seen: ${result.state ?? "?"}`,
+            result.answer?.exchange,
+          );
         }
         await sleep(this.options.pollIntervalMs);
       }
@@ -229,7 +251,10 @@ export class CapabilityContext {
     const all = (await this.agents(account)).filter((a) => !a.isDisabled && (!options.unencrypted || !a.isEncrypted));
     // Prefer unencrypted agents: their backups restore without a passphrase.
     all.sort((a, b) => Number(a.isEncrypted) - Number(b.isEncrypted));
-    if (all.length < count) throw new CheckSkipped(`needs ${count} enabled${options.unencrypted ? ", unencrypted" : ""} agent${count > 1 ? "s" : ""} in tenant ${account.tenantId}; it has ${all.length}`);
+    if (all.length < count)
+      throw new CheckSkipped(
+        `needs ${count} enabled${options.unencrypted ? ", unencrypted" : ""} agent${count > 1 ? "s" : ""} in tenant ${account.tenantId}; it has ${all.length}`,
+      );
     return all.slice(0, count);
   }
 

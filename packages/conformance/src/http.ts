@@ -138,7 +138,10 @@ export class ApiClient {
     exchange.response = { status: res.status, headers: headerRecord(res.headers, false), body: text };
     this.http.onExchange?.(exchange);
     const problems = operation
-      ? this.http.spec.checkResponse({ method, url, status: res.status, contentType: res.headers.get("content-type"), body: text }, operation)
+      ? this.http.spec.checkResponse(
+          { method, url, status: res.status, contentType: res.headers.get("content-type"), body: text },
+          operation,
+        )
       : [];
     if (problems.length && options.conform !== false) {
       throw new CheckFailure(`The answer does not conform to the description: ${problems.join("; ")}`, exchange);

@@ -47,7 +47,11 @@ export interface Report {
   checks: CheckResult[];
 }
 
-export function summarise(capabilities: readonly Capability[], checks: CheckResult[], durations: Map<Capability, number>): CapabilitySummary[] {
+export function summarise(
+  capabilities: readonly Capability[],
+  checks: CheckResult[],
+  durations: Map<Capability, number>,
+): CapabilitySummary[] {
   return capabilities.map((capability) => {
     const mine = checks.filter((c) => c.capability === capability);
     return {
@@ -68,12 +72,20 @@ export function formatTable(report: Report, options: { color?: boolean } = {}): 
   const paint = (code: string, text: string) => (color ? `\u001b[${code}m${text}\u001b[0m` : text);
   const header = ["Capability", "Passed", "Failed", "Skipped", "Time"];
   const rows = report.capabilities.map((c) => [c.capability, String(c.passed), String(c.failed), String(c.skipped), seconds(c.durationMs)]);
-  const total = ["Total", String(report.totals.passed), String(report.totals.failed), String(report.totals.skipped), seconds(report.durationMs)];
+  const total = [
+    "Total",
+    String(report.totals.passed),
+    String(report.totals.failed),
+    String(report.totals.skipped),
+    seconds(report.durationMs),
+  ];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length), total[i]!.length));
   const line = (cells: string[]) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join("  ");
   const rule = widths.map((w) => "-".repeat(w)).join("  ");
   const out: string[] = [];
-  out.push(`Cloud Backup API conformance: ${report.baseUrl} (tenant ${report.tenant}${report.adminUrl ? `, control API ${report.adminUrl}` : ""})`);
+  out.push(
+    `Cloud Backup API conformance: ${report.baseUrl} (tenant ${report.tenant}${report.adminUrl ? `, control API ${report.adminUrl}` : ""})`,
+  );
   out.push("");
   out.push(line(header), rule);
   for (const [i, row] of rows.entries()) {
@@ -83,7 +95,10 @@ export function formatTable(report: Report, options: { color?: boolean } = {}): 
   }
   out.push(rule, line(total));
   if (report.robustness) {
-    out.push("", `Robustness: ${report.robustness.generatedRequests} generated requests (seed ${report.robustness.seed}, ${report.robustness.runsPerProperty} runs per property).`);
+    out.push(
+      "",
+      `Robustness: ${report.robustness.generatedRequests} generated requests (seed ${report.robustness.seed}, ${report.robustness.runsPerProperty} runs per property).`,
+    );
   }
   const failed = report.checks.filter((c) => c.status === "failed");
   if (failed.length) {

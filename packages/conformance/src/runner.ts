@@ -137,7 +137,11 @@ async function preflight(options: ResolvedOptions): Promise<{ name: string; mess
     }
   };
   const api = await probe(`${options.baseUrl}/v1.0/${encodeURIComponent(options.tenant)}/user/agents`, { "x-auth-token": options.token });
-  if (typeof api === "string") return { name: "the API answers at --base-url", message: `GET ${options.baseUrl}/v1.0/${options.tenant}/user/agents got no answer: ${api}` };
+  if (typeof api === "string")
+    return {
+      name: "the API answers at --base-url",
+      message: `GET ${options.baseUrl}/v1.0/${options.tenant}/user/agents got no answer: ${api}`,
+    };
   if (options.adminUrl) {
     const headers: Record<string, string> = options.adminToken ? { "x-admin-token": options.adminToken } : {};
     const admin = await probe(`${options.adminUrl}/__admin/health`, headers);
@@ -195,9 +199,22 @@ export async function runConformance(options: ConformanceOptions): Promise<Repor
   const unreachable = await preflight(resolved);
   if (unreachable && plan.length) {
     // Nothing can be checked: one failure that says why, and every check skipped.
-    results.push({ capability: plan[0]!.capability, name: unreachable.name, status: "failed", durationMs: 0, message: unreachable.message });
+    results.push({
+      capability: plan[0]!.capability,
+      name: unreachable.name,
+      status: "failed",
+      durationMs: 0,
+      message: unreachable.message,
+    });
     for (const { capability, checks } of plan) {
-      for (const check of checks) results.push({ capability, name: check.name, status: "skipped", durationMs: 0, message: `not run: check "${unreachable.name}" failed` });
+      for (const check of checks)
+        results.push({
+          capability,
+          name: check.name,
+          status: "skipped",
+          durationMs: 0,
+          message: `not run: check "${unreachable.name}" failed`,
+        });
     }
     plan.length = 0;
   }
@@ -212,15 +229,34 @@ export async function runConformance(options: ConformanceOptions): Promise<Repor
       let result: CheckResult;
       try {
         const outcome = await withTimeout(check.run(ctx), checkTimeout, `${capability} › ${check.name}`);
-        result = { capability, name: check.name, status: "passed", durationMs: performance.now() - t0, ...(outcome?.details ? { details: outcome.details } : {}) };
+        result = {
+          capability,
+          name: check.name,
+          status: "passed",
+          durationMs: performance.now() - t0,
+          ...(outcome?.details ? { details: outcome.details } : {}),
+        };
       } catch (error) {
         const durationMs = performance.now() - t0;
         if (error instanceof CheckSkipped) {
           result = { capability, name: check.name, status: "skipped", durationMs, message: error.message };
         } else if (error instanceof CheckFailure) {
-          result = { capability, name: check.name, status: "failed", durationMs, message: error.message, ...(error.exchange ? { exchange: error.exchange } : {}) };
+          result = {
+            capability,
+            name: check.name,
+            status: "failed",
+            durationMs,
+            message: error.message,
+            ...(error.exchange ? { exchange: error.exchange } : {}),
+          };
         } else {
-          result = { capability, name: check.name, status: "failed", durationMs, message: `unexpected error in the check: ${(error as Error)?.stack ?? String(error)}` };
+          result = {
+            capability,
+            name: check.name,
+            status: "failed",
+            durationMs,
+            message: `unexpected error in the check: ${(error as Error)?.stack ?? String(error)}`,
+          };
         }
       }
       results.push(result);
@@ -228,7 +264,13 @@ export async function runConformance(options: ConformanceOptions): Promise<Repor
     }
     const leftovers = await ctx.cleanup();
     if (leftovers.length) {
-      results.push({ capability, name: "cleans up what it created", status: "failed", durationMs: 0, message: `could not undo: ${leftovers.join("; ")}` });
+      results.push({
+        capability,
+        name: "cleans up what it created",
+        status: "failed",
+        durationMs: 0,
+        message: `could not undo: ${leftovers.join("; ")}`,
+      });
     }
     generatedRequests += ctx.generatedRequests;
     durations.set(capability, performance.now() - capabilityStarted);

@@ -63,7 +63,11 @@ export function fileSet(items: unknown): string[] {
 }
 
 /** Creates a backup configuration; outside a fresh tenant it is deleted when the capability ends. */
-export async function createConfiguration(ctx: CapabilityContext, account: Account, body: Record<string, unknown>): Promise<{ config: any; answer: Answer }> {
+export async function createConfiguration(
+  ctx: CapabilityContext,
+  account: Account,
+  body: Record<string, unknown>,
+): Promise<{ config: any; answer: Answer }> {
   const answer = await account.api.call("POST", ctx.path(account, "/backup-configuration"), { body });
   expectStatus(answer, 200, "createBackupConfiguration with a valid body");
   const config = answer.body as any;
@@ -84,7 +88,11 @@ export async function createManualConfiguration(ctx: CapabilityContext, account:
 }
 
 /** Starts a backup of a configuration (waking the agents, retrying 403); answers its id. */
-export async function startBackup(ctx: CapabilityContext, account: Account, configurationId: number): Promise<{ backupId: number; answer: Answer }> {
+export async function startBackup(
+  ctx: CapabilityContext,
+  account: Account,
+  configurationId: number,
+): Promise<{ backupId: number; answer: Answer }> {
   const answer = await ctx.startWithRetry(
     account,
     () => account.api.call("POST", ctx.path(account, "/backup/action-requested"), { body: { Action: "StartManual", Id: configurationId } }),
@@ -113,13 +121,21 @@ export async function followBackup(ctx: CapabilityContext, account: Account, bac
     last = await account.api.call("GET", ctx.path(account, `/backup/${backupId}`));
     expectStatus(last, 200, `getBackup ${backupId}`);
     const state = String((last.body as any)?.CurrentState);
-    expect((last.body as any)?.BackupId === backupId, `getBackup ${backupId} answered BackupId ${JSON.stringify((last.body as any)?.BackupId)}`, last.exchange);
+    expect(
+      (last.body as any)?.BackupId === backupId,
+      `getBackup ${backupId} answered BackupId ${JSON.stringify((last.body as any)?.BackupId)}`,
+      last.exchange,
+    );
     const previous = states[states.length - 1];
     if (previous !== state) {
       if (previous !== undefined && TERMINAL_BACKUP_STATES.includes(previous)) {
         throw new CheckFailure(`Backup ${backupId} left the terminal state ${previous} for ${state}`, last.exchange);
       }
-      if (previous !== undefined && !TERMINAL_BACKUP_STATES.includes(state) && BACKUP_ORDER.indexOf(state) < BACKUP_ORDER.indexOf(previous)) {
+      if (
+        previous !== undefined &&
+        !TERMINAL_BACKUP_STATES.includes(state) &&
+        BACKUP_ORDER.indexOf(state) < BACKUP_ORDER.indexOf(previous)
+      ) {
         throw new CheckFailure(`Backup ${backupId} went back from ${previous} to ${state}`, last.exchange);
       }
       states.push(state);
@@ -130,11 +146,19 @@ export async function followBackup(ctx: CapabilityContext, account: Account, bac
 }
 
 /** Runs a backup of a configuration to its end; it must end restorable when `restorable`. */
-export async function runBackup(ctx: CapabilityContext, account: Account, configurationId: number, restorable = true): Promise<FollowedBackup> {
+export async function runBackup(
+  ctx: CapabilityContext,
+  account: Account,
+  configurationId: number,
+  restorable = true,
+): Promise<FollowedBackup> {
   const { backupId } = await startBackup(ctx, account, configurationId);
   const followed = await followBackup(ctx, account, backupId);
   if (restorable && !RESTORABLE_BACKUP_STATES.includes(followed.final)) {
-    throw new CheckFailure(`Backup ${backupId} ended ${followed.final}; expected Completed or CompletedWithErrors (states seen: ${followed.states.join(" → ")})`, followed.last.exchange);
+    throw new CheckFailure(
+      `Backup ${backupId} ended ${followed.final}; expected Completed or CompletedWithErrors (states seen: ${followed.states.join(" → ")})`,
+      followed.last.exchange,
+    );
   }
   return followed;
 }
@@ -159,7 +183,11 @@ export async function followRestore(ctx: CapabilityContext, account: Account, re
       if (previous !== undefined && TERMINAL_RESTORE_STATES.includes(previous)) {
         throw new CheckFailure(`Restore ${restoreId} left the terminal state ${previous} for ${state}`, last.exchange);
       }
-      if (previous !== undefined && !TERMINAL_RESTORE_STATES.includes(state) && RESTORE_ORDER.indexOf(state) < RESTORE_ORDER.indexOf(previous)) {
+      if (
+        previous !== undefined &&
+        !TERMINAL_RESTORE_STATES.includes(state) &&
+        RESTORE_ORDER.indexOf(state) < RESTORE_ORDER.indexOf(previous)
+      ) {
         throw new CheckFailure(`Restore ${restoreId} went back from state ${previous} to ${state}`, last.exchange);
       }
       states.push(state);

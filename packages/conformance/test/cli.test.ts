@@ -43,7 +43,11 @@ function newest(path: string): number {
 beforeAll(async () => {
   // The CLI is the built one, as users run it; build it unless dist is newer than src.
   if (!existsSync(cli) || newest(join(root, "src")) > statSync(cli).mtimeMs) {
-    await promisify(execFile)(process.execPath, [join(root, "../../node_modules/typescript/bin/tsc"), "-p", join(root, "tsconfig.build.json")]);
+    await promisify(execFile)(process.execPath, [
+      join(root, "../../node_modules/typescript/bin/tsc"),
+      "-p",
+      join(root, "tsconfig.build.json"),
+    ]);
   }
   const app = createServer({ clock: { speed: 100 } });
   await new Promise<void>((ready) => {
@@ -64,7 +68,24 @@ describe("cloud-backup-conformance", () => {
   test("passes against the reference server, Arazzo workflows included", async () => {
     const json = join(dir, "report.json");
     const junit = join(dir, "report.xml");
-    const run = await runCli(["--base-url", url, "--token", "demo-token", "--tenant", "1234", "--admin-url", url, "--seed", "424242", "--runs", "25", "--report-json", json, "--report-junit", junit]);
+    const run = await runCli([
+      "--base-url",
+      url,
+      "--token",
+      "demo-token",
+      "--tenant",
+      "1234",
+      "--admin-url",
+      url,
+      "--seed",
+      "424242",
+      "--runs",
+      "25",
+      "--report-json",
+      json,
+      "--report-junit",
+      junit,
+    ]);
     console.log(run.stdout);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
@@ -94,7 +115,10 @@ describe("cloud-backup-conformance", () => {
     const app = createServer({ clock: { speed: 100 } });
     const broken = async (request: Request) =>
       new URL(request.url).pathname.endsWith("/user/wakeupagents")
-        ? new Response(JSON.stringify({ type: "about:blank", title: "Service Unavailable", status: 503 }), { status: 503, headers: { "content-type": "application/problem+json" } })
+        ? new Response(JSON.stringify({ type: "about:blank", title: "Service Unavailable", status: 503 }), {
+            status: 503,
+            headers: { "content-type": "application/problem+json" },
+          })
         : app.fetch(request);
     const { base, stop } = await new Promise<{ base: string; stop: () => Promise<void> }>((ready) => {
       const server = serve({ fetch: broken, port: 0, hostname: "127.0.0.1" }, (info: AddressInfo) =>
@@ -126,7 +150,11 @@ describe("cloud-backup-conformance", () => {
     const version = await run(["--version"]);
     const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string };
     expect(version).toMatchObject({ code: 0 });
-    expect(version.stdout).toMatch(new RegExp(`^cloud-backup-conformance ${pkg.version.replaceAll(".", "\\.")} \\(Cloud Backup API description \\d+\\.\\d+\\.\\d+\\)\\n$`));
+    expect(version.stdout).toMatch(
+      new RegExp(
+        `^cloud-backup-conformance ${pkg.version.replaceAll(".", "\\.")} \\(Cloud Backup API description \\d+\\.\\d+\\.\\d+\\)\\n$`,
+      ),
+    );
     const help = await run(["--help"]);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain("Usage: cloud-backup-conformance --base-url URL");

@@ -5,8 +5,18 @@ import { runConformance } from "../src/index.js";
 
 const T0 = Date.UTC(2026, 6, 1, 12, 0, 0);
 
-function run(fetch: (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>, options: { only?: ["internal"] | ["auth"]; include?: ["internal"] } = {}) {
-  return runConformance({ baseUrl: "http://reference.test", adminUrl: "http://reference.test", token: "demo-token", tenant: "1234", fetch, ...options });
+function run(
+  fetch: (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>,
+  options: { only?: ["internal"] | ["auth"]; include?: ["internal"] } = {},
+) {
+  return runConformance({
+    baseUrl: "http://reference.test",
+    adminUrl: "http://reference.test",
+    token: "demo-token",
+    tenant: "1234",
+    fetch,
+    ...options,
+  });
 }
 
 describe("--include internal", () => {
@@ -19,7 +29,11 @@ describe("--include internal", () => {
   test("passes against the reference server, with every answer checked against internal.yaml", async () => {
     const app = createServer({ clock: { start: T0, speed: 0 } });
     // Forty days on, the demo account has Cleanup activities to report on.
-    await app.request("/__admin/clock/advance", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ seconds: 40 * 86_400 }) });
+    await app.request("/__admin/clock/advance", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ seconds: 40 * 86_400 }),
+    });
     const report = await run(async (input, init) => app.fetch(new Request(input, init)), { only: ["internal"] });
     const failed = report.checks.filter((c) => c.status !== "passed");
     expect(failed, JSON.stringify(failed, null, 2)).toEqual([]);
@@ -31,8 +45,14 @@ describe("--include internal", () => {
     const fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
       const request = new Request(input, init);
       const path = new URL(request.url).pathname;
-      if (/\/agent\/(logging|configuration|busy|requestlog|logfiles|events)\/\d+$|\/cleanup\/report\//.test(path) && !(request.method === "PUT")) {
-        return new Response(JSON.stringify({ type: "about:blank", title: "Not Found", status: 404, detail: "none", instance: path, requestId: "x" }), { status: 404, headers: { "content-type": "application/problem+json" } });
+      if (
+        /\/agent\/(logging|configuration|busy|requestlog|logfiles|events)\/\d+$|\/cleanup\/report\//.test(path) &&
+        !(request.method === "PUT")
+      ) {
+        return new Response(
+          JSON.stringify({ type: "about:blank", title: "Not Found", status: 404, detail: "none", instance: path, requestId: "x" }),
+          { status: 404, headers: { "content-type": "application/problem+json" } },
+        );
       }
       return app.fetch(request);
     };

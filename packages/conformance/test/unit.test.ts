@@ -72,7 +72,9 @@ describe("the response checker", () => {
   });
 
   test("closes object schemas without touching examples", () => {
-    const closed = closeObjectSchemas({ components: { schemas: { A: { type: "object", properties: { a: {} }, example: { properties: {} } } } } }) as any;
+    const closed = closeObjectSchemas({
+      components: { schemas: { A: { type: "object", properties: { a: {} }, example: { properties: {} } } } },
+    }) as any;
     expect(closed.components.schemas.A.unevaluatedProperties).toBe(false);
     expect(closed.components.schemas.A.example.unevaluatedProperties).toBeUndefined();
   });
@@ -87,12 +89,15 @@ describe("the request generators", () => {
     farIds: false,
   });
 
-  test.each(spec.operations.filter((op) => op.requestSchema).map((op) => [op.operationId, op] as const))("valid %s bodies validate", (_id, op) => {
-    for (const request of fc.sample(gen.request(op), { seed: 11, numRuns: 60 })) {
-      expect(spec.requestBodyErrors(op, request.body), JSON.stringify(request.body)).toBeUndefined();
-      expect(request.path).toMatch(/^\/v1\.0\/1234\//);
-    }
-  });
+  test.each(spec.operations.filter((op) => op.requestSchema).map((op) => [op.operationId, op] as const))(
+    "valid %s bodies validate",
+    (_id, op) => {
+      for (const request of fc.sample(gen.request(op), { seed: 11, numRuns: 60 })) {
+        expect(spec.requestBodyErrors(op, request.body), JSON.stringify(request.body)).toBeUndefined();
+        expect(request.path).toMatch(/^\/v1\.0\/1234\//);
+      }
+    },
+  );
 
   test.each(["wrong-type", "out-of-range", "missing-required", "malformed-json"] as const)("%s mutations are invalid", (kind) => {
     const op = spec.operation("createBackupConfiguration");
@@ -153,8 +158,28 @@ describe("arguments", () => {
   const base = ["--base-url", "http://127.0.0.1:4010", "--token", "t", "--tenant", "1234"];
 
   test("parses every option; --only takes several capabilities", () => {
-    const parsed = parseArgs([...base, "--admin-url", "http://127.0.0.1:4010", "--only", "auth", "backups", "--only=errors", "--seed", "7", "--report-json", "r.json", "--report-junit", "r.xml"]);
-    expect(parsed).toMatchObject({ adminUrl: "http://127.0.0.1:4010", only: ["auth", "backups", "errors"], seed: 7, reportJson: "r.json", reportJunit: "r.xml" });
+    const parsed = parseArgs([
+      ...base,
+      "--admin-url",
+      "http://127.0.0.1:4010",
+      "--only",
+      "auth",
+      "backups",
+      "--only=errors",
+      "--seed",
+      "7",
+      "--report-json",
+      "r.json",
+      "--report-junit",
+      "r.xml",
+    ]);
+    expect(parsed).toMatchObject({
+      adminUrl: "http://127.0.0.1:4010",
+      only: ["auth", "backups", "errors"],
+      seed: 7,
+      reportJson: "r.json",
+      reportJunit: "r.xml",
+    });
   });
 
   test("refuses bad input", () => {
@@ -170,7 +195,10 @@ describe("arguments", () => {
     expect(parseArgs(["--version"])).toBe("version");
     expect(parseArgs(["-v"])).toBe("version");
     expect(parseArgs(["-h"])).toBe("help");
-    expect(parseArgs(["--base-url=http://127.0.0.1:4010", "--token=t", "--tenant=1", "--only=auth,errors"])).toMatchObject({ baseUrl: "http://127.0.0.1:4010", only: ["auth", "errors"] });
+    expect(parseArgs(["--base-url=http://127.0.0.1:4010", "--token=t", "--tenant=1", "--only=auth,errors"])).toMatchObject({
+      baseUrl: "http://127.0.0.1:4010",
+      only: ["auth", "errors"],
+    });
     expect(() => parseArgs(["--base-url", "http://x", "--token", "--tenant", "1"])).toThrow(/--token needs a value/);
     expect(() => parseArgs([...base, "stray"])).toThrow(/unknown argument "stray"/);
     expect(() => parseArgs([...base, "--runs", "0"])).toThrow(/--runs must be from 1 to 100000/);

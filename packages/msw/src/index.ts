@@ -28,7 +28,10 @@ export const REGIONS = ["dfw", "ord", "iad", "lon", "hkg", "syd"] as const;
 export const GLOBAL_BASE_URL = "https://backup.api.rackspacecloud.com";
 
 /** Every regional Cloud Backup host, then the global one: what a real client calls. */
-export const DEFAULT_BASE_URLS: readonly string[] = [...REGIONS.map((region) => `https://${region}.backup.api.rackspacecloud.com`), GLOBAL_BASE_URL];
+export const DEFAULT_BASE_URLS: readonly string[] = [
+  ...REGIONS.map((region) => `https://${region}.backup.api.rackspacecloud.com`),
+  GLOBAL_BASE_URL,
+];
 
 /** Rackspace Cloud Identity v2.0, where a client with credentials gets its token. */
 export const DEFAULT_IDENTITY_URL = "https://identity.api.rackspacecloud.com";
@@ -160,13 +163,16 @@ export function cloudBackupHandlers(options: CloudBackupHandlersOptions = {}): C
 
   const list = [
     ...baseUrls.map((base) => http.all(`${base}/*`, ({ request }) => answer(request, base))),
-    ...identityUrls.filter((url) => !baseUrls.includes(url)).map((base) => http.post(`${base}/v2.0/tokens`, ({ request }) => answer(request, base))),
+    ...identityUrls
+      .filter((url) => !baseUrls.includes(url))
+      .map((base) => http.post(`${base}/v2.0/tokens`, ({ request }) => answer(request, base))),
   ];
 
   const clock: SimulationClock = {
     now: () => app.clock.now(),
     advance(seconds: number) {
-      if (!Number.isFinite(seconds) || seconds < 0) throw new RangeError(`clock.advance: seconds must be a finite number >= 0 (got ${seconds}).`);
+      if (!Number.isFinite(seconds) || seconds < 0)
+        throw new RangeError(`clock.advance: seconds must be a finite number >= 0 (got ${seconds}).`);
       app.clock.advance(Math.round(seconds * 1000));
       app.world.catchUp(app.clock.now());
       return app.clock.now();

@@ -26,11 +26,21 @@ import { conformanceProblems } from "@cloud-backup/spec/validate";
 const require = createRequire(import.meta.url);
 const here = dirname(fileURLToPath(import.meta.url));
 const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
 const hasChromium = existsSync(CHROMIUM_PATH);
 const skipBrowser = !hasChromium && !process.env.CLOUD_BACKUP_REQUIRE_BROWSER;
 if (skipBrowser) {
-  console.warn(`SKIPPING the msw browser test: Chromium is not installed at ${CHROMIUM_PATH} (apps/docs/scripts/ensure-chromium.sh; CLOUD_BACKUP_REQUIRE_BROWSER=1 makes this an error).`);
+  console.warn(
+    `SKIPPING the msw browser test: Chromium is not installed at ${CHROMIUM_PATH} (apps/docs/scripts/ensure-chromium.sh; CLOUD_BACKUP_REQUIRE_BROWSER=1 makes this an error).`,
+  );
 }
 
 /** What the page does: the worker, then a backup run to completion, all with fetch on the real hosts. */
@@ -90,13 +100,27 @@ describe.skipIf(skipBrowser)("cloudBackupHandlers() with setupWorker in Chromium
     await promisify(execFile)(process.execPath, [cli, "init", dir, "--no-save"], { cwd: dir, timeout: 60_000 });
     expect(existsSync(join(dir, "mockServiceWorker.js"))).toBe(true);
     writeFileSync(join(dir, "entry.js"), PAGE_SCRIPT);
-    await build({ entryPoints: [join(dir, "entry.js")], outfile: join(dir, "app.js"), bundle: true, platform: "browser", format: "esm", target: "es2022", logLevel: "silent", nodePaths: [join(here, "../node_modules"), join(here, "../../../node_modules")] });
-    writeFileSync(join(dir, "index.html"), `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>msw</title></head><body><script type="module" src="/app.js"></script></body></html>`);
+    await build({
+      entryPoints: [join(dir, "entry.js")],
+      outfile: join(dir, "app.js"),
+      bundle: true,
+      platform: "browser",
+      format: "esm",
+      target: "es2022",
+      logLevel: "silent",
+      nodePaths: [join(here, "../node_modules"), join(here, "../../../node_modules")],
+    });
+    writeFileSync(
+      join(dir, "index.html"),
+      `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>msw</title></head><body><script type="module" src="/app.js"></script></body></html>`,
+    );
     const types: Record<string, string> = { ".html": "text/html", ".js": "text/javascript" };
     server = createServer((req, res) => {
       const file = join(dir, new URL(req.url ?? "/", "http://x").pathname.replace(/^\/$/, "/index.html"));
       if (!file.startsWith(dir) || !existsSync(file)) return void res.writeHead(404).end();
-      res.writeHead(200, { "content-type": types[file.slice(file.lastIndexOf("."))] ?? "application/octet-stream" }).end(readFileSync(file));
+      res
+        .writeHead(200, { "content-type": types[file.slice(file.lastIndexOf("."))] ?? "application/octet-stream" })
+        .end(readFileSync(file));
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -114,10 +138,13 @@ describe.skipIf(skipBrowser)("cloudBackupHandlers() with setupWorker in Chromium
   it("answers fetch on the real hosts from the page's simulation: Identity, a backup to Completed, a 400, a dropped connection", async () => {
     const blocked: string[] = [];
     const seen: Array<{ url: string; fromServiceWorker: boolean }> = [];
-    await context.route((url) => url.origin !== origin, (route) => {
-      blocked.push(route.request().url());
-      return route.abort("blockedbyclient");
-    });
+    await context.route(
+      (url) => url.origin !== origin,
+      (route) => {
+        blocked.push(route.request().url());
+        return route.abort("blockedbyclient");
+      },
+    );
     const page = context.pages()[0] ?? (await context.newPage());
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
@@ -125,13 +152,25 @@ describe.skipIf(skipBrowser)("cloudBackupHandlers() with setupWorker in Chromium
     // and reading each one's response is asynchronous: the assertions wait for all of them.
     const pending: Array<Promise<void>> = [];
     page.on("requestfinished", (request) => {
-      pending.push(request.response().then((response) => void seen.push({ url: request.url(), fromServiceWorker: response?.fromServiceWorker() ?? false })));
+      pending.push(
+        request
+          .response()
+          .then((response) => void seen.push({ url: request.url(), fromServiceWorker: response?.fromServiceWorker() ?? false })),
+      );
     });
     await page.goto(`${origin}/`, { waitUntil: "load" });
     await page.waitForFunction(() => typeof (window as unknown as { run?: unknown }).run === "function");
     const result = await page.evaluate(() => (window as unknown as { run: () => Promise<any> }).run());
 
-    expect(result).toMatchObject({ endpoint: "https://dfw.backup.api.rackspacecloud.com/v1.0/1234", agents: 4, after: "Completed", invalid: 400, reset: "TypeError", inWorld: true, controlled: true });
+    expect(result).toMatchObject({
+      endpoint: "https://dfw.backup.api.rackspacecloud.com/v1.0/1234",
+      agents: 4,
+      after: "Completed",
+      invalid: 400,
+      reset: "TypeError",
+      inWorld: true,
+      controlled: true,
+    });
     expect(result.before).not.toBe("Completed");
     const problems = (result.exchanges as Array<{ method: string; url: string; status: number; contentType: string | null; body: string }>)
       .filter((e) => e.status !== 0)

@@ -10,13 +10,23 @@ import { DEMO, manualConfig, useCloudBackup, WEB2 } from "./helpers.js";
 const { handlers, settled } = useCloudBackup();
 const DFW = "https://dfw.backup.api.rackspacecloud.com";
 const production = () =>
-  createBackupClient({ auth: { username: DEMO.username, apiKey: DEMO.apiKey }, region: "dfw", sleep: async () => {}, retry: { retries: 3, baseDelayMs: 1 } });
+  createBackupClient({
+    auth: { username: DEMO.username, apiKey: DEMO.apiKey },
+    region: "dfw",
+    sleep: async () => {},
+    retry: { retries: 3, baseDelayMs: 1 },
+  });
 const admin = async (method: string, path: string, body?: unknown) => {
-  const res = await fetch(`${DFW}${path}`, { method, headers: body ? { "Content-Type": "application/json" } : {}, body: body ? JSON.stringify(body) : undefined });
+  const res = await fetch(`${DFW}${path}`, {
+    method,
+    headers: body ? { "Content-Type": "application/json" } : {},
+    body: body ? JSON.stringify(body) : undefined,
+  });
   expect(res.ok, `${method} ${path} -> ${res.status}`).toBe(true);
   return res.status === 204 ? undefined : res.json();
 };
-const api = (path: string, headers: Record<string, string> = {}) => fetch(`${DFW}/v1.0/${DEMO.tenantId}${path}`, { headers: { "X-Auth-Token": DEMO.token, ...headers } });
+const api = (path: string, headers: Record<string, string> = {}) =>
+  fetch(`${DFW}/v1.0/${DEMO.tenantId}${path}`, { headers: { "X-Auth-Token": DEMO.token, ...headers } });
 
 describe("Prefer, per request", () => {
   it("code=503 answers 503 with Retry-After and a problem body; the client retries, then reports it", async () => {
@@ -56,14 +66,22 @@ describe("Prefer, per request", () => {
 
   it("fault=reset drops the connection: fetch rejects, and the client reports a network error", async () => {
     await expect(api("/user/agents", { Prefer: "fault=reset" })).rejects.toThrow(TypeError);
-    const error = await production().listAgents({ headers: { Prefer: "fault=reset" }, retry: false }).catch((e: unknown) => e);
+    const error = await production()
+      .listAgents({ headers: { Prefer: "fault=reset" }, retry: false })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BackupNetworkError);
   });
 });
 
 describe("fault scenarios, through the control API", () => {
   it("the next N calls of an operation answer 503: the client retries through them", async () => {
-    const fault = (await admin("POST", "/__admin/faults", { kind: "status", operationId: "listAgents", status: 503, count: 2, retryAfter: 0 })) as { id: string };
+    const fault = (await admin("POST", "/__admin/faults", {
+      kind: "status",
+      operationId: "listAgents",
+      status: 503,
+      count: 2,
+      retryAfter: 0,
+    })) as { id: string };
     expect(fault.id).toBeTruthy();
     const agents = await production().listAgents();
     expect(agents.length).toBeGreaterThan(0);
@@ -82,7 +100,9 @@ describe("fault scenarios, through the control API", () => {
 
     await admin("POST", "/__admin/faults", { kind: "agentOffline", machineAgentId: WEB2 });
     expect((await client.getAgent({ machineAgentId: WEB2 })).Status).toBe("Offline");
-    const refused = await client.requestBackupAction({ body: { Action: "StartManual", Id: config.BackupConfigurationId } }).catch((e: unknown) => e);
+    const refused = await client
+      .requestBackupAction({ body: { Action: "StartManual", Id: config.BackupConfigurationId } })
+      .catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(BackupApiError);
     expect((refused as BackupApiError).status).toBe(403);
     expect(((await admin("GET", "/__admin/faults")) as unknown[]).length).toBe(2);

@@ -49,7 +49,11 @@ describe("cloudBackupHandlers()", () => {
     const { access } = (await res.json()) as { access: any };
     const backup = access.serviceCatalog.find((s: any) => s.type === "rax:backup");
     expect(backup.endpoints).toEqual([
-      ...REGIONS.map((r) => ({ region: r.toUpperCase(), tenantId: DEMO.tenantId, publicURL: `https://${r}.backup.api.rackspacecloud.com/v1.0/${DEMO.tenantId}` })),
+      ...REGIONS.map((r) => ({
+        region: r.toUpperCase(),
+        tenantId: DEMO.tenantId,
+        publicURL: `https://${r}.backup.api.rackspacecloud.com/v1.0/${DEMO.tenantId}`,
+      })),
       { tenantId: DEMO.tenantId, publicURL: `${GLOBAL_BASE_URL}/v1.0/${DEMO.tenantId}` },
     ]);
     // The token it issued works on every host, from the same world.
@@ -58,16 +62,32 @@ describe("cloudBackupHandlers()", () => {
       expect(agents.status).toBe(200);
     }
     // Wrong credentials: Identity's 401.
-    const refused = await fetch(`${DEFAULT_IDENTITY_URL}/v2.0/tokens`, json({ auth: { passwordCredentials: { username: DEMO.username, password: "wrong" } } }));
+    const refused = await fetch(
+      `${DEFAULT_IDENTITY_URL}/v2.0/tokens`,
+      json({ auth: { passwordCredentials: { username: DEMO.username, password: "wrong" } } }),
+    );
     expect(refused.status).toBe(401);
   });
 
   it("keeps one world for all hosts: what one host creates, another reads", async () => {
     const created = await fetch(`https://lon.backup.api.rackspacecloud.com/v1.0/${DEMO.tenantId}/backup-configuration`, {
       ...json({
-        MachineAgentId: WEB2, BackupConfigurationName: "Across hosts", IsActive: true, VersionRetention: 30, MissedBackupActionId: 1, Frequency: "Manually",
-        StartTimeHour: null, StartTimeMinute: null, StartTimeAmPm: null, DayOfWeekId: null, HourInterval: null, TimeZoneId: "Eastern Standard Time",
-        NotifyRecipients: "ops@example.com", NotifySuccess: false, NotifyFailure: true, Inclusions: [{ FilePath: "/etc", FileItemType: "Folder" }],
+        MachineAgentId: WEB2,
+        BackupConfigurationName: "Across hosts",
+        IsActive: true,
+        VersionRetention: 30,
+        MissedBackupActionId: 1,
+        Frequency: "Manually",
+        StartTimeHour: null,
+        StartTimeMinute: null,
+        StartTimeAmPm: null,
+        DayOfWeekId: null,
+        HourInterval: null,
+        TimeZoneId: "Eastern Standard Time",
+        NotifyRecipients: "ops@example.com",
+        NotifySuccess: false,
+        NotifyFailure: true,
+        Inclusions: [{ FilePath: "/etc", FileItemType: "Folder" }],
       }),
       headers: { "Content-Type": "application/json", "X-Auth-Token": DEMO.token },
     });

@@ -37,7 +37,9 @@ export function checkedServer(handlers: RequestHandler[], basePaths: string[] = 
         exchanges.push({ method: request.method, url: request.url, status: response.status });
         // A dropped connection (Prefer: fault=reset) has no answer to check.
         if (response.type === "error") return;
-        problems.push(...conformanceProblems(request.method, pathOf(request.url), response.status, response.headers.get("content-type"), text));
+        problems.push(
+          ...conformanceProblems(request.method, pathOf(request.url), response.status, response.headers.get("content-type"), text),
+        );
       }),
     );
   });

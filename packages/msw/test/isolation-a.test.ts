@@ -10,14 +10,20 @@ const { handlers } = useCloudBackup();
 const DFW = "https://dfw.backup.api.rackspacecloud.com";
 const headers = { "X-Auth-Token": DEMO.token, "Content-Type": "application/json" };
 const names = async () =>
-  ((await (await fetch(`${DFW}/v1.0/${DEMO.tenantId}/backup-configuration/system/${WEB2}`, { headers })).json()) as Array<{ BackupConfigurationName: string }>).map(
-    (c) => c.BackupConfigurationName,
-  );
+  (
+    (await (await fetch(`${DFW}/v1.0/${DEMO.tenantId}/backup-configuration/system/${WEB2}`, { headers })).json()) as Array<{
+      BackupConfigurationName: string;
+    }>
+  ).map((c) => c.BackupConfigurationName);
 
 describe("isolation, file A", () => {
   it("creates configurations named for file A and sees none of file B's", async () => {
     for (const n of [1, 2, 3]) {
-      const res = await fetch(`${DFW}/v1.0/${DEMO.tenantId}/backup-configuration`, { method: "POST", headers, body: JSON.stringify(manualConfig(WEB2, `File A ${n}`)) });
+      const res = await fetch(`${DFW}/v1.0/${DEMO.tenantId}/backup-configuration`, {
+        method: "POST",
+        headers,
+        body: JSON.stringify(manualConfig(WEB2, `File A ${n}`)),
+      });
       expect(res.status).toBe(200);
       // Give file B time to do its part meanwhile.
       await new Promise((resolve) => setTimeout(resolve, 30));

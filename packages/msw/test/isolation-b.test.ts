@@ -12,15 +12,23 @@ const headers = { "X-Auth-Token": DEMO.token, "Content-Type": "application/json"
 describe("isolation, file B", () => {
   it("creates its own configuration, deletes web2 and moves its clock, never seeing file A's", async () => {
     const start = handlers.clock.now();
-    const res = await fetch(`${ORD}/v1.0/backup-configuration`, { method: "POST", headers, body: JSON.stringify(manualConfig(WEB2, "File B 1")) });
+    const res = await fetch(`${ORD}/v1.0/backup-configuration`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify(manualConfig(WEB2, "File B 1")),
+    });
     expect(res.status).toBe(200);
     await new Promise((resolve) => setTimeout(resolve, 60));
-    const listed = ((await (await fetch(`${ORD}/v1.0/backup-configuration/system/${WEB2}`, { headers })).json()) as Array<{ BackupConfigurationName: string }>).map(
-      (c) => c.BackupConfigurationName,
-    );
+    const listed = (
+      (await (await fetch(`${ORD}/v1.0/backup-configuration/system/${WEB2}`, { headers })).json()) as Array<{
+        BackupConfigurationName: string;
+      }>
+    ).map((c) => c.BackupConfigurationName);
     expect(listed).toContain("File B 1");
     expect(listed.filter((n) => n.startsWith("File A"))).toEqual([]);
-    expect((await fetch(`${ORD}/v1.0/agent/delete`, { method: "POST", headers, body: JSON.stringify({ MachineAgentId: WEB2 }) })).status).toBe(204);
+    expect(
+      (await fetch(`${ORD}/v1.0/agent/delete`, { method: "POST", headers, body: JSON.stringify({ MachineAgentId: WEB2 }) })).status,
+    ).toBe(204);
     expect(handlers.clock.advance(86_400)).toBe(start + 86_400_000);
   });
 

@@ -9,9 +9,16 @@ import { checkedServer, DEMO } from "./helpers.js";
 const json = (body: unknown) => ({ method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
 
 /** Runs `body` with the handlers listening, then checks every answer against the descriptions. */
-async function withHandlers(options: CloudBackupHandlersOptions, body: (handlers: ReturnType<typeof cloudBackupHandlers>) => Promise<void>, unhandled: string[] = []) {
+async function withHandlers(
+  options: CloudBackupHandlersOptions,
+  body: (handlers: ReturnType<typeof cloudBackupHandlers>) => Promise<void>,
+  unhandled: string[] = [],
+) {
   const handlers = cloudBackupHandlers(options);
-  const { server, check } = checkedServer(handlers, handlers.baseUrls.map((url) => new URL(url).pathname.replace(/\/$/, "")));
+  const { server, check } = checkedServer(
+    handlers,
+    handlers.baseUrls.map((url) => new URL(url).pathname.replace(/\/$/, "")),
+  );
   server.listen({ onUnhandledRequest: "error" });
   try {
     await body(handlers);
@@ -29,15 +36,27 @@ describe("cloudBackupHandlers(options)", () => {
       { baseUrls: ["http://backup.test/proxy/"], identityUrls: ["http://identity.test"], clock: { start } },
       async (h) => {
         expect(h.baseUrls).toEqual(["http://backup.test/proxy"]);
-        const res = await fetch("http://identity.test/v2.0/tokens", json({ auth: { passwordCredentials: { username: DEMO.username, password: DEMO.password } } }));
+        const res = await fetch(
+          "http://identity.test/v2.0/tokens",
+          json({ auth: { passwordCredentials: { username: DEMO.username, password: DEMO.password } } }),
+        );
         expect(res.status).toBe(200);
         const { access } = (await res.json()) as { access: any };
         const urls = access.serviceCatalog.find((s: any) => s.type === "rax:backup").endpoints.map((e: any) => e.publicURL);
         expect(new Set(urls)).toEqual(new Set([`http://backup.test/proxy/v1.0/${DEMO.tenantId}`]));
-        const agents = await fetch(`http://backup.test/proxy/v1.0/${DEMO.tenantId}/user/agents`, { headers: { "X-Auth-Token": access.token.id } });
+        const agents = await fetch(`http://backup.test/proxy/v1.0/${DEMO.tenantId}/user/agents`, {
+          headers: { "X-Auth-Token": access.token.id },
+        });
         expect(agents.status).toBe(200);
         // Identity answers on the base URL too, as on the reference server.
-        expect((await fetch("http://backup.test/proxy/v2.0/tokens", json({ auth: { passwordCredentials: { username: DEMO.username, password: DEMO.password } } }))).status).toBe(200);
+        expect(
+          (
+            await fetch(
+              "http://backup.test/proxy/v2.0/tokens",
+              json({ auth: { passwordCredentials: { username: DEMO.username, password: DEMO.password } } }),
+            )
+          ).status,
+        ).toBe(200);
         const clock = (await (await fetch("http://backup.test/proxy/__admin/clock")).json()) as { iso: string; speed: number };
         expect(clock).toMatchObject({ iso: "2030-01-01T00:00:00.000Z", speed: 0 });
         // The real hosts are not answered by these handlers.
@@ -50,9 +69,14 @@ describe("cloudBackupHandlers(options)", () => {
 
   it("mixes the defaults with another base URL: the catalog keeps the real hosts", async () => {
     await withHandlers({ baseUrls: ["https://dfw.backup.api.rackspacecloud.com", "http://localhost:4010"] }, async () => {
-      const res = await fetch("https://identity.api.rackspacecloud.com/v2.0/tokens", json({ auth: { "RAX-KSKEY:apiKeyCredentials": { username: DEMO.username, apiKey: DEMO.apiKey } } }));
+      const res = await fetch(
+        "https://identity.api.rackspacecloud.com/v2.0/tokens",
+        json({ auth: { "RAX-KSKEY:apiKeyCredentials": { username: DEMO.username, apiKey: DEMO.apiKey } } }),
+      );
       const { access } = (await res.json()) as { access: any };
-      const byRegion = Object.fromEntries(access.serviceCatalog.find((s: any) => s.type === "rax:backup").endpoints.map((e: any) => [e.region ?? "global", e.publicURL]));
+      const byRegion = Object.fromEntries(
+        access.serviceCatalog.find((s: any) => s.type === "rax:backup").endpoints.map((e: any) => [e.region ?? "global", e.publicURL]),
+      );
       expect(byRegion.DFW).toBe(`https://dfw.backup.api.rackspacecloud.com/v1.0/${DEMO.tenantId}`);
       // Hosts not answered here fall back to the first base URL.
       expect(byRegion.ORD).toBe(`https://dfw.backup.api.rackspacecloud.com/v1.0/${DEMO.tenantId}`);

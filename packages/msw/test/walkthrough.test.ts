@@ -59,9 +59,17 @@ describe("the walkthrough, with production settings", () => {
 
     await client.wakeAgent(WEB_SERVER, polling);
     const restore = await client.createRestore({
-      body: { BackupId: backupId, BackupMachineId: WEB2, DestinationMachineId: WEB_SERVER, DestinationPath: "C:\\Restored", OverwriteFiles: false },
+      body: {
+        BackupId: backupId,
+        BackupMachineId: WEB2,
+        DestinationMachineId: WEB_SERVER,
+        DestinationPath: "C:\\Restored",
+        OverwriteFiles: false,
+      },
     });
-    await client.addRestoreFile({ body: { FilePath: "/var/www/html", Filter: "Include", FileItemType: "Folder", ParentId: restore.RestoreId } });
+    await client.addRestoreFile({
+      body: { FilePath: "/var/www/html", Filter: "Include", FileItemType: "Folder", ParentId: restore.RestoreId },
+    });
     expect(await client.listRestoreFiles({ restoreId: restore.RestoreId })).toHaveLength(1);
     await client.requestRestoreAction({ body: { Action: "StartManual", Id: restore.RestoreId } });
     const finished = await client.waitForRestore(restore.RestoreId, { ...polling, timeoutMs: 600_000 });
@@ -77,7 +85,9 @@ describe("the walkthrough, with production settings", () => {
     const exchanges = await settled();
     const origins = new Set(exchanges.map((e) => new URL(e.url).origin));
     expect([...origins].sort()).toEqual([DFW, DEFAULT_IDENTITY_URL].sort());
-    expect(exchanges.filter((e) => e.url.startsWith(DEFAULT_IDENTITY_URL))).toEqual([{ method: "POST", url: `${DEFAULT_IDENTITY_URL}/v2.0/tokens`, status: 200 }]);
+    expect(exchanges.filter((e) => e.url.startsWith(DEFAULT_IDENTITY_URL))).toEqual([
+      { method: "POST", url: `${DEFAULT_IDENTITY_URL}/v2.0/tokens`, status: 200 },
+    ]);
     expect(exchanges.every((e) => e.status < 400)).toBe(true);
   });
 

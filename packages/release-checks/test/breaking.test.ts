@@ -44,7 +44,8 @@ describe("fixture pairs: one per breaking kind fails", () => {
     {
       file: "operation-removed.yaml",
       kinds: ["operation-removed"],
-      check: (c) => expect(c).toMatchObject([{ operation: "deletePet", method: "DELETE", path: "/pets/{petId}", message: "operation removed" }]),
+      check: (c) =>
+        expect(c).toMatchObject([{ operation: "deletePet", method: "DELETE", path: "/pets/{petId}", message: "operation removed" }]),
     },
     {
       file: "response-property-removed.yaml",
@@ -75,7 +76,11 @@ describe("fixture pairs: one per breaking kind fails", () => {
       kinds: ["enum-narrowed"],
       check: (c) => {
         expect(c).toHaveLength(3);
-        expect(c[2]).toMatchObject({ operation: "getPet", location: "response 200 (application/json) body.status", message: 'enum value "sold" removed (narrowed response enum)' });
+        expect(c[2]).toMatchObject({
+          operation: "getPet",
+          location: "response 200 (application/json) body.status",
+          message: 'enum value "sold" removed (narrowed response enum)',
+        });
       },
     },
     {
@@ -90,14 +95,20 @@ describe("fixture pairs: one per breaking kind fails", () => {
       file: "request-property-required.yaml",
       kinds: ["request-property-required"],
       check: (c) =>
-        expect(c).toMatchObject([{ operation: "createPet", location: "request body (application/json) body.owner", message: "new required request property" }]),
+        expect(c).toMatchObject([
+          { operation: "createPet", location: "request body (application/json) body.owner", message: "new required request property" },
+        ]),
     },
     {
       file: "type-changed.yaml",
       kinds: ["type-changed"],
       check: (c) => {
         expect(c).toHaveLength(3);
-        expect(c[0]).toMatchObject({ operation: "listPets", location: "response 200 (application/json) body[].id", message: "type changed from integer to string" });
+        expect(c[0]).toMatchObject({
+          operation: "listPets",
+          location: "response 200 (application/json) body[].id",
+          message: "type changed from integer to string",
+        });
       },
     },
     {
@@ -112,7 +123,8 @@ describe("fixture pairs: one per breaking kind fails", () => {
     {
       file: "success-status-changed.yaml",
       kinds: ["success-status-changed"],
-      check: (c) => expect(c).toMatchObject([{ operation: "createPet", location: "responses", message: "success status changed from 201 to 200" }]),
+      check: (c) =>
+        expect(c).toMatchObject([{ operation: "createPet", location: "responses", message: "success status changed from 201 to 200" }]),
     },
   ];
 
@@ -155,7 +167,17 @@ describe("fixture pairs: compatible changes pass", () => {
       openapi: "3.1.0",
       info: { title: "t", version: "1.0.0" },
       paths: {
-        "/c": { get: { operationId: "getC", responses: { "200": { description: "c", content: { "application/json": { schema: { type: "object", properties: { StartTimeAmPm: startTimeAmPm } } } } } } } },
+        "/c": {
+          get: {
+            operationId: "getC",
+            responses: {
+              "200": {
+                description: "c",
+                content: { "application/json": { schema: { type: "object", properties: { StartTimeAmPm: startTimeAmPm } } } },
+              },
+            },
+          },
+        },
       },
     });
     const typeList = description({ type: ["string", "null"], enum: ["AM", "PM", "", null] });
@@ -189,9 +211,15 @@ describe("major version bump", () => {
   });
   it("0.x is no exception: 0.1.0 → 0.2.0 is not a major bump", () => {
     const head = load("breaking/operation-removed.yaml");
-    const result = compareDescriptions({ ...base, info: { ...base.info, version: "0.1.0" } }, { ...head, info: { ...head.info, version: "0.2.0" } });
+    const result = compareDescriptions(
+      { ...base, info: { ...base.info, version: "0.1.0" } },
+      { ...head, info: { ...head.info, version: "0.2.0" } },
+    );
     expect(result.ok).toBe(false);
-    const bumped = compareDescriptions({ ...base, info: { ...base.info, version: "0.1.0" } }, { ...head, info: { ...head.info, version: "1.0.0" } });
+    const bumped = compareDescriptions(
+      { ...base, info: { ...base.info, version: "0.1.0" } },
+      { ...head, info: { ...head.info, version: "1.0.0" } },
+    );
     expect(bumped.ok).toBe(true);
   });
   it("rejects a description whose info.version is not semver", () => {
@@ -210,7 +238,12 @@ describe("the other breaking kinds (edits of the base in code)", () => {
     return [from, doc];
   };
   const cases: Array<[string, BreakingKind[], [any, any], string]> = [
-    ["an operationId renamed", ["operation-id-changed"], edited((d) => (d.paths["/pets"].get.operationId = "findPets")), "operationId changed from listPets to findPets"],
+    [
+      "an operationId renamed",
+      ["operation-id-changed"],
+      edited((d) => (d.paths["/pets"].get.operationId = "findPets")),
+      "operationId changed from listPets to findPets",
+    ],
     [
       "an operation moved to another method",
       ["operation-moved"],
@@ -221,7 +254,12 @@ describe("the other breaking kinds (edits of the base in code)", () => {
       "moved from DELETE /pets/{petId} to POST /pets/{petId}",
     ],
     ["a query parameter removed", ["parameter-removed"], edited((d) => (d.paths["/pets"].get.parameters = [])), "query parameter removed"],
-    ["an optional parameter made required", ["parameter-required"], edited((d) => (d.paths["/pets"].get.parameters[0].required = true)), "query parameter became required"],
+    [
+      "an optional parameter made required",
+      ["parameter-required"],
+      edited((d) => (d.paths["/pets"].get.parameters[0].required = true)),
+      "query parameter became required",
+    ],
     [
       "a new required header",
       ["parameter-required"],
@@ -245,15 +283,30 @@ describe("the other breaking kinds (edits of the base in code)", () => {
       }),
       "request media type application/json no longer accepted",
     ],
-    ["a request property removed", ["request-property-removed"], edited((d) => delete d.components.schemas.NewPet.properties.tag), "request property removed"],
-    ["an optional request property made required", ["request-property-required"], edited((d) => d.components.schemas.NewPet.required.push("tag")), "request property became required"],
+    [
+      "a request property removed",
+      ["request-property-removed"],
+      edited((d) => delete d.components.schemas.NewPet.properties.tag),
+      "request property removed",
+    ],
+    [
+      "an optional request property made required",
+      ["request-property-required"],
+      edited((d) => d.components.schemas.NewPet.required.push("tag")),
+      "request property became required",
+    ],
     [
       "a response property no longer required",
       ["response-property-optional"],
       edited((d) => (d.components.schemas.Pet.required = ["id", "name", "kind"])),
       "response property no longer required",
     ],
-    ["a response body removed", ["response-body-removed"], edited((d) => delete d.paths["/pets/{petId}"].get.responses["200"].content), "response body removed"],
+    [
+      "a response body removed",
+      ["response-body-removed"],
+      edited((d) => delete d.paths["/pets/{petId}"].get.responses["200"].content),
+      "response body removed",
+    ],
     [
       "a response media type removed",
       ["response-media-type-removed"],
@@ -264,7 +317,12 @@ describe("the other breaking kinds (edits of the base in code)", () => {
       }),
       "response media type application/json no longer sent",
     ],
-    ["a query parameter's type changed", ["type-changed"], edited((d) => (d.paths["/pets"].get.parameters[0].schema = { type: "boolean" })), "type changed from integer to boolean"],
+    [
+      "a query parameter's type changed",
+      ["type-changed"],
+      edited((d) => (d.paths["/pets"].get.parameters[0].schema = { type: "boolean" })),
+      "type changed from integer to boolean",
+    ],
     [
       "a response value made nullable",
       ["type-changed"],
@@ -280,7 +338,10 @@ describe("the other breaking kinds (edits of the base in code)", () => {
     [
       "a response oneOf alternative added",
       ["variant-added"],
-      edited((d) => (d.components.schemas.Pet.properties.tag = { oneOf: [{ type: "string" }, { type: "null" }, { type: "integer" }] }), variantBase),
+      edited(
+        (d) => (d.components.schemas.Pet.properties.tag = { oneOf: [{ type: "string" }, { type: "null" }, { type: "integer" }] }),
+        variantBase,
+      ),
       "oneOf alternative #3 added",
     ],
   ];
@@ -350,7 +411,9 @@ describe("the gate on the real description", () => {
   it(`packages/spec/openapi.json has no breaking change since ${release.version} (or raises the major version)`, () => {
     const result = compareDescriptions(released, working);
     // On failure the message is the gate's report: every breaking change, where and what.
-    expect(result.ok, formatReport(result, { base: `openapi/releases/${release.version}.json`, head: "packages/spec/openapi.json" })).toBe(true);
+    expect(result.ok, formatReport(result, { base: `openapi/releases/${release.version}.json`, head: "packages/spec/openapi.json" })).toBe(
+      true,
+    );
   });
 
   it("fails on a removed response field and a narrowed enum in a copy of it", () => {
@@ -361,7 +424,9 @@ describe("the gate on the real description", () => {
     expect(result.ok).toBe(false);
     const lines = result.breaking.map((c) => `${c.operation} ${c.location}: ${c.message}`);
     expect(lines).toContain("getAgent response 200 (application/json) body.HostServerId: response property removed");
-    expect(lines).toContain('listAgents response 200 (application/json) body[].Status: enum value "Unknown" removed (narrowed response enum)');
+    expect(lines).toContain(
+      'listAgents response 200 (application/json) body[].Status: enum value "Unknown" removed (narrowed response enum)',
+    );
   });
 
   it("fails on a narrowed request enum (ManualAction) and passes it with a major bump", () => {
@@ -370,7 +435,9 @@ describe("the gate on the real description", () => {
     expect(manual.enum).toContain("StopManual");
     manual.enum = manual.enum.filter((v: string) => v !== "StopManual");
     const result = compareDescriptions(released, head);
-    expect(result.breaking.map((c) => `${c.operation}: ${c.message}`)).toContain('requestBackupAction: enum value "StopManual" removed (narrowed request enum)');
+    expect(result.breaking.map((c) => `${c.operation}: ${c.message}`)).toContain(
+      'requestBackupAction: enum value "StopManual" removed (narrowed request enum)',
+    );
     head.info.version = `${parseVersion(released.info.version)!.major + 1}.0.0`;
     expect(compareDescriptions(released, head).ok).toBe(true);
   });
@@ -379,7 +446,12 @@ describe("the gate on the real description", () => {
     const head = structuredClone(released);
     head.components.schemas.Agent.properties.Nickname = { type: "string" };
     head.paths["/v1.0/{tenant_id}/agent/{machineAgentId}/labels"] = {
-      get: { operationId: "listAgentLabels", responses: { "200": { description: "Labels.", content: { "application/json": { schema: { type: "array", items: { type: "string" } } } } } } },
+      get: {
+        operationId: "listAgentLabels",
+        responses: {
+          "200": { description: "Labels.", content: { "application/json": { schema: { type: "array", items: { type: "string" } } } } },
+        },
+      },
     };
     const result = compareDescriptions(released, head);
     expect(result.breaking).toEqual([]);
@@ -397,22 +469,45 @@ describe("the command line", () => {
     );
 
   it("check-breaking exits 1 and names each change on a breaking pair", async () => {
-    const r = await node("check-breaking.mjs", ["--base", join(FIXTURES, "base.yaml"), "--head", join(FIXTURES, "major/breaking-with-minor-bump.yaml")]);
+    const r = await node("check-breaking.mjs", [
+      "--base",
+      join(FIXTURES, "base.yaml"),
+      "--head",
+      join(FIXTURES, "major/breaking-with-minor-bump.yaml"),
+    ]);
     expect(r.code).toBe(1);
-    expect(r.out).toContain("✗ [enum-narrowed] createPet (POST /pets), request body (application/json) body.kind: enum value \"bird\" removed (narrowed request enum)");
+    expect(r.out).toContain(
+      '✗ [enum-narrowed] createPet (POST /pets), request body (application/json) body.kind: enum value "bird" removed (narrowed request enum)',
+    );
     expect(r.out).toContain("FAILED: 4 breaking changes without a major version bump.");
   });
 
   it("check-breaking exits 0 on a compatible pair and on a major bump", async () => {
-    const ok = await node("check-breaking.mjs", ["--base", join(FIXTURES, "base.yaml"), "--head", join(FIXTURES, "compatible/new-operation.yaml")]);
+    const ok = await node("check-breaking.mjs", [
+      "--base",
+      join(FIXTURES, "base.yaml"),
+      "--head",
+      join(FIXTURES, "compatible/new-operation.yaml"),
+    ]);
     expect(ok.code).toBe(0);
     expect(ok.out).toContain("✓ [operation-added] updatePet (PUT /pets/{petId}), operation: new operation (compatible)");
-    const major = await node("check-breaking.mjs", ["--base", join(FIXTURES, "base.yaml"), "--head", join(FIXTURES, "major/breaking-with-major-bump.yaml")]);
+    const major = await node("check-breaking.mjs", [
+      "--base",
+      join(FIXTURES, "base.yaml"),
+      "--head",
+      join(FIXTURES, "major/breaking-with-major-bump.yaml"),
+    ]);
     expect(major.code).toBe(0);
   });
 
   it("check-breaking --json and input errors (exit 2)", async () => {
-    const r = await node("check-breaking.mjs", ["--base", join(FIXTURES, "base.yaml"), "--head", join(FIXTURES, "breaking/operation-removed.yaml"), "--json"]);
+    const r = await node("check-breaking.mjs", [
+      "--base",
+      join(FIXTURES, "base.yaml"),
+      "--head",
+      join(FIXTURES, "breaking/operation-removed.yaml"),
+      "--json",
+    ]);
     expect(r.code).toBe(1);
     expect(JSON.parse(r.out)).toMatchObject({ ok: false, breaking: [{ kind: "operation-removed", operation: "deletePet" }] });
     expect((await node("check-breaking.mjs", ["--bogus"])).code).toBe(2);
@@ -426,7 +521,9 @@ describe("the command line", () => {
     writeFileSync(file, JSON.stringify(head));
     const bad = await node("release-check.mjs", ["--head", file]);
     expect(bad.code).toBe(1);
-    expect(bad.out).toContain("[response-property-removed] getAgent (GET /v1.0/{tenant_id}/agent/{machineAgentId}), response 200 (application/json) body.HostServerId: response property removed");
+    expect(bad.out).toContain(
+      "[response-property-removed] getAgent (GET /v1.0/{tenant_id}/agent/{machineAgentId}), response 200 (application/json) body.HostServerId: response property removed",
+    );
     expect(bad.out).toContain("release:check FAILED");
     const good = await node("release-check.mjs", []);
     expect(good.out).toContain("release:check passed");

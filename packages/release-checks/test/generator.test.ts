@@ -82,9 +82,11 @@ describe("an independent generator (@hey-api/openapi-ts)", () => {
     writeFileSync(join(dir, "src/use.ts"), USE);
 
     const tsc = require.resolve("typescript/bin/tsc");
-    const r = await exec(process.execPath, [tsc, "-p", join(dir, "tsconfig.json")], { cwd: dir }).catch((e: { stdout: string; stderr: string }) => {
-      throw new Error(`tsc failed on the generated client:\n${e.stdout}\n${e.stderr}`);
-    });
+    const r = await exec(process.execPath, [tsc, "-p", join(dir, "tsconfig.json")], { cwd: dir }).catch(
+      (e: { stdout: string; stderr: string }) => {
+        throw new Error(`tsc failed on the generated client:\n${e.stdout}\n${e.stderr}`);
+      },
+    );
     expect(r.stderr).toBe("");
     expect(readdirSync(join(dir, "dist/client"))).toContain("sdk.gen.js");
 
@@ -97,7 +99,9 @@ describe("an independent generator (@hey-api/openapi-ts)", () => {
       const result = await run("http://reference.test", async (input, init) => app.fetch(new Request(input, init)));
       expect(result.agents).toBeGreaterThan(0);
       expect(result.missing).toBe(404);
-      console.log(`@hey-api/openapi-ts: ${operationIds.length} SDK functions generated, compiled with tsc (strict, nodenext), listAgents/getAgent against the server: ${JSON.stringify(result)}`);
+      console.log(
+        `@hey-api/openapi-ts: ${operationIds.length} SDK functions generated, compiled with tsc (strict, nodenext), listAgents/getAgent against the server: ${JSON.stringify(result)}`,
+      );
     } finally {
       app.close();
     }

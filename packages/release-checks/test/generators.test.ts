@@ -71,9 +71,11 @@ type Assert<T extends true> = T;
 `;
 
 async function tsc(dir: string): Promise<void> {
-  await exec(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", join(dir, "tsconfig.json")], { cwd: dir }).catch((e: { stdout: string; stderr: string }) => {
-    throw new Error(`tsc failed:\n${e.stdout}\n${e.stderr}`);
-  });
+  await exec(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", join(dir, "tsconfig.json")], { cwd: dir }).catch(
+    (e: { stdout: string; stderr: string }) => {
+      throw new Error(`tsc failed:\n${e.stdout}\n${e.stderr}`);
+    },
+  );
 }
 
 describe("other generators", () => {
@@ -100,8 +102,13 @@ describe("other generators", () => {
     const source = readFileSync(join(dir, "src/orval/client.ts"), "utf8");
     for (const op of ops) expect(source, op.operationId).toContain(`export const ${op.operationId} = `);
     expect(source).not.toMatch(/\bNUMBER_1: '1'/);
-    const checks = withBody.map((op) => `type _${op.operationId} = Assert<IsKnown<Parameters<typeof api.${op.operationId}>[${op.pathParams}]>>;`);
-    writeFileSync(join(dir, "src/orval-use.ts"), `import type * as api from "./orval/client.ts";\n${KNOWN}${checks.join("\n")}\nexport {};\n`);
+    const checks = withBody.map(
+      (op) => `type _${op.operationId} = Assert<IsKnown<Parameters<typeof api.${op.operationId}>[${op.pathParams}]>>;`,
+    );
+    writeFileSync(
+      join(dir, "src/orval-use.ts"),
+      `import type * as api from "./orval/client.ts";\n${KNOWN}${checks.join("\n")}\nexport {};\n`,
+    );
     await tsc(dir);
   }, 300_000);
 
@@ -123,14 +130,20 @@ export default defineConfig({
     await exec(bin("kubb"), ["generate", "--config", join(dir, "kubb.config.mjs")], { cwd: dir });
     const index = readFileSync(join(dir, "src/kubb/index.ts"), "utf8");
     for (const op of ops) expect(index, op.operationId).toMatch(new RegExp(`\\b${op.operationId}\\b`));
-    const checks = withBody.map((op) => `type _${op.operationId} = Assert<IsKnown<Parameters<typeof api.${op.operationId}>[${op.pathParams}]>>;`);
+    const checks = withBody.map(
+      (op) => `type _${op.operationId} = Assert<IsKnown<Parameters<typeof api.${op.operationId}>[${op.pathParams}]>>;`,
+    );
     writeFileSync(join(dir, "src/kubb-use.ts"), `import type * as api from "./kubb/index.ts";\n${KNOWN}${checks.join("\n")}\nexport {};\n`);
     await tsc(dir);
   }, 300_000);
 
   it("openapi-zod-client: every body schema is a real schema (accepts the examples, refuses a number); tsc (strict) compiles it", async () => {
     mkdirSync(join(dir, "src/zod"), { recursive: true });
-    await exec(bin("openapi-zod-client"), [SPEC, "-o", join(dir, "src/zod/client.ts"), "--with-alias", "--export-schemas", "--export-types"], { cwd: dir });
+    await exec(
+      bin("openapi-zod-client"),
+      [SPEC, "-o", join(dir, "src/zod/client.ts"), "--with-alias", "--export-schemas", "--export-types"],
+      { cwd: dir },
+    );
     const source = readFileSync(join(dir, "src/zod/client.ts"), "utf8");
     expect(source).not.toMatch(/z\.enum\(\[[^\]]*\bnull\b/);
     writeFileSync(
@@ -141,7 +154,11 @@ export default defineConfig({
     const { endpoints } = (await import(pathToFileURL(join(dir, "dist/zod-use.js")).href)) as {
       endpoints: Array<{ alias?: string; body?: { safeParse(v: unknown): { success: boolean } } }>;
     };
-    for (const op of ops) expect(endpoints.map((e) => e.alias), op.operationId).toContain(op.operationId);
+    for (const op of ops)
+      expect(
+        endpoints.map((e) => e.alias),
+        op.operationId,
+      ).toContain(op.operationId);
     for (const op of withBody) {
       const body = endpoints.find((e) => e.alias === op.operationId)?.body;
       expect(body, `${op.operationId} has a body schema`).toBeDefined();

@@ -43,12 +43,16 @@ const pairs = ["breaking", "compatible"].flatMap((dir) => readdirSync(join(FIXTU
 const base = parse(readFileSync(join(FIXTURES, "base.yaml"), "utf8"));
 
 describe("redocly diff as a second opinion on the gate", () => {
-  it.concurrent.each(pairs)("agrees on %s", async (file) => {
-    const gate = compareDescriptions(base, parse(readFileSync(join(FIXTURES, file), "utf8")));
-    const summary = await redoclyBump(file);
-    const gateBreaks = gate.breaking.length > 0;
-    expect(gateBreaks, `the gate on ${file}`).toBe(file.startsWith("breaking/"));
-    if (STRICTER[file]) expect(summary.major, STRICTER[file]).toBe(0);
-    else expect(summary.major > 0, `redocly diff on ${file}: ${JSON.stringify(summary)}`).toBe(gateBreaks);
-  }, 60_000);
+  it.concurrent.each(pairs)(
+    "agrees on %s",
+    async (file) => {
+      const gate = compareDescriptions(base, parse(readFileSync(join(FIXTURES, file), "utf8")));
+      const summary = await redoclyBump(file);
+      const gateBreaks = gate.breaking.length > 0;
+      expect(gateBreaks, `the gate on ${file}`).toBe(file.startsWith("breaking/"));
+      if (STRICTER[file]) expect(summary.major, STRICTER[file]).toBe(0);
+      else expect(summary.major > 0, `redocly diff on ${file}: ${JSON.stringify(summary)}`).toBe(gateBreaks);
+    },
+    60_000,
+  );
 });

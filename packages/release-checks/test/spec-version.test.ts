@@ -35,7 +35,9 @@ describe("spec version", () => {
     expect(versionProblems({ packageVersion: "0.2.0", yamlVersion: "0.1.0", bundleVersion: "0.1.0" })).toEqual([
       "openapi/openapi.yaml info.version is 0.1.0 but @cloud-backup/spec is 0.2.0 (run `node scripts/sync-spec-version.mjs`)",
     ]);
-    expect(versionProblems({ packageVersion: "0.2.0", yamlVersion: "0.2.0", bundleVersion: "0.1.0" })[0]).toContain("run `npm run codegen`");
+    expect(versionProblems({ packageVersion: "0.2.0", yamlVersion: "0.2.0", bundleVersion: "0.1.0" })[0]).toContain(
+      "run `npm run codegen`",
+    );
   });
 
   it("sync-spec-version --check passes on the repository", async () => {
@@ -60,7 +62,8 @@ describe("writing info.version into openapi.yaml", () => {
   });
 
   it("keeps quotes, comments and CRLF line ends; ignores nested and block-scalar version keys", () => {
-    const text = 'openapi: 3.1.0\r\ninfo:\r\n  title: T\r\n  description: |\r\n    version: 9.9.9\r\n  contact:\r\n    version: 8\r\n  version: "0.1.0" # the API\r\npaths: {}\r\n';
+    const text =
+      'openapi: 3.1.0\r\ninfo:\r\n  title: T\r\n  description: |\r\n    version: 9.9.9\r\n  contact:\r\n    version: 8\r\n  version: "0.1.0" # the API\r\npaths: {}\r\n';
     expect(readInfoVersion(text)).toBe("0.1.0");
     const written = writeInfoVersion(text, "0.2.0");
     expect(written).toBe(text.replace('"0.1.0"', '"0.2.0"'));

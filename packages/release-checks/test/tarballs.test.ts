@@ -59,7 +59,8 @@ const ATTW_ARGS = ["--profile", "esm-only", "--format", "json"];
 const ATTW_EXCLUDE: Record<string, string[]> = { "@cloud-backup/spec": ["./openapi.yaml"] };
 
 /** npm settings given through the environment that the child npm commands keep (registry, cache, TLS, proxies, auth). */
-const KEEP_NPM_ENV = /^npm_config_(registry|cache|userconfig|globalconfig|cafile|ca|strict_ssl|proxy|https_proxy|noproxy|fetch_[a-z_]+|@[^:]+:registry|\/\/.*)$/i;
+const KEEP_NPM_ENV =
+  /^npm_config_(registry|cache|userconfig|globalconfig|cafile|ca|strict_ssl|proxy|https_proxy|noproxy|fetch_[a-z_]+|@[^:]+:registry|\/\/.*)$/i;
 
 /** The environment without npm's per-script variables of the outer `npm test` (they would leak workspace settings). */
 function cleanEnv(): NodeJS.ProcessEnv {
@@ -77,7 +78,11 @@ async function sh(cmd: string, args: string[], options: { cwd: string; timeout: 
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code?: number | string; stdout?: string; stderr?: string; killed?: boolean; signal?: string };
-    return { code: typeof e.code === "number" ? e.code : 1, stdout: e.stdout ?? "", stderr: `${e.stderr ?? ""}${e.killed ? `\n(killed: ${e.signal}, timeout ${options.timeout} ms)` : ""}` };
+    return {
+      code: typeof e.code === "number" ? e.code : 1,
+      stdout: e.stdout ?? "",
+      stderr: `${e.stderr ?? ""}${e.killed ? `\n(killed: ${e.signal}, timeout ${options.timeout} ms)` : ""}`,
+    };
   }
 }
 
@@ -117,19 +122,26 @@ describe.skipIf(offline !== null)("public packages from their tarballs", () => {
 
     // 1. Build. Under turbo (`npm test`), ^build already built every dependency of this workspace.
     if (!process.env.TURBO_HASH) {
-      await must("npx", ["turbo", "run", "build", ...PACKAGES.map((p) => `--filter=${p.name}`), "--output-logs=errors-only"], { cwd: ROOT, timeout: 480_000 });
+      await must("npx", ["turbo", "run", "build", ...PACKAGES.map((p) => `--filter=${p.name}`), "--output-logs=errors-only"], {
+        cwd: ROOT,
+        timeout: 480_000,
+      });
     }
 
     // 2. Pack each package.
     for (const pkg of PACKAGES) {
-      const r = await must("npm", ["pack", "--pack-destination", packs, "--json", "--loglevel=error"], { cwd: join(ROOT, pkg.dir), timeout: 120_000 });
+      const r = await must("npm", ["pack", "--pack-destination", packs, "--json", "--loglevel=error"], {
+        cwd: join(ROOT, pkg.dir),
+        timeout: 120_000,
+      });
       const [info] = JSON.parse(r.stdout.slice(r.stdout.indexOf("["))) as Array<{ filename: string; files: Array<{ path: string }> }>;
       tarballs.set(pkg.name, { file: join(packs, info!.filename), files: info!.files.map((f) => f.path) });
     }
 
     // 3. A fresh project; all tarballs in one install so they resolve to each other.
     writeFileSync(join(project, "package.json"), JSON.stringify({ name: "cloud-backup-consumer", private: true, type: "module" }, null, 2));
-    for (const file of ["check.ts", "tsconfig.json", "smoke.mjs", "call.mjs", "msw-suite.mjs", "msw-check.ts", "tsconfig.msw.json"]) cpSync(join(CONSUMER, file), join(project, file));
+    for (const file of ["check.ts", "tsconfig.json", "smoke.mjs", "call.mjs", "msw-suite.mjs", "msw-check.ts", "tsconfig.msw.json"])
+      cpSync(join(CONSUMER, file), join(project, file));
     const typescriptVersion = require("typescript/package.json").version as string;
     // @cloud-backup/msw's peer dependency, at the version its own tests use.
     const mswVersion = require("msw/package.json").version as string;
@@ -171,7 +183,10 @@ describe.skipIf(offline !== null)("public packages from their tarballs", () => {
       expect(files, pkg.name).toContain(entry.default.replace(/^\.\//, ""));
       expect(files, pkg.name).toContain(entry.types.replace(/^\.\//, ""));
       for (const bin of Object.values<string>(manifest.bin ?? {})) expect(files, pkg.name).toContain(bin.replace(/^\.\//, ""));
-      expect(files.filter((f) => /(^|\/)test\/|\.test\.[cm]?[jt]s$|\.test-d\.ts$/.test(f)), pkg.name).toEqual([]);
+      expect(
+        files.filter((f) => /(^|\/)test\/|\.test\.[cm]?[jt]s$|\.test-d\.ts$/.test(f)),
+        pkg.name,
+      ).toEqual([]);
       expect(manifest.private, pkg.name).toBeUndefined();
       if (!files.includes("CHANGELOG.md")) summary.push(`${pkg.name}: note: CHANGELOG.md is not in the tarball (add it to "files")`);
     }
@@ -193,7 +208,11 @@ describe.skipIf(offline !== null)("public packages from their tarballs", () => {
     const r = await must(process.execPath, ["smoke.mjs"], { cwd: project, timeout: 60_000 });
     const result = JSON.parse(r.stdout.trim().split("\n").pop()!);
     const specVersion = JSON.parse(readFileSync(join(ROOT, "packages/spec/package.json"), "utf8")).version;
-    expect(result["@cloud-backup/spec"]).toMatchObject({ specVersion, openapiJsonVersion: specVersion, operationById: "/v1.0/{tenant_id}/agent/{machineAgentId}" });
+    expect(result["@cloud-backup/spec"]).toMatchObject({
+      specVersion,
+      openapiJsonVersion: specVersion,
+      operationById: "/v1.0/{tenant_id}/agent/{machineAgentId}",
+    });
     expect(result["@cloud-backup/spec"].operations).toBeGreaterThan(0);
     expect(result["@cloud-backup/server"]).toMatchObject({ createServer: "function", listAgentsStatus: 200 });
     expect(result["@cloud-backup/spec/crypto"]).toEqual({ roundTrip: "tarball" });
@@ -211,7 +230,9 @@ describe.skipIf(offline !== null)("public packages from their tarballs", () => {
     expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
     const withMsw = await sh(process.execPath, [tsc, "-p", "tsconfig.msw.json"], { cwd: project, timeout: 240_000 });
     expect(withMsw.code, `${withMsw.stdout}\n${withMsw.stderr}`).toBe(0);
-    summary.push("type check (tsc nodenext strict, skipLibCheck off) against spec, server, client, conformance, reference-server; and msw with msw's typings (DOM lib): ok");
+    summary.push(
+      "type check (tsc nodenext strict, skipLibCheck off) against spec, server, client, conformance, reference-server; and msw with msw's typings (DOM lib): ok",
+    );
   }, 300_000);
 
   it("starts cloud-backup-server from the CLI tarball and calls it with the client tarball", async () => {
@@ -249,7 +270,9 @@ describe.skipIf(offline !== null)("public packages from their tarballs", () => {
     );
     expect(conformance.code, `${conformance.stdout}\n${conformance.stderr}`).toBe(0);
     const total = conformance.stdout.split("\n").find((l) => l.startsWith("Total"));
-    summary.push(`@cloud-backup/conformance: cloud-backup-conformance --only auth errors against it: ${total?.replace(/\s+/g, " ").trim() ?? "?"} (passed failed skipped time)`);
+    summary.push(
+      `@cloud-backup/conformance: cloud-backup-conformance --only auth errors against it: ${total?.replace(/\s+/g, " ").trim() ?? "?"} (passed failed skipped time)`,
+    );
 
     const exited = new Promise<number | null>((done) => server!.once("exit", (code) => done(code)));
     server.kill("SIGTERM");
@@ -261,7 +284,9 @@ describe.skipIf(offline !== null)("public packages from their tarballs", () => {
     expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
     expect(r.stdout).toMatch(/# pass 2\b/);
     expect(r.stdout).toMatch(/# fail 0\b/);
-    summary.push("@cloud-backup/msw: node --test msw-suite.mjs (client with Identity credentials and region dfw against cloudBackupHandlers() in msw/node): 2 passed");
+    summary.push(
+      "@cloud-backup/msw: node --test msw-suite.mjs (client with Identity credentials and region dfw against cloudBackupHandlers() in msw/node): 2 passed",
+    );
   }, 180_000);
   it("npx runs both commands in the empty project: --help and --version, without the registry", async () => {
     const versions = Object.fromEntries(
@@ -270,11 +295,15 @@ describe.skipIf(offline !== null)("public packages from their tarballs", () => {
     // --offline: the commands must come from the installed tarballs, never from the registry.
     const npx = (args: string[]) => must("npx", ["--offline", "--no-install", ...args], { cwd: project, timeout: 60_000 });
     const serverVersion = await npx(["cloud-backup-server", "--version"]);
-    expect(serverVersion.stdout.trim()).toBe(`cloud-backup-server ${versions["@cloud-backup/reference-server"]} (Cloud Backup API description ${versions["@cloud-backup/spec"]})`);
+    expect(serverVersion.stdout.trim()).toBe(
+      `cloud-backup-server ${versions["@cloud-backup/reference-server"]} (Cloud Backup API description ${versions["@cloud-backup/spec"]})`,
+    );
     const serverHelp = await npx(["cloud-backup-server", "--help"]);
     expect(serverHelp.stdout).toContain("Usage: cloud-backup-server [options]");
     const kitVersion = await npx(["cloud-backup-conformance", "--version"]);
-    expect(kitVersion.stdout.trim()).toBe(`cloud-backup-conformance ${versions["@cloud-backup/conformance"]} (Cloud Backup API description ${versions["@cloud-backup/spec"]})`);
+    expect(kitVersion.stdout.trim()).toBe(
+      `cloud-backup-conformance ${versions["@cloud-backup/conformance"]} (Cloud Backup API description ${versions["@cloud-backup/spec"]})`,
+    );
     const kitHelp = await npx(["cloud-backup-conformance", "--help"]);
     expect(kitHelp.stdout).toContain("Usage: cloud-backup-conformance --base-url URL");
     // The scoped forms the docs show.
@@ -282,7 +311,9 @@ describe.skipIf(offline !== null)("public packages from their tarballs", () => {
     expect(scoped.stdout.trim()).toBe(serverVersion.stdout.trim());
     const scopedKit = await npx(["-p", "@cloud-backup/conformance", "cloud-backup-conformance", "--version"]);
     expect(scopedKit.stdout.trim()).toBe(kitVersion.stdout.trim());
-    summary.push(`npx (offline) in the empty project: ${serverVersion.stdout.trim()}; ${kitVersion.stdout.trim()}; scoped forms answer the same`);
+    summary.push(
+      `npx (offline) in the empty project: ${serverVersion.stdout.trim()}; ${kitVersion.stdout.trim()}; scoped forms answer the same`,
+    );
   }, 240_000);
 
   it("the CI recipe's shell steps (scripts/ci/conformance-recipe.sh) run in the project, and docs/conformance.md shows the same steps", async () => {
@@ -295,7 +326,8 @@ describe.skipIf(offline !== null)("public packages from their tarballs", () => {
     for (const step of steps) {
       const [name, ...lines] = step.trim().split("\n");
       expect(job, `the step "${name}"`).toContain(name!);
-      for (const line of lines.map((l) => l.trim().replace(' "$@"', "")).filter((l) => l && !l.startsWith("#"))) expect(job, `docs/conformance.md lacks: ${line}`).toContain(line);
+      for (const line of lines.map((l) => l.trim().replace(' "$@"', "")).filter((l) => l && !l.startsWith("#")))
+        expect(job, `docs/conformance.md lacks: ${line}`).toContain(line);
     }
     const port = await new Promise<number>((done) => {
       const probe = createNetServer().listen(0, "127.0.0.1", () => {
@@ -305,7 +337,11 @@ describe.skipIf(offline !== null)("public packages from their tarballs", () => {
     });
     const env = { ...cleanEnv(), PORT: String(port) };
     const r = await new Promise<{ code: number | null; output: string }>((done) => {
-      const child = spawn("bash", [join(ROOT, "scripts/ci/conformance-recipe.sh"), "--only", "auth", "errors"], { cwd: project, env, stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn("bash", [join(ROOT, "scripts/ci/conformance-recipe.sh"), "--only", "auth", "errors"], {
+        cwd: project,
+        env,
+        stdio: ["ignore", "pipe", "pipe"],
+      });
       let output = "";
       child.stdout.on("data", (d: Buffer) => (output += d.toString()));
       child.stderr.on("data", (d: Buffer) => (output += d.toString()));
@@ -326,12 +362,24 @@ describe.skipIf(offline !== null)("public packages from their tarballs", () => {
         return false;
       }
     };
-    const answers = () => fetch(`http://127.0.0.1:${port}/__admin/health`).then(() => true, () => false);
+    const answers = () =>
+      fetch(`http://127.0.0.1:${port}/__admin/health`).then(
+        () => true,
+        () => false,
+      );
     for (let i = 0; i < 60 && (alive() || (await answers())); i++) await new Promise((wait) => setTimeout(wait, 250));
     const stopped = !alive() && !(await answers());
     if (!stopped && alive()) process.kill(pid, "SIGKILL");
     expect(stopped, "the recipe's last step left the server running").toBe(true);
-    summary.push(`CI recipe (scripts/ci/conformance-recipe.sh) in the project on port ${port}: ${r.output.split("\n").find((l) => l.startsWith("Total"))?.replace(/\s+/g, " ").trim() ?? "?"}`);
+    summary.push(
+      `CI recipe (scripts/ci/conformance-recipe.sh) in the project on port ${port}: ${
+        r.output
+          .split("\n")
+          .find((l) => l.startsWith("Total"))
+          ?.replace(/\s+/g, " ")
+          .trim() ?? "?"
+      }`,
+    );
   }, 240_000);
 
   it("publint finds no errors in any tarball", async () => {
@@ -341,7 +389,9 @@ describe.skipIf(offline !== null)("public packages from their tarballs", () => {
       const tarball = data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer;
       const { messages, pkg: manifest } = await publint({ pack: { tarball }, level: "suggestion" });
       const lines = messages.map((m) => `${m.type}: ${formatMessage(m, manifest, { color: false }) ?? m.code}`);
-      errors.push(...messages.filter((m) => m.type === "error").map((m) => `${pkg.name}: ${formatMessage(m, manifest, { color: false }) ?? m.code}`));
+      errors.push(
+        ...messages.filter((m) => m.type === "error").map((m) => `${pkg.name}: ${formatMessage(m, manifest, { color: false }) ?? m.code}`),
+      );
       summary.push(`${pkg.name}: publint ${lines.length ? lines.join("; ") : "no errors, warnings or suggestions"}`);
     }
     expect(errors).toEqual([]);
@@ -354,7 +404,9 @@ describe.skipIf(offline !== null)("public packages from their tarballs", () => {
       const exclude = ATTW_EXCLUDE[pkg.name] ?? [];
       const args = [attw, tarballs.get(pkg.name)!.file, ...ATTW_ARGS, ...(exclude.length ? ["--exclude-entrypoints", ...exclude] : [])];
       const r = await sh(process.execPath, args, { cwd: work, timeout: 120_000 });
-      const report = JSON.parse(r.stdout.slice(r.stdout.indexOf("{"))) as { analysis: { problems?: Array<{ kind: string; entrypoint: string; resolutionKind?: string }> } };
+      const report = JSON.parse(r.stdout.slice(r.stdout.indexOf("{"))) as {
+        analysis: { problems?: Array<{ kind: string; entrypoint: string; resolutionKind?: string }> };
+      };
       const problems = report.analysis.problems ?? [];
       const ignored = problems.filter((p) => p.resolutionKind === "node10" || p.resolutionKind === "node16-cjs");
       const counted = problems.filter((p) => !ignored.includes(p));

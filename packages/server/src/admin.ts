@@ -115,7 +115,8 @@ export function mountAdmin(app: Hono, options: AdminOptions & { faults: FaultReg
     // Compiled on first use: the control API is not on the start-up path.
     let compiled: ReturnType<typeof compileAt> | undefined;
     const pointer = pointerOf("paths", path, method, "requestBody", "content", "application/json", "schema");
-    const validate = ((data: unknown) => (compiled ??= compileAt((ajv ??= createAjv(adminDocument, { trusted: true })), pointer))(data)) as ReturnType<typeof compileAt> & {
+    const validate = ((data: unknown) =>
+      (compiled ??= compileAt((ajv ??= createAjv(adminDocument, { trusted: true })), pointer))(data)) as ReturnType<typeof compileAt> & {
       ref: { $ref: string };
     };
     Object.defineProperty(validate, "errors", { get: () => compiled?.errors });
@@ -149,12 +150,20 @@ export function mountAdmin(app: Hono, options: AdminOptions & { faults: FaultReg
   app.use("/__admin/*", async (c, next) => {
     if (options.adminToken) {
       if (c.req.header("x-admin-token") !== options.adminToken) {
-        return problem(c, new ApiError(401, "Send the admin token in X-Admin-Token.", [{ in: "header", name: "X-Admin-Token", message: "is missing or wrong" }]));
+        return problem(
+          c,
+          new ApiError(401, "Send the admin token in X-Admin-Token.", [
+            { in: "header", name: "X-Admin-Token", message: "is missing or wrong" },
+          ]),
+        );
       }
     } else if (!isLoopback(c)) {
-      return problem(c, new ApiError(403, "The control API answers only loopback callers unless an admin token is configured.", [
-        { in: "header", name: "X-Admin-Token", message: "is required from callers not on the loopback interface" },
-      ]));
+      return problem(
+        c,
+        new ApiError(403, "The control API answers only loopback callers unless an admin token is configured.", [
+          { in: "header", name: "X-Admin-Token", message: "is required from callers not on the loopback interface" },
+        ]),
+      );
     }
     const refused = requireJson(c, options.adminToken);
     if (refused) return problem(c, refused);
@@ -180,7 +189,11 @@ export function mountAdmin(app: Hono, options: AdminOptions & { faults: FaultReg
     if (clock.now() + ms > MAX_VIRTUAL_TIME) {
       const latest = new Date(MAX_VIRTUAL_TIME).toISOString();
       throw new ApiError(400, `The virtual clock cannot pass ${latest}; it is ${new Date(clock.now()).toISOString()}.`, [
-        { in: "body", pointer: "/seconds", message: `must be at most ${Math.floor((MAX_VIRTUAL_TIME - clock.now()) / 1000)} (the clock cannot pass ${latest})` },
+        {
+          in: "body",
+          pointer: "/seconds",
+          message: `must be at most ${Math.floor((MAX_VIRTUAL_TIME - clock.now()) / 1000)} (the clock cannot pass ${latest})`,
+        },
       ]);
     }
     clock.advance(ms);
@@ -188,9 +201,7 @@ export function mountAdmin(app: Hono, options: AdminOptions & { faults: FaultReg
     await options.persist({ kind: "clock", now: clock.now(), payload: { to: clock.now() } });
     return c.json(clockView());
   });
-  app.get("/__admin/health", (c) =>
-    c.json({ status: "ok", specVersion, specHash, uptimeSeconds: Math.round(performance.now() / 1000) }),
-  );
+  app.get("/__admin/health", (c) => c.json({ status: "ok", specVersion, specHash, uptimeSeconds: Math.round(performance.now() / 1000) }));
 
   app.post("/__admin/tenants", async (c) => {
     const request = await body(c, validateTenant, true);
@@ -208,7 +219,15 @@ export function mountAdmin(app: Hono, options: AdminOptions & { faults: FaultReg
     const agents = applyTenant(world, spec, now);
     await options.persist({ kind: "tenant", now, payload: spec });
     return c.json(
-      { tenantId, token: tokens["cloudBackup:admin"] ?? tokens[roles[0]!]!, tokens, agents: agents.map((a) => a.id), username, apiKey, password },
+      {
+        tenantId,
+        token: tokens["cloudBackup:admin"] ?? tokens[roles[0]!]!,
+        tokens,
+        agents: agents.map((a) => a.id),
+        username,
+        apiKey,
+        password,
+      },
       201,
     );
   });
@@ -219,16 +238,24 @@ export function mountAdmin(app: Hono, options: AdminOptions & { faults: FaultReg
     const fault: Fault = { id: randomUUID(), ...request };
     if (fault.kind === "status" || fault.kind === "latency") {
       const op = operations.find((o) => o.operationId === fault.operationId);
-      if (!op) throw new ApiError(400, `No operation is named ${fault.operationId}.`, [{ in: "body", pointer: "/operationId", message: "is not an operationId of the API" }]);
+      if (!op)
+        throw new ApiError(400, `No operation is named ${fault.operationId}.`, [
+          { in: "body", pointer: "/operationId", message: "is not an operationId of the API" },
+        ]);
       if (fault.kind === "status" && !(op.statuses as readonly number[]).includes(fault.status!)) {
         // Faults stay within the spec: an operation only fails with a status it documents.
-        throw new ApiError(400, `${op.operationId} does not document ${fault.status}.`, [{ in: "body", pointer: "/status", message: `is not a status ${op.operationId} documents` }]);
+        throw new ApiError(400, `${op.operationId} does not document ${fault.status}.`, [
+          { in: "body", pointer: "/status", message: `is not a status ${op.operationId} documents` },
+        ]);
       }
     }
     if (fault.kind === "status") fault.remaining = fault.count;
     if (fault.kind === "backupFailure") {
       const config = world.findConfig(fault.backupConfigurationId!);
-      if (!config) throw new ApiError(400, "No such backup configuration.", [{ in: "body", pointer: "/backupConfigurationId", message: "does not exist" }]);
+      if (!config)
+        throw new ApiError(400, "No such backup configuration.", [
+          { in: "body", pointer: "/backupConfigurationId", message: "does not exist" },
+        ]);
       const effect: FaultEffect = { kind: "backupFailure", id: config.id, value: fault.percent! };
       applyFaultEffect(world, effect, clock.now());
       await options.persist({ kind: "fault", now: clock.now(), payload: effect });

@@ -23,7 +23,8 @@ import { type PipelineDeps, type PipelineEnv, RESET_HEADER } from "./pipeline/mi
 import { compiledOperations } from "./pipeline/operations.js";
 
 /** The roles that may call an internal endpoint: its security scopes in openapi/internal.yaml. */
-const internalRoles = (operationId: string): readonly string[] => internalOperations.find((op) => op.operationId === operationId)?.roles ?? [];
+const internalRoles = (operationId: string): readonly string[] =>
+  internalOperations.find((op) => op.operationId === operationId)?.roles ?? [];
 
 /** Read answers kept for reuse while they hold (see answer-cache.ts). */
 const ANSWER_CACHE_ENTRIES = 256;
@@ -137,7 +138,8 @@ export function createServer(options: ServerOptions = {}): CloudBackupServer {
       } catch (error) {
         if (!(error instanceof ApiError)) throw error;
         // Identity answers its own error bodies.
-        if (c.req.path.startsWith("/v2.0/")) return c.json({ serviceUnavailable: { code: 503, message: error.detail } }, 503, error.headers);
+        if (c.req.path.startsWith("/v2.0/"))
+          return c.json({ serviceUnavailable: { code: 503, message: error.detail } }, 503, error.headers);
         return problemResponse(c, error, c.req.header("x-request-id") ?? randomUUID());
       }
       await next();
@@ -176,7 +178,19 @@ export function createServer(options: ServerOptions = {}): CloudBackupServer {
   for (const tenantForm of [true, false]) {
     for (const op of operations) {
       const template = tenantForm ? op.path : withoutTenant(op.path);
-      api.on(op.method, toHonoPath(template), step.start(op), step.auth(deps), step.answerCache(deps), step.tenant(world, tenantForm), step.role, step.body, step.prefer, step.faults(deps), step.operate(deps));
+      api.on(
+        op.method,
+        toHonoPath(template),
+        step.start(op),
+        step.auth(deps),
+        step.answerCache(deps),
+        step.tenant(world, tenantForm),
+        step.role,
+        step.body,
+        step.prefer,
+        step.faults(deps),
+        step.operate(deps),
+      );
     }
   }
   app.route("/", api);
@@ -191,9 +205,14 @@ export function createServer(options: ServerOptions = {}): CloudBackupServer {
 
   app.get("/openapi.json", (c) => c.json(document as object));
   mountDocs(app, options.docs);
-  app.notFound((c) =>
-    methodNotAllowed(c) ??
-    problemResponse(c, new ApiError(404, `No operation answers ${c.req.method} ${new URL(c.req.url).pathname}.`), c.req.header("x-request-id") ?? randomUUID()),
+  app.notFound(
+    (c) =>
+      methodNotAllowed(c) ??
+      problemResponse(
+        c,
+        new ApiError(404, `No operation answers ${c.req.method} ${new URL(c.req.url).pathname}.`),
+        c.req.header("x-request-id") ?? randomUUID(),
+      ),
   );
   app.onError((error, c) => {
     const requestId = c.req.header("x-request-id") ?? randomUUID();

@@ -25,7 +25,8 @@ async function sha256Base64(text: string): Promise<string> {
 /** The policy of one docs page: the hashes of its inline scripts allowed, nothing else inline. */
 export async function docsPageCsp(html: string): Promise<string> {
   const hashes: string[] = [];
-  for (const match of html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/gi)) hashes.push(`sha256-${await sha256Base64(match[1]!)}`);
+  for (const match of html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/gi))
+    hashes.push(`sha256-${await sha256Base64(match[1]!)}`);
   // The Try it console runs the simulation in the page, whose request validators are compiled to functions.
   return docsCsp(hashes, { evaluates: /<meta name="cloud-backup-simulation"/.test(html) });
 }
@@ -41,7 +42,10 @@ export function mountDocs(app: Hono, files: DocsFiles | undefined): void {
   app.get("/docs", (c) => c.redirect("/docs/", 301));
   app.get("/docs/*", async (c) => {
     const miss = (detail: string) => problemResponse(new ApiError(404, detail), c.req.path, c.req.header("x-request-id") ?? randomUUID());
-    if (!files) return miss("The docs site is not served here: build it with `npm run docs` and give its folder as `docsDir` (`@cloud-backup/server/node`).");
+    if (!files)
+      return miss(
+        "The docs site is not served here: build it with `npm run docs` and give its folder as `docsDir` (`@cloud-backup/server/node`).",
+      );
     let path: string;
     try {
       path = decodeURIComponent(new URL(c.req.url).pathname.slice("/docs/".length));

@@ -85,9 +85,11 @@ export function guard(options: GuardOptions): MiddlewareHandler {
       if (!host || !hostAllowed(allowedHosts, hostnameOf(host))) {
         c.res = options.refuse(
           c,
-          new ApiError(403, `This server answers only requests addressed to it by a loopback name (localhost, 127.0.0.1, [::1]); Host ${JSON.stringify(host ?? "")} is refused.`, [
-            { in: "header", name: "Host", message: "must be a loopback name or address" },
-          ]),
+          new ApiError(
+            403,
+            `This server answers only requests addressed to it by a loopback name (localhost, 127.0.0.1, [::1]); Host ${JSON.stringify(host ?? "")} is refused.`,
+            [{ in: "header", name: "Host", message: "must be a loopback name or address" }],
+          ),
         );
         secure(c);
         return c.res;
@@ -102,7 +104,8 @@ function secure(c: Context): void {
   const headers = c.res.headers;
   try {
     headers.set("x-content-type-options", "nosniff");
-    if ((c.req.path === "/docs" || c.req.path.startsWith("/docs/")) && !headers.has("content-security-policy")) headers.set("content-security-policy", DOCS_CSP);
+    if ((c.req.path === "/docs" || c.req.path.startsWith("/docs/")) && !headers.has("content-security-policy"))
+      headers.set("content-security-policy", DOCS_CSP);
     if (c.req.path.startsWith("/__admin")) {
       for (const name of [...headers.keys()]) if (name.startsWith("access-control-")) headers.delete(name);
     }

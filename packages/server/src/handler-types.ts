@@ -8,18 +8,16 @@ type Op<K extends OperationName> = OperationTypes[K];
 type SuccessStatus = 200 | 201 | 202 | 204;
 
 /** Path parameters of an operation, with integers already parsed. */
-export type PathParams<K extends OperationName> = Op<K> extends { parameters: { path: infer P } }
-  ? P extends object
-    ? P
-    : Record<string, never>
-  : Record<string, never>;
+export type PathParams<K extends OperationName> =
+  Op<K> extends { parameters: { path: infer P } } ? (P extends object ? P : Record<string, never>) : Record<string, never>;
 
 /** The request body of an operation, after validation (`undefined` when it has none). */
-export type RequestBody<K extends OperationName> = Op<K> extends { requestBody: { content: infer C } }
-  ? C[keyof C]
-  : Op<K> extends { requestBody?: { content: infer C } }
-    ? C[keyof C] | undefined
-    : undefined;
+export type RequestBody<K extends OperationName> =
+  Op<K> extends { requestBody: { content: infer C } }
+    ? C[keyof C]
+    : Op<K> extends { requestBody?: { content: infer C } }
+      ? C[keyof C] | undefined
+      : undefined;
 
 type Responses<K extends OperationName> = Op<K>["responses"];
 

@@ -61,7 +61,9 @@ export function methodNotAllowed(c: Context): Response | undefined {
   const pathname = new URL(c.req.url).pathname;
   const allow = allowedMethods(pathname);
   if (!allow) return undefined;
-  const error = new ApiError(405, `${c.req.method} is not a method of ${pathname}; it answers ${allow.join(", ")}.`, [], { allow: allow.join(", ") });
+  const error = new ApiError(405, `${c.req.method} is not a method of ${pathname}; it answers ${allow.join(", ")}.`, [], {
+    allow: allow.join(", "),
+  });
   return problemResponse(error, c.req.path, c.req.header("x-request-id") ?? randomUUID());
 }
 

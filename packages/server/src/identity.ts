@@ -61,18 +61,21 @@ export function mountIdentity(
     const apiKey = auth["RAX-KSKEY:apiKeyCredentials"];
     const password = auth.passwordCredentials;
     if (apiKey) {
-      if (typeof apiKey.username !== "string" || typeof apiKey.apiKey !== "string") return badRequest(c, "username and apiKey are required");
+      if (typeof apiKey.username !== "string" || typeof apiKey.apiKey !== "string")
+        return badRequest(c, "username and apiKey are required");
       user = world.users.get(apiKey.username);
       if (!user || user.apiKey !== apiKey.apiKey) return unauthorized(c, "Username or api key is invalid.");
     } else if (password) {
-      if (typeof password.username !== "string" || typeof password.password !== "string") return badRequest(c, "username and password are required");
+      if (typeof password.username !== "string" || typeof password.password !== "string")
+        return badRequest(c, "username and password are required");
       user = world.users.get(password.username);
       if (!user || user.password !== password.password) return unauthorized(c, "Unable to authenticate user with credentials provided.");
     } else if (auth.token) {
       if (typeof auth.token.id !== "string") return badRequest(c, "token.id is required");
       const grant = world.tokens.get(auth.token.id);
       if (!grant || (grant.expires !== undefined && grant.expires <= clock.now())) return unauthorized(c, "Token not authenticated.");
-      if (auth.tenantId !== undefined && String(auth.tenantId) !== grant.tenantId) return unauthorized(c, "Token doesn't belong to the tenant.");
+      if (auth.tenantId !== undefined && String(auth.tenantId) !== grant.tenantId)
+        return unauthorized(c, "Token doesn't belong to the tenant.");
       user = [...world.users.values()].find((u) => u.tenantId === grant.tenantId) ?? {
         username: `user-${grant.tenantId}`,
         apiKey: "",
@@ -94,7 +97,8 @@ export function mountIdentity(
     try {
       await options.persist?.({ kind: "token", now, payload: { token, tenantId: user.tenantId, role, expires } });
     } catch (error) {
-      if (error instanceof ApiError && error.status === 503) return c.json({ serviceUnavailable: { code: 503, message: error.message } }, 503, error.headers);
+      if (error instanceof ApiError && error.status === 503)
+        return c.json({ serviceUnavailable: { code: 503, message: error.message } }, 503, error.headers);
       throw error;
     }
     // The catalog names the configured public address, never the request's Host header.

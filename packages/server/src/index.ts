@@ -21,7 +21,16 @@ export { ApiError, type Problem, type ProblemField } from "./problem.js";
 export { compareSpecificity, routes, toHonoPath, withoutTenant, type Route } from "./routing.js";
 export type { Handlers, Handler, HandlerContext } from "./handler-types.js";
 export { DEMO, type SeedOptions, type WorldSeed } from "./world/seed.js";
-export { exportWorld, seedProblems, SeedError, type SeedAgent, type SeedBackup, type SeedConfiguration, type SeedRestore, type SeedTenant } from "./world/seed-format.js";
+export {
+  exportWorld,
+  seedProblems,
+  SeedError,
+  type SeedAgent,
+  type SeedBackup,
+  type SeedConfiguration,
+  type SeedRestore,
+  type SeedTenant,
+} from "./world/seed-format.js";
 export { World, WAKE_DELAY_MS, IDLE_AFTER_MS, type Role } from "./world/world.js";
 export { encryptPassphrase, decryptPassphrase, type AgentPublicKey } from "@cloud-backup/spec/crypto";
 export { strictCopy, createAjv, toProblemFields } from "./validation.js";
@@ -29,4 +38,12 @@ export { FaultRegistry, type Fault } from "./admin.js";
 export { isLoopbackAddress, isLoopbackHost, type AllowedHosts } from "./guard.js";
 export { MAX_DEPTH, MAX_CONFIGURATIONS_PER_TENANT, MAX_BACKUPS_PER_TENANT, MAX_ACTIVITY_ITEMS } from "./limits.js";
 export { MAX_VIRTUAL_TIME } from "./clock.js";
-export { BACKUP_LIFECYCLE, RESTORE_LIFECYCLE, RESTORE_STATES, followsLifecycle, toMermaid, type Lifecycle, type Transition } from "./world/states.js";
+export {
+  BACKUP_LIFECYCLE,
+  RESTORE_LIFECYCLE,
+  RESTORE_STATES,
+  followsLifecycle,
+  toMermaid,
+  type Lifecycle,
+  type Transition,
+} from "./world/states.js";

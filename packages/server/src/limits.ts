@@ -25,10 +25,14 @@ export const MAX_DEPTH: number = limits.maxDepth;
 
 // The spec documents no 413, so an oversized body is a 400 like any other bad body.
 export const tooLarge = (): ApiError =>
-  new ApiError(400, `The body is larger than ${MAX_BODY_BYTES} bytes.`, [{ in: "body", pointer: "", message: `is larger than ${MAX_BODY_BYTES} bytes` }]);
+  new ApiError(400, `The body is larger than ${MAX_BODY_BYTES} bytes.`, [
+    { in: "body", pointer: "", message: `is larger than ${MAX_BODY_BYTES} bytes` },
+  ]);
 
 export const tooDeepError = (): ApiError =>
-  new ApiError(400, `The body nests deeper than ${MAX_DEPTH} levels.`, [{ in: "body", pointer: "", message: `nests deeper than ${MAX_DEPTH} levels` }]);
+  new ApiError(400, `The body nests deeper than ${MAX_DEPTH} levels.`, [
+    { in: "body", pointer: "", message: `nests deeper than ${MAX_DEPTH} levels` },
+  ]);
 
 /** Whether JSON text nests deeper than MAX_DEPTH, found by one pass over the characters. */
 export function tooDeep(raw: string): boolean {
@@ -61,7 +65,9 @@ export function parseJson(raw: string, depthChecked = false): unknown {
   try {
     return JSON.parse(raw);
   } catch (error) {
-    throw new ApiError(400, "The body is not valid JSON.", [{ in: "body", pointer: "", message: `is not valid JSON: ${(error as Error).message}` }]);
+    throw new ApiError(400, "The body is not valid JSON.", [
+      { in: "body", pointer: "", message: `is not valid JSON: ${(error as Error).message}` },
+    ]);
   }
 }
 

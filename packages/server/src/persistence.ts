@@ -23,7 +23,8 @@ export function applyCommand(world: World, seed: SeedOptions, command: Command):
     case "api": {
       const tenant = world.tenants.get(p.tenantId);
       // An internal endpoint's write (a log upload request) replays like an operation's.
-      const handler = (handlers[p.operationId as OperationName] ?? internalHandlers[p.operationId as keyof typeof internalHandlers]) as unknown as (ctx: unknown) => unknown;
+      const handler = (handlers[p.operationId as OperationName] ??
+        internalHandlers[p.operationId as keyof typeof internalHandlers]) as unknown as (ctx: unknown) => unknown;
       if (!tenant || !handler) throw new Error(`cannot replay ${p.operationId} for tenant ${p.tenantId}`);
       handler({ world, tenant, params: p.params, body: p.body, now: command.now });
       break;
@@ -143,7 +144,10 @@ export class Persistence {
   }
 
   private unusable(): ApiError {
-    return new ApiError(503, `The data file failed (${this.failure}) and the server accepts no more requests to the API. Restart it once the disk is fixed; every acknowledged write is kept.`);
+    return new ApiError(
+      503,
+      `The data file failed (${this.failure}) and the server accepts no more requests to the API. Restart it once the disk is fixed; every acknowledged write is kept.`,
+    );
   }
 
   /**
@@ -184,10 +188,14 @@ export class Persistence {
         try {
           // The changes of the whole batch are in the world but not in the file: rebuild it from the file.
           this.rebuild();
-          answer = new ApiError(503, `The change could not be saved to the data file (${cause}), so it was not made. Retry later.`, [], { "retry-after": "1" });
+          answer = new ApiError(503, `The change could not be saved to the data file (${cause}), so it was not made. Retry later.`, [], {
+            "retry-after": "1",
+          });
         } catch (rebuildError) {
           this.failure = `${cause}; reading it back failed too: ${(rebuildError as Error).message}`;
-          log(`data file ${store!.file}: the world cannot be rebuilt (${(rebuildError as Error).message}); the server refuses every request until it is restarted`);
+          log(
+            `data file ${store!.file}: the world cannot be rebuilt (${(rebuildError as Error).message}); the server refuses every request until it is restarted`,
+          );
           answer = this.unusable();
         }
       }
@@ -225,7 +233,10 @@ export class Persistence {
       store.writeClockMark(until, Date.now() + CLOCK_MARK_MS);
       this.clockSafe = until;
     } catch (error) {
-      if (strict) throw new ApiError(503, `The clock could not be saved to the data file (${(error as Error).message}). Retry later.`, [], { "retry-after": "1" });
+      if (strict)
+        throw new ApiError(503, `The clock could not be saved to the data file (${(error as Error).message}). Retry later.`, [], {
+          "retry-after": "1",
+        });
       this.o.log(`data file ${store.file}: writing the clock failed (${(error as Error).message})`);
     }
   }

@@ -20,7 +20,13 @@ export function parsePrefer(header: string | undefined | null): Preferences {
     const [directive] = part.split(";");
     const eq = directive!.indexOf("=");
     const name = (eq < 0 ? directive! : directive!.slice(0, eq)).trim().toLowerCase();
-    const value = eq < 0 ? "" : directive!.slice(eq + 1).trim().replace(/^"(.*)"$/, "$1");
+    const value =
+      eq < 0
+        ? ""
+        : directive!
+            .slice(eq + 1)
+            .trim()
+            .replace(/^"(.*)"$/, "$1");
     if (name === "code" && /^[1-5][0-9]{2}$/.test(value)) prefs.code = Number(value);
     else if (name === "example" && value) prefs.example = value;
     else if (name === "latency" && /^[0-9]{1,9}$/.test(value)) prefs.latency = Math.min(Number(value), MAX_LATENCY_MS);

@@ -14,14 +14,26 @@ const encoder = new TextEncoder();
  * turns more than one header into a Headers object and so takes the server adapter's slow path;
  * headers that middleware set on `c.res` are still merged in by Hono.
  */
-function jsonAnswer(body: Uint8Array<ArrayBuffer> | ReadableStream<Uint8Array>, status: number, requestId: string, length?: number): Response {
+function jsonAnswer(
+  body: Uint8Array<ArrayBuffer> | ReadableStream<Uint8Array>,
+  status: number,
+  requestId: string,
+  length?: number,
+): Response {
   const headers: Record<string, string> = { "content-type": "application/json", "x-request-id": requestId };
   if (length !== undefined) headers["content-length"] = String(length);
   return new Response(body, { status, headers });
 }
 
 /** The kept answer for `key`, or one being made that will hold now, as a response; undefined otherwise. */
-export function serveKept(c: Context, cache: AnswerCache, key: string, revision: number, now: number, requestId: string): Response | undefined {
+export function serveKept(
+  _c: Context,
+  cache: AnswerCache,
+  key: string,
+  revision: number,
+  now: number,
+  requestId: string,
+): Response | undefined {
   const hit = cache.get(key, revision, now);
   if (hit) {
     if (hit.bytes.byteLength >= PIECEWISE_MIN_BYTES) return jsonAnswer(piecewise(hit.bytes), hit.status, requestId, hit.bytes.byteLength);

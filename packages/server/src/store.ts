@@ -1,18 +1,11 @@
-import { existsSync, readFileSync, statSync, unlinkSync, writeFileSync } from "node:fs";
-import { hostname } from "node:os";
+import { existsSync, statSync, unlinkSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
 import type { WorldSnapshot } from "./world/world.js";
 import { type Command, StoreError, type WorldStore } from "./world-store.js";
+import { APPLICATION_ID, code, inspect, openError, SCHEMA_VERSION, writeHolder } from "./store-file.js";
 
-/** The newest schema this server writes. A file with a higher `user_version` is refused. */
-export const SCHEMA_VERSION = 2;
-
-/**
- * Written to the SQLite header (`PRAGMA application_id`, "CBRS") of every data file, so that a
- * SQLite file of another program is recognised, and refused, before anything is written to it.
- */
-export const APPLICATION_ID = 0x43425253;
+export { APPLICATION_ID, type Holder, openError, readHolder, SCHEMA_VERSION } from "./store-file.js";
 
 /** Ordered migrations: index i brings a file from schema i to schema i + 1. */
 const MIGRATIONS: string[] = [
@@ -22,23 +15,10 @@ const MIGRATIONS: string[] = [
   `CREATE TABLE clock (id INTEGER PRIMARY KEY CHECK (id = 1), until INTEGER NOT NULL, real INTEGER NOT NULL);`,
 ];
 
-/** The tables of each schema version (schema 1 files were written before the application id). */
-const TABLES = ["commands", "snapshots"];
-
 export { type Command, StoreError } from "./world-store.js";
-
-/** Who holds a data file: written next to it (`<file>.lock`) for the messages of other servers. */
-export interface Holder {
-  pid: number;
-  host: string;
-  since: string;
-}
 
 /** A place where a test can make the data file fail, as a full disk or an I/O error would. */
 export type StoreStep = "commit" | "snapshot" | "read" | "clock";
-
-const code = (error: unknown) => (error as { code?: string }).code ?? "";
-const why = (error: unknown) => (error as Error).message;
 
 /**
  * The durable form of the world: a snapshot plus the commands applied since, in SQLite (WAL
@@ -73,10 +53,13 @@ export class Store implements WorldStore {
     const file = resolve(path);
     const dir = dirname(file);
     if (!existsSync(dir)) {
-      throw new StoreError(`cannot create the data file ${file}: the directory ${dir} does not exist. Create it first (mkdir -p ${dir}) or give a file in an existing directory`);
+      throw new StoreError(
+        `cannot create the data file ${file}: the directory ${dir} does not exist. Create it first (mkdir -p ${dir}) or give a file in an existing directory`,
+      );
     }
     if (existsSync(file)) {
-      if (statSync(file).isDirectory()) throw new StoreError(`the data file ${file} is a directory. Give the path of a file, for example ${file}/world.db`);
+      if (statSync(file).isDirectory())
+        throw new StoreError(`the data file ${file} is a directory. Give the path of a file, for example ${file}/world.db`);
       // Look before touching: a file that is not ours is refused without being written to.
       inspect(file, "read-only");
     }
@@ -88,8 +71,12 @@ export class Store implements WorldStore {
       db.exec("BEGIN EXCLUSIVE; COMMIT");
       inspect(file, "locked", db);
       const check = db.pragma("quick_check", { simple: true });
-      if (check !== "ok") throw new StoreError(`the data file ${file} is damaged (integrity check: ${String(check)}). Restore it from a copy, or give a new file`);
-      if (db.pragma("journal_mode = WAL", { simple: true }) !== "wal") throw new StoreError(`the data file ${file} cannot be switched to WAL mode. Give a file on a local disk`);
+      if (check !== "ok")
+        throw new StoreError(
+          `the data file ${file} is damaged (integrity check: ${String(check)}). Restore it from a copy, or give a new file`,
+        );
+      if (db.pragma("journal_mode = WAL", { simple: true }) !== "wal")
+        throw new StoreError(`the data file ${file} cannot be switched to WAL mode. Give a file on a local disk`);
       db.pragma(`synchronous = ${options.fsync ? "FULL" : "NORMAL"}`);
       const version = db.pragma("user_version", { simple: true }) as number;
       const migrate = db.transaction(() => {
@@ -166,7 +153,9 @@ export class Store implements WorldStore {
       const last = (this.db.prepare("SELECT COALESCE(MAX(seq), 0) AS seq FROM commands").get() as { seq: number }).seq;
       // AUTOINCREMENT never reuses a number, so later commands always sort after this snapshot.
       const snapSeq = Math.max(last, (this.db.prepare("SELECT COALESCE(MAX(seq), 0) AS seq FROM snapshots").get() as { seq: number }).seq);
-      this.db.prepare("INSERT OR REPLACE INTO snapshots (seq, now, real, world) VALUES (?, ?, ?, ?)").run(snapSeq, now, Date.now(), JSON.stringify(world));
+      this.db
+        .prepare("INSERT OR REPLACE INTO snapshots (seq, now, real, world) VALUES (?, ?, ?, ?)")
+        .run(snapSeq, now, Date.now(), JSON.stringify(world));
       this.db.prepare("DELETE FROM snapshots WHERE seq < ?").run(snapSeq);
       this.db.prepare("DELETE FROM commands WHERE seq <= ?").run(snapSeq);
       Store.hooks.fail?.("snapshot");
@@ -215,86 +204,4 @@ export class Store implements WorldStore {
       // Already gone, or never written: the lock itself was SQLite's.
     }
   }
-}
-
-function writeHolder(file: string): void {
-  const holder: Holder = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
-  try {
-    writeFileSync(`${file}.lock`, `${JSON.stringify(holder)}\n`);
-  } catch {
-    // Only informative: other servers then say "holder unknown".
-  }
-}
-
-/** Who holds a data file, as far as its `.lock` note tells (the lock itself is SQLite's). */
-export function readHolder(file: string): Holder | undefined {
-  try {
-    const holder = JSON.parse(readFileSync(`${file}.lock`, "utf8")) as Holder;
-    if (typeof holder.pid !== "number" || typeof holder.host !== "string") return undefined;
-    if (holder.host === hostname()) {
-      try {
-        process.kill(holder.pid, 0);
-      } catch (error) {
-        if (code(error) === "ESRCH") return undefined; // a note left by a process that died
-      }
-    }
-    return holder;
-  } catch {
-    return undefined;
-  }
-}
-
-function inUse(file: string): StoreError {
-  const holder = readHolder(file);
-  const who = holder ? `another reference server (pid ${holder.pid} on ${holder.host}, since ${holder.since})` : "another process (holder unknown)";
-  return new StoreError(`the data file ${file} is in use by ${who}. Stop that server first, or give this one its own data file`);
-}
-
-/** Turns a SQLite or file-system error met while opening a data file into a message with a hint. */
-export function openError(file: string, error: unknown): StoreError {
-  const c = code(error);
-  if (c === "SQLITE_BUSY" || c.startsWith("SQLITE_BUSY_") || c === "SQLITE_LOCKED") return inUse(file);
-  if (c === "SQLITE_NOTADB") return new StoreError(`the data file ${file} is not a SQLite database (${why(error)}). Give a new file name: the server creates the file`);
-  if (c.startsWith("SQLITE_CORRUPT")) return new StoreError(`the data file ${file} is damaged (${why(error)}). Restore it from a copy, or give a new file`);
-  if (c.startsWith("SQLITE_READONLY") || c === "SQLITE_PERM") {
-    return new StoreError(`the data file ${file} cannot be written (${why(error)}). Make it and its directory writable, or copy it somewhere writable`);
-  }
-  if (c.startsWith("SQLITE_CANTOPEN") || c === "EACCES" || c.startsWith("SQLITE_IOERR")) {
-    return new StoreError(`the data file ${file} cannot be opened (${why(error)}). Check that it and its directory can be read and written`);
-  }
-  if (c === "SQLITE_FULL") return new StoreError(`the data file ${file} cannot be written: the disk is full. Free some space, or give a file on another disk`);
-  return new StoreError(`the data file ${file} cannot be used (${why(error)}). Give a new file name: the server creates the file`);
-}
-
-/**
- * Checks that a file is a data file of this server (or an empty one): `read-only` opens it
- * read-only first, `locked` checks again on the locked connection. Throws `StoreError` when not.
- */
-function inspect(file: string, how: "read-only" | "locked", locked?: Database.Database): void {
-  let db: Database.Database | undefined = locked;
-  try {
-    db ??= new Database(file, { readonly: true, fileMustExist: true, timeout: 0 });
-    const id = db.pragma("application_id", { simple: true }) as number;
-    const version = db.pragma("user_version", { simple: true }) as number;
-    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as Array<{ name: string }>).map((t) => t.name);
-    const ours = id === APPLICATION_ID || (id === 0 && version === 1 && TABLES.every((t) => tables.includes(t)) && tables.length === TABLES.length);
-    const empty = id === 0 && version === 0 && tables.length === 0;
-    if (!ours && !empty) {
-      const what = tables.length ? `tables ${tables.slice(0, 5).join(", ")}${tables.length > 5 ? ", ..." : ""}` : "no tables";
-      throw new StoreError(
-        `the data file ${file} is a SQLite database of another program (${what}; application_id ${id}, user_version ${version}). The server does not change it: give a new file name`,
-      );
-    }
-    if (ours && version > SCHEMA_VERSION) {
-      throw new StoreError(`the data file ${file} was written by a newer reference server (schema ${version}; this one knows up to ${SCHEMA_VERSION}). Upgrade the server or give another file`);
-    }
-    if (ours && version >= 1 && !TABLES.every((t) => tables.includes(t))) {
-      throw new StoreError(`the data file ${file} is damaged (tables ${TABLES.join(" and ")} are missing). Restore it from a copy, or give a new file`);
-    }
-  } catch (error) {
-    if (how === "read-only") db?.close();
-    if (error instanceof StoreError) throw error;
-    throw openError(file, error);
-  }
-  if (how === "read-only") db.close();
 }

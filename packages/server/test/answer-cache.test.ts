@@ -7,7 +7,10 @@ describe("reuse of large answers on a frozen clock", () => {
   it("answers the same list until something changes, then the new state", async () => {
     const { call, advance } = testServer();
     for (let i = 0; i < 30; i++) {
-      expect((await call("POST", "/v1.0/1234/backup-configuration", { body: weeklyConfig(202743, { BackupConfigurationName: `c${i}` }) })).status).toBe(200);
+      expect(
+        (await call("POST", "/v1.0/1234/backup-configuration", { body: weeklyConfig(202743, { BackupConfigurationName: `c${i}` }) }))
+          .status,
+      ).toBe(200);
     }
     const first = await call("GET", "/v1.0/1234/backup-configuration");
     expect(first.body.length).toBeGreaterThan(30);
@@ -15,17 +18,23 @@ describe("reuse of large answers on a frozen clock", () => {
     expect(again.body).toEqual(first.body);
 
     // A write is seen at once.
-    const created = await call("POST", "/v1.0/1234/backup-configuration", { body: weeklyConfig(202743, { BackupConfigurationName: "late" }) });
+    const created = await call("POST", "/v1.0/1234/backup-configuration", {
+      body: weeklyConfig(202743, { BackupConfigurationName: "late" }),
+    });
     const afterWrite = await call("GET", "/v1.0/1234/backup-configuration");
     expect(afterWrite.body).toHaveLength(first.body.length + 1);
     expect(afterWrite.body.map((c: any) => c.BackupConfigurationId)).toContain(created.body.BackupConfigurationId);
 
     // A clock move is seen at once: the run started now shows in the configuration's state.
     await call("POST", "/v1.0/1234/backup/action-requested", { body: { Action: "StartManual", Id: created.body.BackupConfigurationId } });
-    const running = (await call("GET", "/v1.0/1234/backup-configuration")).body.find((c: any) => c.BackupConfigurationId === created.body.BackupConfigurationId);
+    const running = (await call("GET", "/v1.0/1234/backup-configuration")).body.find(
+      (c: any) => c.BackupConfigurationId === created.body.BackupConfigurationId,
+    );
     expect(running.BackupState).toBe("StartRequested");
     await advance(3600);
-    const done = (await call("GET", "/v1.0/1234/backup-configuration")).body.find((c: any) => c.BackupConfigurationId === created.body.BackupConfigurationId);
+    const done = (await call("GET", "/v1.0/1234/backup-configuration")).body.find(
+      (c: any) => c.BackupConfigurationId === created.body.BackupConfigurationId,
+    );
     expect(done.BackupState).toBe("Completed");
   });
 
@@ -58,7 +67,8 @@ describe("reuse of large answers on a frozen clock", () => {
   it("keeps tenants apart", async () => {
     const { call, newTenant } = testServer();
     const other = await newTenant();
-    for (let i = 0; i < 30; i++) await call("POST", "/v1.0/1234/backup-configuration", { body: weeklyConfig(202743, { BackupConfigurationName: `c${i}` }) });
+    for (let i = 0; i < 30; i++)
+      await call("POST", "/v1.0/1234/backup-configuration", { body: weeklyConfig(202743, { BackupConfigurationName: `c${i}` }) });
     expect((await call("GET", "/v1.0/1234/backup-configuration")).body.length).toBeGreaterThan(30);
     expect((await call("GET", `/v1.0/${other.tenantId}/backup-configuration`, { token: other.token })).body).toEqual([]);
     expect((await call("GET", "/v1.0/backup-configuration", { token: other.token })).body).toEqual([]);
@@ -69,7 +79,10 @@ describe("large answers", () => {
   it("are serialised in chunks, shared by concurrent readers, and let other requests through meanwhile", { timeout: 120_000 }, async () => {
     const { app, call } = testServer();
     for (let i = 0; i < 800; i++) {
-      expect((await call("POST", "/v1.0/1234/backup-configuration", { body: weeklyConfig(202743, { BackupConfigurationName: `big${i}` }) })).status).toBe(200);
+      expect(
+        (await call("POST", "/v1.0/1234/backup-configuration", { body: weeklyConfig(202743, { BackupConfigurationName: `big${i}` }) }))
+          .status,
+      ).toBe(200);
     }
     const order: string[] = [];
     const get = (path: string, name: string) =>
@@ -79,7 +92,11 @@ describe("large answers", () => {
         return { res, text };
       });
     // Three readers of the same large list at once, and a small read sent after them.
-    const big = [get("/v1.0/1234/backup-configuration", "big1"), get("/v1.0/1234/backup-configuration", "big2"), get("/v1.0/1234/backup-configuration", "big3")];
+    const big = [
+      get("/v1.0/1234/backup-configuration", "big1"),
+      get("/v1.0/1234/backup-configuration", "big2"),
+      get("/v1.0/1234/backup-configuration", "big3"),
+    ];
     const small = get("/v1.0/1234/agent/213564", "small");
     const answers = await Promise.all([...big, small]);
     // The small read did not wait for the large list to be encoded.

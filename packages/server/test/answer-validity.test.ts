@@ -48,10 +48,18 @@ function reads(world: World): Read[] {
     out.push({ path: `${P}/agent/${agent.id}`, op: "getAgent", params: { machineAgentId: agent.id } });
     out.push({ path: `${P}/agent/server/${agent.hostServerId}`, op: "getAgentByHostServer", params: { hostServerId: agent.hostServerId } });
     out.push({ path: `${P}/system/activity/${agent.id}`, op: "listAgentActivity", params: { agentId: agent.id } });
-    out.push({ path: `${P}/backup-configuration/system/${agent.id}`, op: "listAgentBackupConfigurations", params: { machineAgentId: agent.id } });
+    out.push({
+      path: `${P}/backup-configuration/system/${agent.id}`,
+      op: "listAgentBackupConfigurations",
+      params: { machineAgentId: agent.id },
+    });
   }
   for (const config of tenant.configs.values()) {
-    out.push({ path: `${P}/backup-configuration/${config.id}`, op: "getBackupConfiguration", params: { backupConfigurationId: config.id } });
+    out.push({
+      path: `${P}/backup-configuration/${config.id}`,
+      op: "getBackupConfiguration",
+      params: { backupConfigurationId: config.id },
+    });
     out.push({ path: `${P}/backup/completed/${config.id}`, op: "listCompletedBackups", params: { backupConfigurationId: config.id } });
   }
   // The newest backups (the ones still moving) and every restore.
@@ -170,17 +178,29 @@ describe("reused answers on a running clock", () => {
       body: manualConfig(202743, { BackupConfigurationName: "hourly", Frequency: "Hourly", HourInterval: 1 }),
     });
     expect(hourly.status).toBe(200);
-    const weekly = await s.call("POST", "/v1.0/1234/backup-configuration", { body: weeklyConfig(202743, { BackupConfigurationName: "inactive weekly", IsActive: false }) });
+    const weekly = await s.call("POST", "/v1.0/1234/backup-configuration", {
+      body: weeklyConfig(202743, { BackupConfigurationName: "inactive weekly", IsActive: false }),
+    });
     expect(weekly.status).toBe(200);
     const manual = [...s.app.world.tenants.get("1234")!.configs.values()].find((c) => c.name === "Manual Website Backup")!;
-    expect((await s.call("POST", "/v1.0/1234/backup/action-requested", { body: { Action: "StartManual", Id: manual.id } })).status).toBe(200);
+    expect((await s.call("POST", "/v1.0/1234/backup/action-requested", { body: { Action: "StartManual", Id: manual.id } })).status).toBe(
+      200,
+    );
     const restorable = (await s.call("GET", "/v1.0/1234/backup/availableforrestore")).body[0];
     const completed = (await s.call("GET", `/v1.0/1234/backup/completed/${restorable.BackupConfigurationId}`)).body[0];
     const restore = await s.call("PUT", "/v1.0/1234/restore", {
-      body: { BackupId: completed.BackupId, BackupMachineId: restorable.MachineAgentId, DestinationMachineId: 202743, DestinationPath: "/srv/r", OverwriteFiles: false },
+      body: {
+        BackupId: completed.BackupId,
+        BackupMachineId: restorable.MachineAgentId,
+        DestinationMachineId: 202743,
+        DestinationPath: "/srv/r",
+        OverwriteFiles: false,
+      },
     });
     expect(restore.status).toBe(200);
-    expect((await s.call("POST", "/v1.0/1234/restore/action-requested", { body: { Action: "StartManual", Id: restore.body.RestoreId } })).status).toBe(204);
+    expect(
+      (await s.call("POST", "/v1.0/1234/restore/action-requested", { body: { Action: "StartManual", Id: restore.body.RestoreId } })).status,
+    ).toBe(204);
     const probes = await sweep(s, s.app.clock.now() + 3 * HOUR);
     expect(probes).toBeGreaterThan(30);
   }, 300_000);

@@ -14,7 +14,15 @@ import { type BrowserBundle, bundleForBrowser } from "./bundle.js";
 import { conformanceProblems } from "@cloud-backup/spec/validate";
 
 const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
 const hasChromium = existsSync(CHROMIUM_PATH);
 const requireBrowser = Boolean(process.env.CLOUD_BACKUP_REQUIRE_BROWSER);
 const skipBrowser = !hasChromium && !requireBrowser;
@@ -49,7 +57,10 @@ describe.skipIf(skipBrowser)("the bundle in headless Chromium", () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    if (!hasChromium) throw new Error(`Chromium is required (CLOUD_BACKUP_REQUIRE_BROWSER is set) but missing at ${CHROMIUM_PATH}: run apps/docs/scripts/ensure-chromium.sh`);
+    if (!hasChromium)
+      throw new Error(
+        `Chromium is required (CLOUD_BACKUP_REQUIRE_BROWSER is set) but missing at ${CHROMIUM_PATH}: run apps/docs/scripts/ensure-chromium.sh`,
+      );
     browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
   }, 60_000);
 
@@ -86,12 +97,29 @@ describe.skipIf(skipBrowser)("the bundle in headless Chromium", () => {
     const answer = await page.evaluate(async () => {
       const { createServer, DEMO } = (window as any).cloudBackupServer;
       // No Node in here: no process, no Buffer, no require.
-      const globals = { process: typeof (globalThis as any).process, Buffer: typeof (globalThis as any).Buffer, require: typeof (globalThis as any).require };
+      const globals = {
+        process: typeof (globalThis as any).process,
+        Buffer: typeof (globalThis as any).Buffer,
+        require: typeof (globalThis as any).require,
+      };
       // An http page is no secure context: crypto.randomUUID is missing, so ids take the getRandomValues path.
-      const context = { secure: window.isSecureContext, randomUUID: typeof crypto.randomUUID, getRandomValues: typeof crypto.getRandomValues };
+      const context = {
+        secure: window.isSecureContext,
+        randomUUID: typeof crypto.randomUUID,
+        getRandomValues: typeof crypto.getRandomValues,
+      };
       const app = createServer({ clock: { speed: 0 } });
-      const res: Response = await app.fetch(new Request("http://cloud-backup.test/v1.0/1234/user/agents", { headers: { "X-Auth-Token": DEMO.token } }));
-      return { globals, context, token: DEMO.token as string, status: res.status, contentType: res.headers.get("content-type"), body: await res.text() };
+      const res: Response = await app.fetch(
+        new Request("http://cloud-backup.test/v1.0/1234/user/agents", { headers: { "X-Auth-Token": DEMO.token } }),
+      );
+      return {
+        globals,
+        context,
+        token: DEMO.token as string,
+        status: res.status,
+        contentType: res.headers.get("content-type"),
+        body: await res.text(),
+      };
     });
     await page.close();
     expect(pageErrors).toEqual([]);
@@ -110,7 +138,12 @@ describe.skipIf(skipBrowser)("the bundle in headless Chromium", () => {
       const { createServer, encryptPassphrase, DEMO } = (window as any).cloudBackupServer;
       const app = createServer({ clock: { speed: 0 } });
       const out: Array<{ method: string; path: string; status: number; contentType: string | null; body: string }> = [];
-      const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = { "X-Auth-Token": DEMO.token }) => {
+      const call = async (
+        method: string,
+        path: string,
+        body?: unknown,
+        headers: Record<string, string> = { "X-Auth-Token": DEMO.token },
+      ) => {
         const res: Response = await app.fetch(
           new Request(`http://cloud-backup.test${path}`, {
             method,
@@ -123,7 +156,10 @@ describe.skipIf(skipBrowser)("the bundle in headless Chromium", () => {
         return text;
       };
       const agent = JSON.parse(await call("GET", "/v1.0/1234/agent/202743"));
-      await call("POST", "/v1.0/1234/agent/encrypt", { MachineAgentId: 202743, EncryptedPasswordHex: encryptPassphrase(agent.PublicKey, "in the browser") });
+      await call("POST", "/v1.0/1234/agent/encrypt", {
+        MachineAgentId: 202743,
+        EncryptedPasswordHex: encryptPassphrase(agent.PublicKey, "in the browser"),
+      });
       await call("POST", "/v1.0/1234/backup-configuration", {
         MachineAgentId: 202743,
         BackupConfigurationName: "Browser",
@@ -160,7 +196,8 @@ describe.skipIf(skipBrowser)("the bundle in headless Chromium", () => {
       "GET /__admin/health 200",
       "GET /docs/ 404",
     ]);
-    for (const e of exchanges) expect(conformanceProblems(e.method, e.path, e.status, e.contentType, e.body), `${e.method} ${e.path}`).toEqual([]);
+    for (const e of exchanges)
+      expect(conformanceProblems(e.method, e.path, e.status, e.contentType, e.body), `${e.method} ${e.path}`).toEqual([]);
     expect(JSON.parse(exchanges[2]!.body).BackupConfigurationName).toBe("Browser");
     // The request id of the encryption (format uuid, checked above) was made without crypto.randomUUID.
     expect(JSON.parse(exchanges[1]!.body)).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);

@@ -9,7 +9,15 @@ import { describe, expect, it } from "vitest";
 import { type Answer, testServer } from "./helpers.js";
 
 const doc = document as any;
-const deref = (node: any): any => (node?.$ref ? deref(node.$ref.slice(2).split("/").reduce((a: any, k: string) => a?.[k.replaceAll("~1", "/").replaceAll("~0", "~")], doc)) : node);
+const deref = (node: any): any =>
+  node?.$ref
+    ? deref(
+        node.$ref
+          .slice(2)
+          .split("/")
+          .reduce((a: any, k: string) => a?.[k.replaceAll("~1", "/").replaceAll("~0", "~")], doc),
+      )
+    : node;
 
 interface Example {
   operationId: string;
@@ -31,7 +39,8 @@ for (const [path, item] of Object.entries<any>(doc.paths)) {
   for (const method of ["get", "put", "post", "delete"]) {
     const op = item[method];
     for (const [mediaType, media] of Object.entries<any>(op?.requestBody?.content ?? {})) {
-      for (const [name, ex] of Object.entries<any>(media.examples ?? {})) examples.push({ operationId: op.operationId, method, path, name, mediaType, value: deref(ex).value });
+      for (const [name, ex] of Object.entries<any>(media.examples ?? {}))
+        examples.push({ operationId: op.operationId, method, path, name, mediaType, value: deref(ex).value });
     }
   }
 }
@@ -40,11 +49,16 @@ for (const [path, item] of Object.entries<any>(doc.paths)) {
 function fill(example: Example): string {
   const item = doc.paths[example.path];
   const params = [...(item.parameters ?? []), ...(item[example.method].parameters ?? [])].map(deref);
-  return example.path.replace(/\{([^}]+)\}/g, (_m, name: string) => String(params.find((p: any) => p.name === name)?.example ?? `{${name}}`));
+  return example.path.replace(/\{([^}]+)\}/g, (_m, name: string) =>
+    String(params.find((p: any) => p.name === name)?.example ?? `{${name}}`),
+  );
 }
 
 async function send(t: ReturnType<typeof testServer>, example: Example): Promise<Answer> {
-  const raw = example.mediaType === "application/x-www-form-urlencoded" ? new URLSearchParams(example.value as Record<string, string>).toString() : JSON.stringify(example.value);
+  const raw =
+    example.mediaType === "application/x-www-form-urlencoded"
+      ? new URLSearchParams(example.value as Record<string, string>).toString()
+      : JSON.stringify(example.value);
   return t.call(example.method.toUpperCase(), fill(example), { raw, contentType: example.mediaType });
 }
 
@@ -63,7 +77,13 @@ const PREREQUISITES: Record<string, Array<(t: ReturnType<typeof testServer>) => 
     async (t) => {
       const backups = (await t.call("GET", "/v1.0/1234/backup/completed/180001")).body as Array<{ BackupId: number }>;
       return t.call("PUT", "/v1.0/1234/restore", {
-        body: { BackupId: backups.at(-1)!.BackupId, BackupMachineId: 95874, DestinationMachineId: 95874, DestinationPath: "C:\\Restored\\", OverwriteFiles: false },
+        body: {
+          BackupId: backups.at(-1)!.BackupId,
+          BackupMachineId: 95874,
+          DestinationMachineId: 95874,
+          DestinationPath: "C:\\Restored\\",
+          OverwriteFiles: false,
+        },
       });
     },
   ],
@@ -73,19 +93,38 @@ const PREREQUISITES: Record<string, Array<(t: ReturnType<typeof testServer>) => 
 function shape(value: unknown): unknown {
   if (value === null) return "null";
   if (Array.isArray(value)) return value.length ? [shape(value[0])] : [];
-  if (typeof value === "object") return Object.fromEntries(Object.keys(value as object).sort().map((k) => [k, shape((value as Record<string, unknown>)[k])]));
+  if (typeof value === "object")
+    return Object.fromEntries(
+      Object.keys(value as object)
+        .sort()
+        .map((k) => [k, shape((value as Record<string, unknown>)[k])]),
+    );
   return typeof value;
 }
 
 /** Equal shapes, where null matches anything (a field that is sometimes null) and an empty list matches any list. */
 function sameShape(actual: unknown, expected: unknown, at = ""): string[] {
   if (actual === "null" || expected === "null") return [];
-  if (Array.isArray(actual) && Array.isArray(expected)) return actual.length && expected.length ? sameShape(actual[0], expected[0], `${at}/0`) : [];
-  if (actual && expected && typeof actual === "object" && typeof expected === "object" && !Array.isArray(actual) && !Array.isArray(expected)) {
+  if (Array.isArray(actual) && Array.isArray(expected))
+    return actual.length && expected.length ? sameShape(actual[0], expected[0], `${at}/0`) : [];
+  if (
+    actual &&
+    expected &&
+    typeof actual === "object" &&
+    typeof expected === "object" &&
+    !Array.isArray(actual) &&
+    !Array.isArray(expected)
+  ) {
     const a = actual as Record<string, unknown>;
     const e = expected as Record<string, unknown>;
     const keys = new Set([...Object.keys(a), ...Object.keys(e)]);
-    return [...keys].flatMap((k) => (!(k in a) ? [`${at}/${k} is in the example only`] : !(k in e) ? [`${at}/${k} is in the answer only`] : sameShape(a[k], e[k], `${at}/${k}`)));
+    return [...keys].flatMap((k) =>
+      !(k in a)
+        ? [`${at}/${k} is in the example only`]
+        : !(k in e)
+          ? [`${at}/${k} is in the answer only`]
+          : sameShape(a[k], e[k], `${at}/${k}`),
+    );
   }
   // Primitive values may differ (a number or a hex string for ExponentHex, say): only the structure must agree.
   const kind = (v: unknown) => (Array.isArray(v) ? "array" : typeof v === "object" ? "object" : "value");
@@ -97,18 +136,24 @@ describe("request examples against the demo world", () => {
     expect(new Set(examples.map((e) => e.operationId)).size).toBe(15);
   });
 
-  it.each(examples.map((e) => ({ ...e, id: `${e.operationId} ${e.name}` })))("$id succeeds verbatim, and answers the shape of the response example", async (example) => {
-    const t = testServer();
-    for (const step of PREREQUISITES[example.name] ?? []) {
-      const res = await step(t);
-      expect(res.status, `prerequisite of ${example.name}: ${JSON.stringify(res.body)}`).toBeLessThan(300);
-    }
-    const res = await send(t, example);
-    expect(res.status, JSON.stringify(res.body)).toBeLessThan(300);
-    const response = deref(doc.paths[example.path][example.method].responses[String(res.status)]);
-    const documented = Object.values<any>(response?.content?.["application/json"]?.examples ?? {}).map((ex) => deref(ex).value);
-    if (!documented.length) return;
-    const problems = documented.map((value) => sameShape(shape(res.body), shape(value)));
-    expect(problems.some((p) => p.length === 0), problems.map((p) => p.join("; ")).join("\n")).toBe(true);
-  });
+  it.each(examples.map((e) => ({ ...e, id: `${e.operationId} ${e.name}` })))(
+    "$id succeeds verbatim, and answers the shape of the response example",
+    async (example) => {
+      const t = testServer();
+      for (const step of PREREQUISITES[example.name] ?? []) {
+        const res = await step(t);
+        expect(res.status, `prerequisite of ${example.name}: ${JSON.stringify(res.body)}`).toBeLessThan(300);
+      }
+      const res = await send(t, example);
+      expect(res.status, JSON.stringify(res.body)).toBeLessThan(300);
+      const response = deref(doc.paths[example.path][example.method].responses[String(res.status)]);
+      const documented = Object.values<any>(response?.content?.["application/json"]?.examples ?? {}).map((ex) => deref(ex).value);
+      if (!documented.length) return;
+      const problems = documented.map((value) => sameShape(shape(res.body), shape(value)));
+      expect(
+        problems.some((p) => p.length === 0),
+        problems.map((p) => p.join("; ")).join("\n"),
+      ).toBe(true);
+    },
+  );
 });

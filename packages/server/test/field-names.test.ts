@@ -7,7 +7,7 @@
 import { document, type OperationId, operations } from "@cloud-backup/spec";
 import { describe, expect, it } from "vitest";
 import { encryptPassphrase } from "../src/index.js";
-import { manualConfig, type TenantFixture, tenantFixture, weeklyConfig } from "./helpers.js";
+import { manualConfig, tenantFixture, weeklyConfig } from "./helpers.js";
 
 type Body = Record<string, unknown>;
 
@@ -24,7 +24,9 @@ async function world(op?: OperationId) {
   };
   if (op === "changeEncryptionPassword") {
     hex.linuxOld = encryptPassphrase(await f.publicKey(f.linux), "case-test");
-    expect((await f.c("POST", "/agent/encrypt", { body: { MachineAgentId: f.linux, EncryptedPasswordHex: hex.linuxOld } })).status).toBe(200);
+    expect((await f.c("POST", "/agent/encrypt", { body: { MachineAgentId: f.linux, EncryptedPasswordHex: hex.linuxOld } })).status).toBe(
+      200,
+    );
   }
   return { f, configId, backupId, restoreId, hex };
 }
@@ -36,7 +38,11 @@ function bodyFor(op: OperationId, w: Awaited<ReturnType<typeof world>>): Body {
     updateAgentBackupBehavior: { UseServiceNet: true, BackupDataCenter: "DFW" },
     enableAgent: { MachineAgentId: f.linux, Enable: false },
     enableVolumeEncryption: { MachineAgentId: f.windows, EncryptedPasswordHex: hex.windows },
-    changeEncryptionPassword: { MachineAgentId: f.linux, OldEncryptedPasswordHex: hex.linuxOld || "ab", NewEncryptedPasswordHex: hex.linuxNew },
+    changeEncryptionPassword: {
+      MachineAgentId: f.linux,
+      OldEncryptedPasswordHex: hex.linuxOld || "ab",
+      NewEncryptedPasswordHex: hex.linuxNew,
+    },
     deleteAgent: { MachineAgentId: f.windows },
     migrateVault: { SourceMachineAgentId: f.linux, DestinationMachineAgentId: f.windows },
     changeAgentLogLevel: { MachineAgentId: f.linux, LoggingLevelId: 3 },
@@ -44,8 +50,23 @@ function bodyFor(op: OperationId, w: Awaited<ReturnType<typeof world>>): Body {
     updateBackupConfiguration: weeklyConfig(f.linux),
     enableBackupConfiguration: { Enable: false },
     requestBackupAction: { Action: "StartManual", Id: configId },
-    createRestore: { BackupId: backupId, BackupMachineId: f.linux, DestinationMachineId: f.linux, DestinationPath: "/restored", OverwriteFiles: false },
-    updateRestore: { RestoreId: restoreId, BackupId: backupId, BackupMachineId: f.linux, DestinationMachineId: f.linux, OverwriteFiles: true, BackupConfigurationId: configId, DestinationPath: "/r", RestoreStateId: 0 },
+    createRestore: {
+      BackupId: backupId,
+      BackupMachineId: f.linux,
+      DestinationMachineId: f.linux,
+      DestinationPath: "/restored",
+      OverwriteFiles: false,
+    },
+    updateRestore: {
+      RestoreId: restoreId,
+      BackupId: backupId,
+      BackupMachineId: f.linux,
+      DestinationMachineId: f.linux,
+      OverwriteFiles: true,
+      BackupConfigurationId: configId,
+      DestinationPath: "/r",
+      RestoreStateId: 0,
+    },
     addRestoreFile: { FilePath: "/etc", Filter: 1, ParentId: restoreId, FileItemType: 1 },
     requestRestoreAction: { Action: "StartManual", Id: restoreId },
   };
@@ -64,7 +85,15 @@ function pathFor(op: (typeof operations)[number], w: Awaited<ReturnType<typeof w
 /** Documented top-level names of an operation's JSON body (over allOf and if/then). */
 function documentedNames(op: (typeof operations)[number]): string[] {
   const doc = document as any;
-  const deref = (s: any): any => (s?.$ref ? deref(s.$ref.slice(2).split("/").reduce((a: any, k: string) => a?.[k.replaceAll("~1", "/")], doc)) : s);
+  const deref = (s: any): any =>
+    s?.$ref
+      ? deref(
+          s.$ref
+            .slice(2)
+            .split("/")
+            .reduce((a: any, k: string) => a?.[k.replaceAll("~1", "/")], doc),
+        )
+      : s;
   const names = new Set<string>();
   const visit = (s: any) => {
     s = deref(s);
@@ -87,47 +116,64 @@ describe("field names differing only in case", () => {
     expect(jsonOperations.length).toBe(15);
   });
 
-  it.each(jsonOperations.map((op) => ({ op, id: op.operationId })))("$id: each field in another case is answered as its canonical spelling", async ({ op }) => {
-    const probe = await world(op.operationId);
-    const fields = Object.keys(bodyFor(op.operationId, probe)).filter((k) => documentedNames(op).includes(k));
-    expect(fields.length).toBeGreaterThan(0);
-    const canonical = await (async () => {
-      const w = await world(op.operationId);
-      return w.f.c(op.method, pathFor(op, w), { body: bodyFor(op.operationId, w) });
-    })();
-    expect(canonical.status, JSON.stringify(canonical.body)).toBeLessThan(300);
-    expect(canonical.headers.get("x-canonical-field-names")).toBeNull();
-    for (const field of fields) {
-      const w = await world(op.operationId);
-      const body = bodyFor(op.operationId, w);
-      const renamed = Object.fromEntries(Object.entries(body).map(([k, v]) => [k === field ? otherCase(field) : k, v]));
-      const res = await w.f.c(op.method, pathFor(op, w), { body: renamed });
-      expect(res.status, `${field} as ${otherCase(field)}: ${JSON.stringify(res.body)}`).toBe(canonical.status);
-      expect(res.headers.get("x-canonical-field-names")).toBe(`${otherCase(field)}=${field}`);
-    }
-  }, 120_000);
+  it.each(jsonOperations.map((op) => ({ op, id: op.operationId })))(
+    "$id: each field in another case is answered as its canonical spelling",
+    async ({ op }) => {
+      const probe = await world(op.operationId);
+      const fields = Object.keys(bodyFor(op.operationId, probe)).filter((k) => documentedNames(op).includes(k));
+      expect(fields.length).toBeGreaterThan(0);
+      const canonical = await (async () => {
+        const w = await world(op.operationId);
+        return w.f.c(op.method, pathFor(op, w), { body: bodyFor(op.operationId, w) });
+      })();
+      expect(canonical.status, JSON.stringify(canonical.body)).toBeLessThan(300);
+      expect(canonical.headers.get("x-canonical-field-names")).toBeNull();
+      for (const field of fields) {
+        const w = await world(op.operationId);
+        const body = bodyFor(op.operationId, w);
+        const renamed = Object.fromEntries(Object.entries(body).map(([k, v]) => [k === field ? otherCase(field) : k, v]));
+        const res = await w.f.c(op.method, pathFor(op, w), { body: renamed });
+        expect(res.status, `${field} as ${otherCase(field)}: ${JSON.stringify(res.body)}`).toBe(canonical.status);
+        expect(res.headers.get("x-canonical-field-names")).toBe(`${otherCase(field)}=${field}`);
+      }
+    },
+    120_000,
+  );
 
-  it.each(jsonOperations.map((op) => ({ op, id: op.operationId })))("$id: a refused body names the documented field an undocumented one is close to", async ({ op }) => {
-    const w = await world();
-    const body = bodyFor(op.operationId, w);
-    const schemaNames = documentedNames(op);
-    for (const field of Object.keys(body).filter((k) => schemaNames.includes(k))) {
-      const typo = `${field}x`;
-      // The typo is the only change, plus one invalid field so that the body is refused even when `field` is optional.
-      const sent: Body = Object.fromEntries(Object.entries(body).map(([k, v]) => [k === field ? typo : k, v]));
-      const required = (schemaNames.includes("MachineAgentId") && field !== "MachineAgentId" ? "MachineAgentId" : undefined) ?? Object.keys(body).find((k) => k !== field);
-      if (required) sent[required] = { not: "valid" };
-      const res = await w.f.c(op.method, pathFor(op, w), { body: sent });
-      expect(res.status, JSON.stringify(res.body)).toBe(400);
-      expect(res.body.errors, `${op.operationId} ${typo}`).toContainEqual({ in: "body", pointer: `/${typo}`, message: `is not a documented field; did you mean \`${field}\`?` });
-    }
-  }, 60_000);
+  it.each(jsonOperations.map((op) => ({ op, id: op.operationId })))(
+    "$id: a refused body names the documented field an undocumented one is close to",
+    async ({ op }) => {
+      const w = await world();
+      const body = bodyFor(op.operationId, w);
+      const schemaNames = documentedNames(op);
+      for (const field of Object.keys(body).filter((k) => schemaNames.includes(k))) {
+        const typo = `${field}x`;
+        // The typo is the only change, plus one invalid field so that the body is refused even when `field` is optional.
+        const sent: Body = Object.fromEntries(Object.entries(body).map(([k, v]) => [k === field ? typo : k, v]));
+        const required =
+          (schemaNames.includes("MachineAgentId") && field !== "MachineAgentId" ? "MachineAgentId" : undefined) ??
+          Object.keys(body).find((k) => k !== field);
+        if (required) sent[required] = { not: "valid" };
+        const res = await w.f.c(op.method, pathFor(op, w), { body: sent });
+        expect(res.status, JSON.stringify(res.body)).toBe(400);
+        expect(res.body.errors, `${op.operationId} ${typo}`).toContainEqual({
+          in: "body",
+          pointer: `/${typo}`,
+          message: `is not a documented field; did you mean \`${field}\`?`,
+        });
+      }
+    },
+    60_000,
+  );
 });
 
 describe("what the official clients send", () => {
   it("changes the log level with LoggingLevelid (cloudbackup's SetLogLevel) and answers 204", async () => {
     const f = await tenantFixture();
-    const res = await f.c("PUT", "/agent/logging", { body: { MachineAgentId: f.linux, LoggingLevelid: 3 }, contentType: "application/json; charset=utf-8" });
+    const res = await f.c("PUT", "/agent/logging", {
+      body: { MachineAgentId: f.linux, LoggingLevelid: 3 },
+      contentType: "application/json; charset=utf-8",
+    });
     expect(res.status).toBe(204);
     expect(res.headers.get("x-canonical-field-names")).toBe("LoggingLevelid=LoggingLevelId");
     expect(f.app.world.tenants.get(f.tenant.tenantId)!.agents.get(f.linux)!.logLevel).toBe(3);
@@ -142,7 +188,7 @@ describe("what the official clients send", () => {
     expect(res.headers.get("x-canonical-field-names")).toBe("Inclusions/0/filePath=FilePath, Inclusions/0/fileItemType=FileItemType");
   });
 
-  it("keeps the 400 for {\"Enabled\": false} (cloudbackup's EnableDisableBackupConfiguration) and says did you mean Enable", async () => {
+  it('keeps the 400 for {"Enabled": false} (cloudbackup\'s EnableDisableBackupConfiguration) and says did you mean Enable', async () => {
     const f = await tenantFixture();
     const id = await f.createConfig();
     const res = await f.c("POST", `/backup-configuration/enable/${id}`, { body: { Enabled: false } });

@@ -35,7 +35,11 @@ export function testServer(options: ServerOptions = {}) {
   }
   const advance = async (seconds: number) => call("POST", "/__admin/clock/advance", { token: null, body: { seconds } });
   async function newTenant(body: Record<string, unknown> = {}) {
-    const res = await call<{ tenantId: string; token: string; agents: number[]; tokens: Record<string, string> }>("POST", "/__admin/tenants", { token: null, body });
+    const res = await call<{ tenantId: string; token: string; agents: number[]; tokens: Record<string, string> }>(
+      "POST",
+      "/__admin/tenants",
+      { token: null, body },
+    );
     expect(res.status).toBe(201);
     return res.body;
   }
@@ -138,7 +142,14 @@ export async function tenantFixture(options: ServerOptions = {}, tenantBody: Rec
   }
   async function createRestore(backupId: number, overrides: Record<string, unknown> = {}): Promise<number> {
     const res = await c("PUT", "/restore", {
-      body: { BackupId: backupId, BackupMachineId: linux, DestinationMachineId: linux, DestinationPath: "/restored", OverwriteFiles: false, ...overrides },
+      body: {
+        BackupId: backupId,
+        BackupMachineId: linux,
+        DestinationMachineId: linux,
+        DestinationPath: "/restored",
+        OverwriteFiles: false,
+        ...overrides,
+      },
     });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     return res.body.RestoreId;

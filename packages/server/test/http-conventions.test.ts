@@ -8,8 +8,17 @@ import { testServer } from "./helpers.js";
 
 const PAGE = "http://127.0.0.1:5173";
 
-function preflight(app: ReturnType<typeof testServer>["app"], path: string, method: string, origin = PAGE, headers = "x-auth-token, content-type") {
-  return app.request(path, { method: "OPTIONS", headers: { Origin: origin, "Access-Control-Request-Method": method, "Access-Control-Request-Headers": headers } });
+function preflight(
+  app: ReturnType<typeof testServer>["app"],
+  path: string,
+  method: string,
+  origin = PAGE,
+  headers = "x-auth-token, content-type",
+) {
+  return app.request(path, {
+    method: "OPTIONS",
+    headers: { Origin: origin, "Access-Control-Request-Method": method, "Access-Control-Request-Headers": headers },
+  });
 }
 
 describe("405 with Allow", () => {
@@ -64,7 +73,9 @@ describe("CORS", () => {
     expect(res.status).toBe(204);
     expect(res.headers.get("access-control-allow-origin")).toBe(PAGE);
     expect(res.headers.get("access-control-allow-methods")).toBe("GET,HEAD,POST");
-    expect(res.headers.get("access-control-allow-headers")?.toLowerCase().split(",")).toEqual(expect.arrayContaining(["x-auth-token", "content-type", "prefer"]));
+    expect(res.headers.get("access-control-allow-headers")?.toLowerCase().split(",")).toEqual(
+      expect.arrayContaining(["x-auth-token", "content-type", "prefer"]),
+    );
     expect(res.headers.get("access-control-max-age")).toBe("600");
     expect(res.headers.get("vary")).toContain("Origin");
   });
@@ -74,7 +85,9 @@ describe("CORS", () => {
     const res = await app.request("/v1.0/1234/user/agents", { headers: { "X-Auth-Token": "demo-token", Origin: PAGE } });
     expect(res.status).toBe(200);
     expect(res.headers.get("access-control-allow-origin")).toBe(PAGE);
-    expect(res.headers.get("access-control-expose-headers")?.split(",")).toEqual(expect.arrayContaining(["X-Request-Id", "Retry-After", "Location"]));
+    expect(res.headers.get("access-control-expose-headers")?.split(",")).toEqual(
+      expect.arrayContaining(["X-Request-Id", "Retry-After", "Location"]),
+    );
     // Errors too: a page must be able to read a 401 or 503.
     const denied = await app.request("/v1.0/1234/user/agents", { headers: { "X-Auth-Token": "nope", Origin: PAGE } });
     expect(denied.status).toBe(401);
@@ -121,7 +134,11 @@ describe("the control API and other origins", () => {
     expect(res.headers.get("content-type")).toBe("application/problem+json");
     expect(res.headers.get("access-control-allow-origin")).toBeNull();
     expect((await call("GET", "/v1.0/1234/agent/213564")).body.IsDisabled).toBe(true);
-    const fetchSite = await app.request("/__admin/clock/advance", { method: "POST", headers: { "Sec-Fetch-Site": "cross-site", "Content-Type": "application/json" }, body: '{"seconds": 60}' });
+    const fetchSite = await app.request("/__admin/clock/advance", {
+      method: "POST",
+      headers: { "Sec-Fetch-Site": "cross-site", "Content-Type": "application/json" },
+      body: '{"seconds": 60}',
+    });
     expect(fetchSite.status).toBe(403);
   });
 
@@ -149,8 +166,12 @@ describe("Prefer feedback", () => {
   it("sends no Preference-Applied when nothing was asked or honoured", async () => {
     const { call } = testServer();
     expect((await call("GET", "/v1.0/1234/user/agents")).headers.get("preference-applied")).toBeNull();
-    expect((await call("GET", "/v1.0/1234/user/agents", { headers: { Prefer: "respond-async" } })).headers.get("preference-applied")).toBeNull();
-    expect((await call("GET", "/v1.0/1234/agent/213564", { headers: { Prefer: "example=NoSuchExample" } })).headers.get("preference-applied")).toBeNull();
+    expect(
+      (await call("GET", "/v1.0/1234/user/agents", { headers: { Prefer: "respond-async" } })).headers.get("preference-applied"),
+    ).toBeNull();
+    expect(
+      (await call("GET", "/v1.0/1234/agent/213564", { headers: { Prefer: "example=NoSuchExample" } })).headers.get("preference-applied"),
+    ).toBeNull();
   });
 
   it("names the documented statuses in X-Prefer-Ignored when code= names another", async () => {

@@ -13,7 +13,15 @@ import { manualConfig, T0, tenantFixture, testServer } from "./helpers.js";
 describe("internal endpoints", () => {
   it("answers all seven under both path forms", async () => {
     expect(internalOperations.map((o) => o.operationId).sort()).toEqual(
-      ["getAgentBusy", "getAgentConfiguration", "getAgentLogLevel", "getCleanupReport", "listAgentEvents", "listAgentLogFiles", "requestAgentLog"].sort(),
+      [
+        "getAgentBusy",
+        "getAgentConfiguration",
+        "getAgentLogLevel",
+        "getCleanupReport",
+        "listAgentEvents",
+        "listAgentLogFiles",
+        "requestAgentLog",
+      ].sort(),
     );
     const { call } = testServer();
     for (const op of internalOperations) {
@@ -28,12 +36,18 @@ describe("internal endpoints", () => {
   it("getAgentLogLevel returns what changeAgentLogLevel set, as cloudbackup's SetLogLevel then GetLogLevel do", async () => {
     const { call } = testServer();
     expect((await call("GET", "/v1.0/agent/logging/202743")).body).toBe("Info");
-    const set = await call("PUT", "/v1.0/agent/logging", { body: { MachineAgentId: 202743, LoggingLevelid: 3 }, contentType: "application/json; charset=utf-8" });
+    const set = await call("PUT", "/v1.0/agent/logging", {
+      body: { MachineAgentId: 202743, LoggingLevelid: 3 },
+      contentType: "application/json; charset=utf-8",
+    });
     expect(set.status).toBe(204);
     const read = await call("GET", "/v1.0/agent/logging/202743");
     expect(read.status).toBe(200);
     expect(read.body).toBe("Warn");
-    await call("PUT", "/v1.0/1234/agent/logging", { raw: "MachineAgentId=202743&LoggingLevelId=7", contentType: "application/x-www-form-urlencoded" });
+    await call("PUT", "/v1.0/1234/agent/logging", {
+      raw: "MachineAgentId=202743&LoggingLevelId=7",
+      contentType: "application/x-www-form-urlencoded",
+    });
     expect((await call("GET", "/v1.0/1234/agent/logging/202743")).body).toBe("All");
   });
 
@@ -83,11 +97,20 @@ describe("internal endpoints", () => {
     const agent = (await f.c("GET", `/agent/${f.windows}`)).body;
     expect(before.Volumes[0].Uri).toContain(agent.BackupContainer.split("/").at(-1));
 
-    const body = manualConfig(f.windows, { Inclusions: [{ FilePath: "C:\\Data", FileItemType: "Folder" }], Exclusions: [{ FilePath: "C:\\Data\\tmp", FileItemType: "Folder" }] });
+    const body = manualConfig(f.windows, {
+      Inclusions: [{ FilePath: "C:\\Data", FileItemType: "Folder" }],
+      Exclusions: [{ FilePath: "C:\\Data\\tmp", FileItemType: "Folder" }],
+    });
     const id = await f.createConfig(body);
     const withConfig = await read();
     expect(withConfig.BackupConfigurations).toEqual([
-      expect.objectContaining({ Id: id, Name: body.BackupConfigurationName, IsEnabled: true, Inclusions: [expect.objectContaining({ Pattern: "C:\\Data", Type: "Folder" })], Exclusions: [expect.objectContaining({ Pattern: "C:\\Data\\tmp" })] }),
+      expect.objectContaining({
+        Id: id,
+        Name: body.BackupConfigurationName,
+        IsEnabled: true,
+        Inclusions: [expect.objectContaining({ Pattern: "C:\\Data", Type: "Folder" })],
+        Exclusions: [expect.objectContaining({ Pattern: "C:\\Data\\tmp" })],
+      }),
     ]);
     expect(withConfig.BackupConfigurations[0].Schedules[0]).toMatchObject({ Frequency: "Manually", TimeOfDay: null });
 
@@ -109,7 +132,9 @@ describe("internal endpoints", () => {
     expect(waiting).toEqual([{ DisplayName: expect.any(String), CurrentState: "Requested", FilePath: null }]);
     await f.advance(10);
     const done = (await f.c("GET", `/agent/logfiles/${f.linux}`)).body;
-    expect(done).toEqual([{ DisplayName: waiting[0].DisplayName, CurrentState: "Completed", FilePath: expect.stringMatching(/^https:\/\/.*\.log$/) }]);
+    expect(done).toEqual([
+      { DisplayName: waiting[0].DisplayName, CurrentState: "Completed", FilePath: expect.stringMatching(/^https:\/\/.*\.log$/) },
+    ]);
     expect((await f.c("POST", `/agent/requestlog/${f.linux}`)).body).toBe(2);
     expect((await f.c("GET", `/agent/logfiles/${f.linux}`)).body).toHaveLength(2);
   });

@@ -26,7 +26,10 @@ function sourceFiles(dir: string): string[] {
 
 /** The operationIds of each tag of the description. */
 function operationsByTag(): Map<string, string[]> {
-  const doc = document as unknown as { tags: Array<{ name: string }>; paths: Record<string, Record<string, { operationId?: string; tags?: string[] }>> };
+  const doc = document as unknown as {
+    tags: Array<{ name: string }>;
+    paths: Record<string, Record<string, { operationId?: string; tags?: string[] }>>;
+  };
   const byTag = new Map<string, string[]>(doc.tags.map((t) => [t.name, []]));
   for (const item of Object.values(doc.paths)) {
     for (const op of Object.values(item)) {

@@ -25,19 +25,31 @@ const backupState = (f: TenantFixture, id: number) => async () => (await f.c("GE
 const restoreState = (f: TenantFixture, id: number) => async () => (await f.c("GET", `/restore/${id}`)).body.RestoreStateId as number;
 const startBackup = (f: TenantFixture, id: number) => f.c("POST", "/backup/action-requested", { body: { Action: "StartManual", Id: id } });
 const startRestore = (f: TenantFixture, id: number, EncryptedPassword?: string) =>
-  f.c("POST", "/restore/action-requested", { body: { Action: "StartManual", Id: id, ...(EncryptedPassword ? { EncryptedPassword } : {}) } });
+  f.c("POST", "/restore/action-requested", {
+    body: { Action: "StartManual", Id: id, ...(EncryptedPassword ? { EncryptedPassword } : {}) },
+  });
 
 describe("a manual backup", () => {
   const cases = [
     {
       given: "readable files only",
       inclusions: ["/var/www/html"],
-      want: { states: ["StartRequested", "Queued", "Preparing", "InProgress", "Completed"], searched: 5, backedUp: 5, errors: [] as string[] },
+      want: {
+        states: ["StartRequested", "Queued", "Preparing", "InProgress", "Completed"],
+        searched: 5,
+        backedUp: 5,
+        errors: [] as string[],
+      },
     },
     {
       given: "a locked file (/etc/shadow)",
       inclusions: ["/var/www/html", "/etc"],
-      want: { states: ["StartRequested", "Queued", "Preparing", "InProgress", "CompletedWithErrors"], searched: 9, backedUp: 8, errors: ["/etc/shadow"] },
+      want: {
+        states: ["StartRequested", "Queued", "Preparing", "InProgress", "CompletedWithErrors"],
+        searched: 9,
+        backedUp: 8,
+        errors: ["/etc/shadow"],
+      },
     },
   ];
   it.each(cases)("walks its states as the clock advances, with $given", async ({ inclusions, want }) => {
@@ -50,18 +62,32 @@ describe("a manual backup", () => {
     // Counters are zero until the scan is done, then the searched count shows, then the rest.
     const preparing = await walk(f, backupState(f, id), 4);
     expect(preparing).toEqual(want.states.slice(0, 3));
-    expect((await f.c("GET", `/backup/report/${id}`)).body).toMatchObject({ State: "Preparing", FilesSearched: "0", FilesBackedUp: "0", CompletedTime: null, ErrorList: [] });
+    expect((await f.c("GET", `/backup/report/${id}`)).body).toMatchObject({
+      State: "Preparing",
+      FilesSearched: "0",
+      FilesBackedUp: "0",
+      CompletedTime: null,
+      ErrorList: [],
+    });
 
     const rest = await walk(f, backupState(f, id), 60);
     expect([...preparing, ...rest.slice(1)]).toEqual(want.states);
 
     const report = (await f.c("GET", `/backup/report/${id}`)).body;
     expect(report.FilesSearched).toMatch(/^\d+$/);
-    expect(report).toMatchObject({ State: want.states.at(-1), FilesSearched: String(want.searched), FilesBackedUp: String(want.backedUp), NumErrors: want.errors.length, CanRestore: true });
+    expect(report).toMatchObject({
+      State: want.states.at(-1),
+      FilesSearched: String(want.searched),
+      FilesBackedUp: String(want.backedUp),
+      NumErrors: want.errors.length,
+      CanRestore: true,
+    });
     expect(report.ErrorList.map((e: any) => e.Path)).toEqual(want.errors);
     for (const e of report.ErrorList) expect(e.ExceptionDesc).toContain(e.Path);
     // The bytes searched are the sizes of the selected files of the agent's tree.
-    const selected = buildFileTree(f.linux, false).files.filter((file) => inclusions.some((root) => isUnder(file.path, root, false)) && !isUnder(file.path, "/var/www/html/uploads", false));
+    const selected = buildFileTree(f.linux, false).files.filter(
+      (file) => inclusions.some((root) => isUnder(file.path, root, false)) && !isUnder(file.path, "/var/www/html/uploads", false),
+    );
     expect(selected).toHaveLength(want.searched);
     expect(report.BytesSearched).toBe(humanSize(selected.reduce((sum, file) => sum + file.size, 0)));
 
@@ -69,7 +95,11 @@ describe("a manual backup", () => {
     const agent = (await f.c("GET", `/agent/${f.linux}`)).body;
     expect(agent.TimeOfLastSuccessfulBackup).toBe(report.CompletedTime);
     expect(agent.BackupVaultSize).not.toBeNull();
-    expect((await f.c("GET", `/backup-configuration/${configId}`)).body).toMatchObject({ LastRunTime: report.StartTime, LastRunBackupReportId: id, BackupState: want.states.at(-1) });
+    expect((await f.c("GET", `/backup-configuration/${configId}`)).body).toMatchObject({
+      LastRunTime: report.StartTime,
+      LastRunBackupReportId: id,
+      BackupState: want.states.at(-1),
+    });
   });
 
   it("runs incrementally the second time: only changed files are backed up", async () => {
@@ -100,7 +130,8 @@ describe("a manual backup", () => {
     const created = await call("POST", "/v1.0/1234/backup-configuration", {
       body: manualConfig(213563, { Inclusions: [folder("C:\\Websites")], Exclusions: [] }),
     });
-    const start = () => call("POST", "/v1.0/1234/backup/action-requested", { body: { Action: "StartManual", Id: created.body.BackupConfigurationId } });
+    const start = () =>
+      call("POST", "/v1.0/1234/backup/action-requested", { body: { Action: "StartManual", Id: created.body.BackupConfigurationId } });
     expect((await call("GET", "/v1.0/1234/agent/213563")).body.Status).toBe("Offline");
     const refused = await start();
     expect(refused.status).toBe(403);
@@ -118,7 +149,13 @@ describe("scheduled backups", () => {
     const f = await tenantFixture({ clock: { start: Date.UTC(2026, 6, 1, 12), speed: 0 } });
     const created = await f.c("POST", "/backup-configuration", { body: weeklyConfig(f.linux) });
     const friday = Date.UTC(2026, 6, 3, 23, 30);
-    expect(created.body).toMatchObject({ StartTimeHour: 11, StartTimeMinute: 30, StartTimeAmPm: "PM", DayOfWeekId: 5, TimeZoneId: "Eastern Standard Time" });
+    expect(created.body).toMatchObject({
+      StartTimeHour: 11,
+      StartTimeMinute: 30,
+      StartTimeAmPm: "PM",
+      DayOfWeekId: 5,
+      TimeZoneId: "Eastern Standard Time",
+    });
     expect(msOf(created.body.NextScheduledRunTime)).toBe(friday);
     const id = created.body.BackupConfigurationId;
 
@@ -144,7 +181,9 @@ describe("scheduled backups", () => {
     const id = await f.createConfig(weeklyConfig(f.linux));
     await f.advance(11 * DAY);
     const runs = (await f.c("GET", "/activity")).body.filter((a: any) => a.Type === "Backup");
-    const starts = await Promise.all(runs.map(async (r: any) => new Date(msOf((await f.c("GET", `/backup/report/${r.ID}`)).body.StartTime)).toISOString()));
+    const starts = await Promise.all(
+      runs.map(async (r: any) => new Date(msOf((await f.c("GET", `/backup/report/${r.ID}`)).body.StartTime)).toISOString()),
+    );
     expect(starts.sort()).toEqual(["2026-10-30T23:30:00.000Z", "2026-11-07T00:30:00.000Z"]);
     expect((await f.c("GET", `/backup/completed/${id}`)).body).toHaveLength(2);
     const config = (await f.c("GET", `/backup-configuration/${id}`)).body;
@@ -189,7 +228,16 @@ describe("scheduled backups", () => {
 
   it("runs an hourly configuration every HourInterval hours", async () => {
     const f = await tenantFixture();
-    const id = await f.createConfig(weeklyConfig(f.linux, { Frequency: "Hourly", HourInterval: 6, StartTimeHour: null, StartTimeMinute: null, StartTimeAmPm: null, DayOfWeekId: null }));
+    const id = await f.createConfig(
+      weeklyConfig(f.linux, {
+        Frequency: "Hourly",
+        HourInterval: 6,
+        StartTimeHour: null,
+        StartTimeMinute: null,
+        StartTimeAmPm: null,
+        DayOfWeekId: null,
+      }),
+    );
     const created = msOf((await f.call("GET", "/__admin/clock", { token: null })).body.msDate);
     await f.advance(DAY + 600);
     const runs = (await f.c("GET", `/backup/completed/${id}`)).body;
@@ -242,7 +290,9 @@ describe("version retention", () => {
 
   it("expires daily backups older than 30 days and records a cleanup for each", async () => {
     const f = await tenantFixture();
-    const id = await f.createConfig(weeklyConfig(f.linux, { Frequency: "Daily", DayOfWeekId: null, StartTimeHour: 2, StartTimeAmPm: "AM", VersionRetention: 30 }));
+    const id = await f.createConfig(
+      weeklyConfig(f.linux, { Frequency: "Daily", DayOfWeekId: null, StartTimeHour: 2, StartTimeAmPm: "AM", VersionRetention: 30 }),
+    );
     await f.advance(40 * DAY);
     const all = (await f.c("GET", "/activity")).body;
     const runs = all.filter((a: any) => a.Type === "Backup");
@@ -290,9 +340,22 @@ describe("restores", () => {
 
     // Remove the /var/log inclusion: only the web files come back.
     expect((await f.c("DELETE", `/restore/files/${files[1].FileId}`)).status).toBe(204);
-    expect((await f.c("GET", `/restore/files/${restoreId}`)).body.map((x: any) => x.FileId)).toEqual([files[0].FileId, files[2].FileId, files[3].FileId]);
+    expect((await f.c("GET", `/restore/files/${restoreId}`)).body.map((x: any) => x.FileId)).toEqual([
+      files[0].FileId,
+      files[2].FileId,
+      files[3].FileId,
+    ]);
 
-    const update = { RestoreId: restoreId, BackupId: backupId, BackupMachineId: f.linux, DestinationMachineId: f.linux, OverwriteFiles: false, BackupConfigurationId: configId, DestinationPath: "/srv/restored", RestoreStateId: 0 };
+    const update = {
+      RestoreId: restoreId,
+      BackupId: backupId,
+      BackupMachineId: f.linux,
+      DestinationMachineId: f.linux,
+      OverwriteFiles: false,
+      BackupConfigurationId: configId,
+      DestinationPath: "/srv/restored",
+      RestoreStateId: 0,
+    };
     expect((await f.c("POST", "/restore", { body: update })).status).toBe(204);
     expect((await f.c("GET", `/restore/${restoreId}`)).body.DestinationPath).toBe("/srv/restored");
 
@@ -303,7 +366,9 @@ describe("restores", () => {
     expect((await startRestore(f, restoreId)).status).toBe(204);
     expect(await walk(f, restoreState(f, restoreId), 60)).toEqual([6, 1, 9, 2, 3]);
 
-    const expected = buildFileTree(f.linux, false).files.filter((x) => isUnder(x.path, "/var/www/html", false) && !x.path.includes("uploads") && !x.path.endsWith("app.js"));
+    const expected = buildFileTree(f.linux, false).files.filter(
+      (x) => isUnder(x.path, "/var/www/html", false) && !x.path.includes("uploads") && !x.path.endsWith("app.js"),
+    );
     const report = (await f.c("GET", `/restore/report/${restoreId}`)).body;
     expect(report).toMatchObject({
       State: "Completed",
@@ -349,10 +414,19 @@ describe("restores", () => {
     expect(view.PublicKey).toEqual(await f.publicKey(f.windows));
     expect((await startRestore(f, restoreId)).status).toBe(204);
     await f.advance(120);
-    expect((await f.c("GET", `/restore/report/${restoreId}`)).body).toMatchObject({ State: "Completed", RestoreDestination: "win-2", RestoreDestinationMachineId: f.windows });
+    expect((await f.c("GET", `/restore/report/${restoreId}`)).body).toMatchObject({
+      State: "Completed",
+      RestoreDestination: "win-2",
+      RestoreDestinationMachineId: f.windows,
+    });
     for (const agent of [f.linux, f.windows]) {
       const activity = (await f.c("GET", `/system/activity/${agent}`)).body;
-      expect(activity.find((a: any) => a.Type === "Restore")).toMatchObject({ ID: restoreId, SourceMachineAgentId: f.linux, DestinationMachineAgentId: f.windows, CurrentState: "Completed" });
+      expect(activity.find((a: any) => a.Type === "Restore")).toMatchObject({
+        ID: restoreId,
+        SourceMachineAgentId: f.linux,
+        DestinationMachineAgentId: f.windows,
+        CurrentState: "Completed",
+      });
     }
   });
 
@@ -374,12 +448,20 @@ describe("restores", () => {
       const backups = (await server.call("GET", "/v1.0/1234/backup/completed/180001")).body;
       expect(backups.length).toBeGreaterThan(0);
       const created = await server.call("PUT", "/v1.0/1234/restore", {
-        body: { BackupId: backups[0].BackupId, BackupMachineId: 95874, DestinationMachineId: destination, DestinationPath: path, OverwriteFiles: false },
+        body: {
+          BackupId: backups[0].BackupId,
+          BackupMachineId: 95874,
+          DestinationMachineId: destination,
+          DestinationPath: path,
+          OverwriteFiles: false,
+        },
       });
       expect(created.status).toBe(200);
       expect(created.body.IsEncrypted).toBe(true);
       const start = (EncryptedPassword?: string) =>
-        server.call("POST", "/v1.0/1234/restore/action-requested", { body: { Action: "StartManual", Id: created.body.RestoreId, ...(EncryptedPassword ? { EncryptedPassword } : {}) } });
+        server.call("POST", "/v1.0/1234/restore/action-requested", {
+          body: { Action: "StartManual", Id: created.body.RestoreId, ...(EncryptedPassword ? { EncryptedPassword } : {}) },
+        });
       return { ...server, restore: created.body, start };
     }
 
@@ -387,7 +469,9 @@ describe("restores", () => {
       const { start, restore, call } = await encryptedRestore();
       const res = await start();
       expect(res.status).toBe(400);
-      expect(res.body.errors).toEqual([expect.objectContaining({ pointer: "/EncryptedPassword", message: expect.stringContaining("is required") })]);
+      expect(res.body.errors).toEqual([
+        expect.objectContaining({ pointer: "/EncryptedPassword", message: expect.stringContaining("is required") }),
+      ]);
       expect((await call("GET", `/v1.0/1234/restore/${restore.RestoreId}`)).body.RestoreStateId).toBe(0);
     });
 
@@ -428,7 +512,8 @@ describe("encryption", () => {
     const key = await f.publicKey(f.linux);
     const configId = await f.createConfig();
     const before = await f.runBackup(configId);
-    const enable = (passphrase: string) => f.c("POST", "/agent/encrypt", { body: { MachineAgentId: f.linux, EncryptedPasswordHex: encryptPassphrase(key, passphrase) } });
+    const enable = (passphrase: string) =>
+      f.c("POST", "/agent/encrypt", { body: { MachineAgentId: f.linux, EncryptedPasswordHex: encryptPassphrase(key, passphrase) } });
     expect((await enable("first")).status).toBe(200);
     expect((await f.c("GET", `/agent/${f.linux}`)).body.IsEncrypted).toBe(true);
     const again = await enable("second");
@@ -452,9 +537,18 @@ describe("encryption", () => {
   it("changes the passphrase only when the old one matches", async () => {
     const f = await tenantFixture();
     const key = await f.publicKey(f.linux);
-    expect((await f.c("POST", "/agent/encrypt", { body: { MachineAgentId: f.linux, EncryptedPasswordHex: encryptPassphrase(key, "old") } })).status).toBe(200);
+    expect(
+      (await f.c("POST", "/agent/encrypt", { body: { MachineAgentId: f.linux, EncryptedPasswordHex: encryptPassphrase(key, "old") } }))
+        .status,
+    ).toBe(200);
     const change = (from: string, to: string) =>
-      f.c("POST", "/agent/changeencryption", { body: { MachineAgentId: f.linux, OldEncryptedPasswordHex: encryptPassphrase(key, from), NewEncryptedPasswordHex: encryptPassphrase(key, to) } });
+      f.c("POST", "/agent/changeencryption", {
+        body: {
+          MachineAgentId: f.linux,
+          OldEncryptedPasswordHex: encryptPassphrase(key, from),
+          NewEncryptedPasswordHex: encryptPassphrase(key, to),
+        },
+      });
     const wrong = await change("guess", "new");
     expect(wrong.status).toBe(400);
     expect(wrong.body.errors[0]).toMatchObject({ pointer: "/OldEncryptedPasswordHex", message: "does not match the current passphrase" });
@@ -475,10 +569,14 @@ describe("vault migration", () => {
     const configId = await f.createConfig(manualConfig(source));
     const backupId = await f.runBackup(configId);
     const restoreId = await f.createRestore(backupId, { BackupMachineId: source, DestinationMachineId: source });
-    expect((await f.c("PUT", "/agent/migratevault", { body: { SourceMachineAgentId: source, DestinationMachineAgentId: destination } })).status).toBe(200);
+    expect(
+      (await f.c("PUT", "/agent/migratevault", { body: { SourceMachineAgentId: source, DestinationMachineAgentId: destination } })).status,
+    ).toBe(200);
 
     expect((await f.c("GET", `/backup-configuration/system/${source}`)).body).toEqual([]);
-    expect((await f.c("GET", `/backup-configuration/system/${destination}`)).body).toMatchObject([{ BackupConfigurationId: configId, MachineAgentId: destination, MachineName: "web-3" }]);
+    expect((await f.c("GET", `/backup-configuration/system/${destination}`)).body).toMatchObject([
+      { BackupConfigurationId: configId, MachineAgentId: destination, MachineName: "web-3" },
+    ]);
     expect((await f.c("GET", `/backup/${backupId}`)).body).toMatchObject({ MachineAgentId: destination, MachineName: "web-3" });
     expect((await f.c("GET", `/backup/completed/${configId}`)).body).toMatchObject([{ BackupId: backupId, MachineAgentId: destination }]);
     // The restore of a moved backup follows it.
@@ -489,7 +587,15 @@ describe("vault migration", () => {
     // New runs happen on the destination, and new restores name it as the backup's agent.
     const next = await f.runBackup(configId);
     expect((await f.c("GET", `/backup/${next}`)).body.MachineAgentId).toBe(destination);
-    const moved = await f.c("PUT", "/restore", { body: { BackupId: backupId, BackupMachineId: source, DestinationMachineId: destination, DestinationPath: "/r", OverwriteFiles: false } });
+    const moved = await f.c("PUT", "/restore", {
+      body: {
+        BackupId: backupId,
+        BackupMachineId: source,
+        DestinationMachineId: destination,
+        DestinationPath: "/r",
+        OverwriteFiles: false,
+      },
+    });
     expect(moved.status).toBe(400);
     expect(moved.body.errors[0].pointer).toBe("/BackupMachineId");
     expect((await f.c("GET", `/system/activity/${source}`)).body.filter((a: any) => a.Type === "Backup")).toEqual([]);
@@ -509,7 +615,11 @@ describe("deleting an agent", () => {
     const toWindows = await f.createRestore(linuxBackup, { DestinationMachineId: f.windows, DestinationPath: "C:\\r" });
     const windowsConfig = await f.createConfig(manualConfig(f.windows, { Inclusions: [folder("C:\\Websites")], Exclusions: [] }));
     const windowsBackup = await f.runBackup(windowsConfig);
-    const toLinux = await f.createRestore(windowsBackup, { BackupMachineId: f.windows, DestinationMachineId: f.linux, DestinationPath: "/from-windows" });
+    const toLinux = await f.createRestore(windowsBackup, {
+      BackupMachineId: f.windows,
+      DestinationMachineId: f.linux,
+      DestinationPath: "/from-windows",
+    });
 
     expect((await f.c("POST", "/agent/delete", { body: { MachineAgentId: f.linux } })).status).toBe(204);
     expect((await f.c("GET", `/agent/${f.linux}`)).status).toBe(404);
@@ -558,8 +668,17 @@ describe("activity", () => {
     expect(all.map((a: any) => a.Type).sort()).toEqual(["Backup", "Backup", "Cleanup", "Restore"]);
     const times = all.map((a: any) => msOf(a.TimeOfActivity));
     expect(times).toEqual([...times].sort((a, b) => b - a));
-    expect(all.find((a: any) => a.Type === "Backup" && a.ID === first)).toMatchObject({ CurrentState: "Completed", BackupId: first, ParentId: configId });
-    expect(all.find((a: any) => a.Type === "Restore")).toMatchObject({ ID: restoreId, BackupId: second, CurrentState: "Completed", DestinationMachineAgentId: f.windows });
+    expect(all.find((a: any) => a.Type === "Backup" && a.ID === first)).toMatchObject({
+      CurrentState: "Completed",
+      BackupId: first,
+      ParentId: configId,
+    });
+    expect(all.find((a: any) => a.Type === "Restore")).toMatchObject({
+      ID: restoreId,
+      BackupId: second,
+      CurrentState: "Completed",
+      DestinationMachineAgentId: f.windows,
+    });
     expect(all.find((a: any) => a.Type === "Cleanup")).toMatchObject({ SourceMachineAgentId: f.linux });
 
     const linux = (await f.c("GET", `/system/activity/${f.linux}`)).body;

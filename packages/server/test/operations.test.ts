@@ -14,16 +14,26 @@ const ids = (list: any[], key: string) => list.map((item) => item[key]);
 async function defaultWorldRestoreFile(f: TenantFixture): Promise<{ restoreId: number; fileId: number }> {
   const completed = await f.call("GET", "/v1.0/1234/backup/completed/180002");
   const created = await f.call("PUT", "/v1.0/1234/restore", {
-    body: { BackupId: completed.body[0].BackupId, BackupMachineId: 213564, DestinationMachineId: 213564, DestinationPath: "C:\\Restore", OverwriteFiles: false },
+    body: {
+      BackupId: completed.body[0].BackupId,
+      BackupMachineId: 213564,
+      DestinationMachineId: 213564,
+      DestinationPath: "C:\\Restore",
+      OverwriteFiles: false,
+    },
   });
   const restoreId = created.body.RestoreId;
-  await f.call("PUT", "/v1.0/1234/restore/files", { body: { FilePath: "C:\\Websites\\web.config", Filter: 1, ParentId: restoreId, FileItemType: 0 } });
+  await f.call("PUT", "/v1.0/1234/restore/files", {
+    body: { FilePath: "C:\\Websites\\web.config", Filter: 1, ParentId: restoreId, FileItemType: 0 },
+  });
   const files = await f.call("GET", `/v1.0/1234/restore/files/${restoreId}`);
   return { restoreId, fileId: files.body[0].FileId };
 }
 
 async function encrypt(f: TenantFixture, agentId: number, passphrase: string): Promise<void> {
-  const res = await f.c("POST", "/agent/encrypt", { body: { MachineAgentId: agentId, EncryptedPasswordHex: encryptPassphrase(await f.publicKey(agentId), passphrase) } });
+  const res = await f.c("POST", "/agent/encrypt", {
+    body: { MachineAgentId: agentId, EncryptedPasswordHex: encryptPassphrase(await f.publicKey(agentId), passphrase) },
+  });
   expect(res.status).toBe(200);
 }
 
@@ -41,7 +51,13 @@ async function startedRestore(f: TenantFixture): Promise<{ restoreId: number; fi
   return { restoreId, fileId, backupId, configId };
 }
 
-function updateRestoreBody(f: TenantFixture, restoreId: number, backupId: number, configId: number, overrides: Record<string, unknown> = {}) {
+function updateRestoreBody(
+  f: TenantFixture,
+  restoreId: number,
+  backupId: number,
+  configId: number,
+  overrides: Record<string, unknown> = {},
+) {
   return {
     RestoreId: restoreId,
     BackupId: backupId,
@@ -63,7 +79,14 @@ const success = {
   async getAgent({ c, linux }) {
     const res = await c("GET", `/agent/${linux}`);
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ MachineAgentId: linux, Status: "Online", IsDisabled: false, IsEncrypted: false, OperatingSystem: "Ubuntu", Datacenter: "DFW" });
+    expect(res.body).toMatchObject({
+      MachineAgentId: linux,
+      Status: "Online",
+      IsDisabled: false,
+      IsEncrypted: false,
+      OperatingSystem: "Ubuntu",
+      Datacenter: "DFW",
+    });
   },
   async updateAgentBackupBehavior({ call }) {
     // The default world has servers in DFW and ORD.
@@ -80,7 +103,9 @@ const success = {
     expect((await c("GET", `/agent/${linux}`)).body.IsDisabled).toBe(false);
   },
   async enableVolumeEncryption(f) {
-    const res = await f.c("POST", "/agent/encrypt", { body: { MachineAgentId: f.linux, EncryptedPasswordHex: encryptPassphrase(await f.publicKey(f.linux), "correct horse") } });
+    const res = await f.c("POST", "/agent/encrypt", {
+      body: { MachineAgentId: f.linux, EncryptedPasswordHex: encryptPassphrase(await f.publicKey(f.linux), "correct horse") },
+    });
     expect(res.status).toBe(200);
     expect(res.body).toMatch(UUID);
     expect((await f.c("GET", `/agent/${f.linux}`)).body.IsEncrypted).toBe(true);
@@ -89,7 +114,13 @@ const success = {
     const key = await f.publicKey(f.linux);
     await encrypt(f, f.linux, "one");
     const change = (from: string, to: string) =>
-      f.c("POST", "/agent/changeencryption", { body: { MachineAgentId: f.linux, OldEncryptedPasswordHex: encryptPassphrase(key, from), NewEncryptedPasswordHex: encryptPassphrase(key, to) } });
+      f.c("POST", "/agent/changeencryption", {
+        body: {
+          MachineAgentId: f.linux,
+          OldEncryptedPasswordHex: encryptPassphrase(key, from),
+          NewEncryptedPasswordHex: encryptPassphrase(key, to),
+        },
+      });
     const res = await change("one", "two");
     expect(res.status).toBe(200);
     expect(res.body).toMatch(UUID);
@@ -120,7 +151,10 @@ const success = {
   },
   async changeAgentLogLevel({ c, app, tenant, linux }) {
     const level = () => app.world.tenants.get(tenant.tenantId)!.agents.get(linux)!.logLevel;
-    const form = await c("PUT", "/agent/logging", { raw: `MachineAgentId=${linux}&LoggingLevelId=6`, contentType: "application/x-www-form-urlencoded" });
+    const form = await c("PUT", "/agent/logging", {
+      raw: `MachineAgentId=${linux}&LoggingLevelId=6`,
+      contentType: "application/x-www-form-urlencoded",
+    });
     expect([200, 204]).toContain(form.status);
     expect(level()).toBe(6);
     const json = await c("PUT", "/agent/logging", { body: { MachineAgentId: linux, LoggingLevelId: 2 } });
@@ -181,11 +215,25 @@ const success = {
     const created = (await c("POST", "/backup-configuration", { body: weeklyConfig(linux) })).body;
     const id = created.BackupConfigurationId;
     const { Inclusions: _i, Exclusions: _e, ...rest } = weeklyConfig(linux);
-    const body = { ...rest, BackupConfigurationName: "Renamed", Frequency: "Daily", StartTimeHour: 2, StartTimeMinute: 15, StartTimeAmPm: "AM", DayOfWeekId: null, BackupConfigurationScheduleId: created.BackupConfigurationScheduleId };
+    const body = {
+      ...rest,
+      BackupConfigurationName: "Renamed",
+      Frequency: "Daily",
+      StartTimeHour: 2,
+      StartTimeMinute: 15,
+      StartTimeAmPm: "AM",
+      DayOfWeekId: null,
+      BackupConfigurationScheduleId: created.BackupConfigurationScheduleId,
+    };
     const res = await c("PUT", `/backup-configuration/${id}`, { body });
     expect(res.status).toBe(200);
     const after = (await c("GET", `/backup-configuration/${id}`)).body;
-    expect(after).toMatchObject({ BackupConfigurationName: "Renamed", Frequency: "Daily", DayOfWeekId: null, BackupConfigurationScheduleId: created.BackupConfigurationScheduleId });
+    expect(after).toMatchObject({
+      BackupConfigurationName: "Renamed",
+      Frequency: "Daily",
+      DayOfWeekId: null,
+      BackupConfigurationScheduleId: created.BackupConfigurationScheduleId,
+    });
     // Omitted inclusions and exclusions keep their items.
     expect(after.Inclusions).toEqual(created.Inclusions);
     expect(after.Exclusions).toEqual(created.Exclusions);
@@ -235,7 +283,13 @@ const success = {
     const { configId, backupId } = await completedBackup(f);
     const res = await f.c("GET", `/backup/${backupId}`);
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ BackupId: backupId, BackupConfigurationId: configId, CurrentState: "Completed", MachineAgentId: f.linux, IsEncrypted: false });
+    expect(res.body).toMatchObject({
+      BackupId: backupId,
+      BackupConfigurationId: configId,
+      CurrentState: "Completed",
+      MachineAgentId: f.linux,
+      IsEncrypted: false,
+    });
   },
   async listCompletedBackups(f) {
     const { configId, backupId } = await completedBackup(f);
@@ -249,13 +303,37 @@ const success = {
     const res = await f.c("GET", `/backup/report/${backupId}`);
     expect(res.status).toBe(200);
     // /var/www/html without uploads/: five small files.
-    expect(res.body).toMatchObject({ BackupId: backupId, State: "Completed", CanRestore: true, FilesSearched: "5", FilesBackedUp: "5", NumErrors: 0, ErrorList: [] });
+    expect(res.body).toMatchObject({
+      BackupId: backupId,
+      State: "Completed",
+      CanRestore: true,
+      FilesSearched: "5",
+      FilesBackedUp: "5",
+      NumErrors: 0,
+      ErrorList: [],
+    });
   },
   async createRestore(f) {
     const { backupId } = await completedBackup(f);
-    const res = await f.c("PUT", "/restore", { body: { BackupId: backupId, BackupMachineId: f.linux, DestinationMachineId: f.windows, DestinationPath: "D:\\Restored", OverwriteFiles: false } });
+    const res = await f.c("PUT", "/restore", {
+      body: {
+        BackupId: backupId,
+        BackupMachineId: f.linux,
+        DestinationMachineId: f.windows,
+        DestinationPath: "D:\\Restored",
+        OverwriteFiles: false,
+      },
+    });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ BackupId: backupId, BackupMachineId: f.linux, DestinationMachineId: f.windows, DestinationPath: "D:\\Restored", RestoreStateId: 0, Inclusions: [], Exclusions: [] });
+    expect(res.body).toMatchObject({
+      BackupId: backupId,
+      BackupMachineId: f.linux,
+      DestinationMachineId: f.windows,
+      DestinationPath: "D:\\Restored",
+      RestoreStateId: 0,
+      Inclusions: [],
+      Exclusions: [],
+    });
     expect(res.body.PublicKey).toEqual(await f.publicKey(f.windows));
   },
   async updateRestore(f) {
@@ -263,19 +341,29 @@ const success = {
     const restoreId = await f.createRestore(backupId);
     const res = await f.c("POST", "/restore", { body: updateRestoreBody(f, restoreId, backupId, configId) });
     expect(res.status).toBe(204);
-    expect((await f.c("GET", `/restore/${restoreId}`)).body).toMatchObject({ DestinationPath: "/elsewhere", OverwriteFiles: true, RestoreStateId: 0 });
+    expect((await f.c("GET", `/restore/${restoreId}`)).body).toMatchObject({
+      DestinationPath: "/elsewhere",
+      OverwriteFiles: true,
+      RestoreStateId: 0,
+    });
   },
   async addRestoreFile(f) {
     const { backupId } = await completedBackup(f);
     const restoreId = await f.createRestore(backupId);
-    const res = await f.c("PUT", "/restore/files", { body: { FilePath: "/var/www/html/index.html", Filter: "1", ParentId: restoreId, FileItemType: "0" } });
+    const res = await f.c("PUT", "/restore/files", {
+      body: { FilePath: "/var/www/html/index.html", Filter: "1", ParentId: restoreId, FileItemType: "0" },
+    });
     expect(res.status).toBe(200);
-    expect((await f.c("GET", `/restore/files/${restoreId}`)).body).toMatchObject([{ FilePath: "/var/www/html/index.html", Filter: 1, FileItemType: 0, RestoreId: restoreId }]);
+    expect((await f.c("GET", `/restore/files/${restoreId}`)).body).toMatchObject([
+      { FilePath: "/var/www/html/index.html", Filter: 1, FileItemType: 0, RestoreId: restoreId },
+    ]);
   },
   async listRestoreFiles(f) {
     const { backupId } = await completedBackup(f);
     const restoreId = await f.createRestore(backupId);
-    await f.c("PUT", "/restore/files", { body: { FilePath: "/var/www/html", Filter: "Include", ParentId: restoreId, FileItemType: "Folder" } });
+    await f.c("PUT", "/restore/files", {
+      body: { FilePath: "/var/www/html", Filter: "Include", ParentId: restoreId, FileItemType: "Folder" },
+    });
     await f.c("PUT", "/restore/files", { body: { FilePath: "/var/www/html/app.js", Filter: 2, ParentId: restoreId, FileItemType: 0 } });
     const res = await f.c("GET", `/restore/files/${restoreId}`);
     expect(res.status).toBe(200);
@@ -318,7 +406,14 @@ const success = {
     const restoreId = await f.createRestore(backupId);
     const res = await f.c("GET", `/restore/${restoreId}`);
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ RestoreId: restoreId, BackupId: backupId, BackupConfigurationId: configId, RestoreStateId: 0, EncryptedPassword: null, BackupFlavor: "RaxCloudServer" });
+    expect(res.body).toMatchObject({
+      RestoreId: restoreId,
+      BackupId: backupId,
+      BackupConfigurationId: configId,
+      RestoreStateId: 0,
+      EncryptedPassword: null,
+      BackupFlavor: "RaxCloudServer",
+    });
     expect(res.body.PublicKey).toEqual(await f.publicKey(f.linux));
   },
   async getRestoreReport(f) {
@@ -367,20 +462,53 @@ interface ErrorCase {
 
 const badTenant = (op: OperationId): ErrorCase => {
   const info = operations.find((o) => o.operationId === op)!;
-  return { op, status: 400, given: "the tenant id in the path has a dot", send: (f) => f.call(info.method, fillPath(info.path, { tenant_id: "bad.tenant" }), { token: f.token }), detail: "tenant_id" };
+  return {
+    op,
+    status: 400,
+    given: "the tenant id in the path has a dot",
+    send: (f) => f.call(info.method, fillPath(info.path, { tenant_id: "bad.tenant" }), { token: f.token }),
+    detail: "tenant_id",
+  };
 };
 
 const errorCases: ErrorCase[] = [
   // -------------------------------------------------------------------- 400
-  { op: "getAgent", status: 400, given: "the id is not an integer", send: (f) => f.c("GET", "/agent/abc"), detail: "machineAgentId must be integer" },
-  { op: "updateAgentBackupBehavior", status: 400, given: "UseServiceNet is a string", send: (f) => f.c("POST", `/agent/${f.linux}`, { body: { UseServiceNet: "true" } }), detail: "UseServiceNet must be boolean" },
-  { op: "updateAgentBackupBehavior", status: 400, given: "the account has no server in BackupDataCenter", send: (f) => f.c("POST", `/agent/${f.linux}`, { body: { UseServiceNet: true, BackupDataCenter: "LON" } }), detail: "LON" },
-  { op: "enableAgent", status: 400, given: "Enable is missing", send: (f) => f.c("POST", "/agent/enable", { body: { MachineAgentId: f.linux } }), detail: "Enable is required" },
+  {
+    op: "getAgent",
+    status: 400,
+    given: "the id is not an integer",
+    send: (f) => f.c("GET", "/agent/abc"),
+    detail: "machineAgentId must be integer",
+  },
+  {
+    op: "updateAgentBackupBehavior",
+    status: 400,
+    given: "UseServiceNet is a string",
+    send: (f) => f.c("POST", `/agent/${f.linux}`, { body: { UseServiceNet: "true" } }),
+    detail: "UseServiceNet must be boolean",
+  },
+  {
+    op: "updateAgentBackupBehavior",
+    status: 400,
+    given: "the account has no server in BackupDataCenter",
+    send: (f) => f.c("POST", `/agent/${f.linux}`, { body: { UseServiceNet: true, BackupDataCenter: "LON" } }),
+    detail: "LON",
+  },
+  {
+    op: "enableAgent",
+    status: 400,
+    given: "Enable is missing",
+    send: (f) => f.c("POST", "/agent/enable", { body: { MachineAgentId: f.linux } }),
+    detail: "Enable is required",
+  },
   {
     op: "enableVolumeEncryption",
     status: 400,
     given: "the passphrase is encrypted with another agent's key",
-    send: async (f) => f.c("POST", "/agent/encrypt", { body: { MachineAgentId: f.linux, EncryptedPasswordHex: encryptPassphrase(await f.publicKey(f.windows), "x") } }),
+    send: async (f) =>
+      f.c("POST", "/agent/encrypt", {
+        body: { MachineAgentId: f.linux, EncryptedPasswordHex: encryptPassphrase(await f.publicKey(f.windows), "x") },
+      }),
     detail: "not a passphrase encrypted",
     then: async (f) => expect((await f.c("GET", `/agent/${f.linux}`)).body.IsEncrypted).toBe(false),
   },
@@ -391,22 +519,70 @@ const errorCases: ErrorCase[] = [
     send: async (f) => {
       await encrypt(f, f.linux, "right");
       const key = await f.publicKey(f.linux);
-      return f.c("POST", "/agent/changeencryption", { body: { MachineAgentId: f.linux, OldEncryptedPasswordHex: encryptPassphrase(key, "wrong"), NewEncryptedPasswordHex: encryptPassphrase(key, "new") } });
+      return f.c("POST", "/agent/changeencryption", {
+        body: {
+          MachineAgentId: f.linux,
+          OldEncryptedPasswordHex: encryptPassphrase(key, "wrong"),
+          NewEncryptedPasswordHex: encryptPassphrase(key, "new"),
+        },
+      });
     },
     detail: "does not match",
   },
-  { op: "deleteAgent", status: 400, given: "MachineAgentId is 0", send: (f) => f.c("POST", "/agent/delete", { body: { MachineAgentId: 0 } }), detail: "MachineAgentId must be >= 1" },
-  { op: "migrateVault", status: 400, given: "source and destination are the same agent", send: (f) => f.c("PUT", "/agent/migratevault", { body: { SourceMachineAgentId: f.linux, DestinationMachineAgentId: f.linux } }), detail: "different agent" },
-  { op: "getAgentByHostServer", status: 400, given: "the host server id is not a UUID", send: (f) => f.c("GET", "/agent/server/12345"), detail: "hostServerId must be a valid uuid" },
-  { op: "changeAgentLogLevel", status: 400, given: "LoggingLevelId is 8 (form)", send: (f) => f.c("PUT", "/agent/logging", { raw: `MachineAgentId=${f.linux}&LoggingLevelId=8`, contentType: "application/x-www-form-urlencoded" }) },
-  { op: "changeAgentLogLevel", status: 400, given: "LoggingLevelId is 0 (JSON)", send: (f) => f.c("PUT", "/agent/logging", { body: { MachineAgentId: f.linux, LoggingLevelId: 0 } }), detail: "LoggingLevelId must be >= 1" },
+  {
+    op: "deleteAgent",
+    status: 400,
+    given: "MachineAgentId is 0",
+    send: (f) => f.c("POST", "/agent/delete", { body: { MachineAgentId: 0 } }),
+    detail: "MachineAgentId must be >= 1",
+  },
+  {
+    op: "migrateVault",
+    status: 400,
+    given: "source and destination are the same agent",
+    send: (f) => f.c("PUT", "/agent/migratevault", { body: { SourceMachineAgentId: f.linux, DestinationMachineAgentId: f.linux } }),
+    detail: "different agent",
+  },
+  {
+    op: "getAgentByHostServer",
+    status: 400,
+    given: "the host server id is not a UUID",
+    send: (f) => f.c("GET", "/agent/server/12345"),
+    detail: "hostServerId must be a valid uuid",
+  },
+  {
+    op: "changeAgentLogLevel",
+    status: 400,
+    given: "LoggingLevelId is 8 (form)",
+    send: (f) =>
+      f.c("PUT", "/agent/logging", { raw: `MachineAgentId=${f.linux}&LoggingLevelId=8`, contentType: "application/x-www-form-urlencoded" }),
+  },
+  {
+    op: "changeAgentLogLevel",
+    status: 400,
+    given: "LoggingLevelId is 0 (JSON)",
+    send: (f) => f.c("PUT", "/agent/logging", { body: { MachineAgentId: f.linux, LoggingLevelId: 0 } }),
+    detail: "LoggingLevelId must be >= 1",
+  },
   badTenant("listAgents"),
   badTenant("wakeAgents"),
   badTenant("listBackupConfigurations"),
   badTenant("listBackupsAvailableForRestore"),
   badTenant("listActivity"),
-  { op: "createBackupConfiguration", status: 400, given: "VersionRetention is 45", send: (f) => f.c("POST", "/backup-configuration", { body: weeklyConfig(f.linux, { VersionRetention: 45 }) }), detail: "VersionRetention must be one of 0, 30, 60" },
-  { op: "getBackupConfiguration", status: 400, given: "the id is 0", send: (f) => f.c("GET", "/backup-configuration/0"), detail: "backupConfigurationId must be >= 1" },
+  {
+    op: "createBackupConfiguration",
+    status: 400,
+    given: "VersionRetention is 45",
+    send: (f) => f.c("POST", "/backup-configuration", { body: weeklyConfig(f.linux, { VersionRetention: 45 }) }),
+    detail: "VersionRetention must be one of 0, 30, 60",
+  },
+  {
+    op: "getBackupConfiguration",
+    status: 400,
+    given: "the id is 0",
+    send: (f) => f.c("GET", "/backup-configuration/0"),
+    detail: "backupConfigurationId must be >= 1",
+  },
   {
     op: "updateBackupConfiguration",
     status: 400,
@@ -414,25 +590,85 @@ const errorCases: ErrorCase[] = [
     send: async (f) => f.c("PUT", `/backup-configuration/${await f.createConfig()}`, { body: manualConfig(f.windows) }),
     detail: "migrateVault",
   },
-  { op: "deleteBackupConfiguration", status: 400, given: "the id is negative", send: (f) => f.c("DELETE", "/backup-configuration/-3"), detail: ">= 1" },
-  { op: "listAgentBackupConfigurations", status: 400, given: "the id is not an integer", send: (f) => f.c("GET", "/backup-configuration/system/abc"), detail: "must be integer" },
-  { op: "enableBackupConfiguration", status: 400, given: "Enable is the string \"true\"", send: async (f) => f.c("POST", `/backup-configuration/enable/${await f.createConfig()}`, { body: { Enable: "true" } }), detail: "Enable must be boolean" },
-  { op: "requestBackupAction", status: 400, given: "Action is Pause", send: (f) => f.c("POST", "/backup/action-requested", { body: { Action: "Pause", Id: 1 } }), detail: "Action must be one of" },
-  { op: "getBackup", status: 400, given: "the id has a fraction", send: (f) => f.c("GET", "/backup/1.5"), detail: "backupId must be integer" },
-  { op: "listCompletedBackups", status: 400, given: "the id is beyond int32", send: (f) => f.c("GET", "/backup/completed/2147483648"), detail: "<= 2147483647" },
-  { op: "getBackupReport", status: 400, given: "the id is hexadecimal (0x10)", send: (f) => f.c("GET", "/backup/report/0x10"), detail: "backupId must be integer" },
+  {
+    op: "deleteBackupConfiguration",
+    status: 400,
+    given: "the id is negative",
+    send: (f) => f.c("DELETE", "/backup-configuration/-3"),
+    detail: ">= 1",
+  },
+  {
+    op: "listAgentBackupConfigurations",
+    status: 400,
+    given: "the id is not an integer",
+    send: (f) => f.c("GET", "/backup-configuration/system/abc"),
+    detail: "must be integer",
+  },
+  {
+    op: "enableBackupConfiguration",
+    status: 400,
+    given: 'Enable is the string "true"',
+    send: async (f) => f.c("POST", `/backup-configuration/enable/${await f.createConfig()}`, { body: { Enable: "true" } }),
+    detail: "Enable must be boolean",
+  },
+  {
+    op: "requestBackupAction",
+    status: 400,
+    given: "Action is Pause",
+    send: (f) => f.c("POST", "/backup/action-requested", { body: { Action: "Pause", Id: 1 } }),
+    detail: "Action must be one of",
+  },
+  {
+    op: "getBackup",
+    status: 400,
+    given: "the id has a fraction",
+    send: (f) => f.c("GET", "/backup/1.5"),
+    detail: "backupId must be integer",
+  },
+  {
+    op: "listCompletedBackups",
+    status: 400,
+    given: "the id is beyond int32",
+    send: (f) => f.c("GET", "/backup/completed/2147483648"),
+    detail: "<= 2147483647",
+  },
+  {
+    op: "getBackupReport",
+    status: 400,
+    given: "the id is hexadecimal (0x10)",
+    send: (f) => f.c("GET", "/backup/report/0x10"),
+    detail: "backupId must be integer",
+  },
   {
     op: "createRestore",
     status: 400,
     given: "DestinationPath is relative",
-    send: async (f) => f.c("PUT", "/restore", { body: { BackupId: (await completedBackup(f)).backupId, BackupMachineId: f.linux, DestinationMachineId: f.linux, DestinationPath: "restored", OverwriteFiles: false } }),
+    send: async (f) =>
+      f.c("PUT", "/restore", {
+        body: {
+          BackupId: (await completedBackup(f)).backupId,
+          BackupMachineId: f.linux,
+          DestinationMachineId: f.linux,
+          DestinationPath: "restored",
+          OverwriteFiles: false,
+        },
+      }),
     detail: "DestinationPath must be an absolute",
   },
   {
     op: "createRestore",
     status: 400,
     given: "the backup has not finished",
-    send: async (f) => f.c("PUT", "/restore", { body: { BackupId: await f.runBackup(await f.createConfig(), 0), BackupMachineId: f.linux, DestinationMachineId: f.linux, DestinationPath: "/r", OverwriteFiles: false } }),
+    send: async (f) =>
+      f.c("PUT", "/restore", {
+        body: {
+          BackupId: await f.runBackup(await f.createConfig(), 0),
+          BackupMachineId: f.linux,
+          DestinationMachineId: f.linux,
+          DestinationPath: "/r",
+          OverwriteFiles: false,
+        },
+      }),
     detail: "BackupId is not a completed backup",
   },
   {
@@ -450,15 +686,54 @@ const errorCases: ErrorCase[] = [
     op: "addRestoreFile",
     status: 400,
     given: "Filter is 3",
-    send: async (f) => f.c("PUT", "/restore/files", { body: { FilePath: "/etc", Filter: 3, ParentId: await f.createRestore((await completedBackup(f)).backupId), FileItemType: 1 } }),
+    send: async (f) =>
+      f.c("PUT", "/restore/files", {
+        body: { FilePath: "/etc", Filter: 3, ParentId: await f.createRestore((await completedBackup(f)).backupId), FileItemType: 1 },
+      }),
     detail: "Filter must be one of",
   },
-  { op: "listRestoreFiles", status: 400, given: "the id is in exponent form (1e3)", send: (f) => f.c("GET", "/restore/files/1e3"), detail: "restoreId must be integer" },
-  { op: "deleteRestoreFile", status: 400, given: "the id is 0", send: (f) => f.c("DELETE", "/restore/files/0"), detail: "restoreId must be >= 1" },
-  { op: "requestRestoreAction", status: 400, given: "Id is missing", send: (f) => f.c("POST", "/restore/action-requested", { body: { Action: "StartManual" } }), detail: "Id is required" },
-  { op: "getRestore", status: 400, given: "the id has a leading space", send: (f) => f.c("GET", "/restore/%205"), detail: "restoreId must be integer" },
-  { op: "getRestoreReport", status: 400, given: "the id is not an integer", send: (f) => f.c("GET", "/restore/report/abc"), detail: "restoreId must be integer" },
-  { op: "listAgentActivity", status: 400, given: "the id is negative", send: (f) => f.c("GET", "/system/activity/-1"), detail: "agentId must be >= 1" },
+  {
+    op: "listRestoreFiles",
+    status: 400,
+    given: "the id is in exponent form (1e3)",
+    send: (f) => f.c("GET", "/restore/files/1e3"),
+    detail: "restoreId must be integer",
+  },
+  {
+    op: "deleteRestoreFile",
+    status: 400,
+    given: "the id is 0",
+    send: (f) => f.c("DELETE", "/restore/files/0"),
+    detail: "restoreId must be >= 1",
+  },
+  {
+    op: "requestRestoreAction",
+    status: 400,
+    given: "Id is missing",
+    send: (f) => f.c("POST", "/restore/action-requested", { body: { Action: "StartManual" } }),
+    detail: "Id is required",
+  },
+  {
+    op: "getRestore",
+    status: 400,
+    given: "the id has a leading space",
+    send: (f) => f.c("GET", "/restore/%205"),
+    detail: "restoreId must be integer",
+  },
+  {
+    op: "getRestoreReport",
+    status: 400,
+    given: "the id is not an integer",
+    send: (f) => f.c("GET", "/restore/report/abc"),
+    detail: "restoreId must be integer",
+  },
+  {
+    op: "listAgentActivity",
+    status: 400,
+    given: "the id is negative",
+    send: (f) => f.c("GET", "/system/activity/-1"),
+    detail: "agentId must be >= 1",
+  },
 
   // -------------------------------------------------------------------- 403 (beyond tokens: the agent cannot act now)
   {
@@ -479,7 +754,10 @@ const errorCases: ErrorCase[] = [
     status: 403,
     given: "the destination agent has gone idle (Offline)",
     send: async (f) => {
-      const restoreId = await f.createRestore((await completedBackup(f)).backupId, { DestinationMachineId: f.windows, DestinationPath: "C:\\r" });
+      const restoreId = await f.createRestore((await completedBackup(f)).backupId, {
+        DestinationMachineId: f.windows,
+        DestinationPath: "C:\\r",
+      });
       await f.advance(31 * 60);
       return f.c("POST", "/restore/action-requested", { body: { Action: "StartManual", Id: restoreId } });
     },
@@ -489,29 +767,124 @@ const errorCases: ErrorCase[] = [
   // -------------------------------------------------------------------- 404: unknown ids and tenant 1234's ids
   { op: "getAgent", status: 404, given: "the agent does not exist", send: (f) => f.c("GET", "/agent/999999") },
   { op: "getAgent", status: 404, given: "the agent is another tenant's", send: (f) => f.c("GET", "/agent/213564") },
-  { op: "updateAgentBackupBehavior", status: 404, given: "the agent is another tenant's", send: (f) => f.c("POST", "/agent/213564", { body: { UseServiceNet: false } }), then: async (f) => expect((await f.call("GET", "/v1.0/1234/agent/213564")).body.UseServiceNet).toBe(true) },
-  { op: "enableAgent", status: 404, given: "the agent does not exist", send: (f) => f.c("POST", "/agent/enable", { body: { MachineAgentId: 999999, Enable: false } }) },
-  { op: "enableAgent", status: 404, given: "the agent is another tenant's", send: (f) => f.c("POST", "/agent/enable", { body: { MachineAgentId: 213564, Enable: false } }), then: async (f) => expect((await f.call("GET", "/v1.0/1234/agent/213564")).body.IsDisabled).toBe(false) },
-  { op: "enableVolumeEncryption", status: 404, given: "the agent does not exist", send: (f) => f.c("POST", "/agent/encrypt", { body: { MachineAgentId: 999999, EncryptedPasswordHex: "abcd" } }) },
+  {
+    op: "updateAgentBackupBehavior",
+    status: 404,
+    given: "the agent is another tenant's",
+    send: (f) => f.c("POST", "/agent/213564", { body: { UseServiceNet: false } }),
+    then: async (f) => expect((await f.call("GET", "/v1.0/1234/agent/213564")).body.UseServiceNet).toBe(true),
+  },
+  {
+    op: "enableAgent",
+    status: 404,
+    given: "the agent does not exist",
+    send: (f) => f.c("POST", "/agent/enable", { body: { MachineAgentId: 999999, Enable: false } }),
+  },
+  {
+    op: "enableAgent",
+    status: 404,
+    given: "the agent is another tenant's",
+    send: (f) => f.c("POST", "/agent/enable", { body: { MachineAgentId: 213564, Enable: false } }),
+    then: async (f) => expect((await f.call("GET", "/v1.0/1234/agent/213564")).body.IsDisabled).toBe(false),
+  },
+  {
+    op: "enableVolumeEncryption",
+    status: 404,
+    given: "the agent does not exist",
+    send: (f) => f.c("POST", "/agent/encrypt", { body: { MachineAgentId: 999999, EncryptedPasswordHex: "abcd" } }),
+  },
   {
     op: "enableVolumeEncryption",
     status: 404,
     given: "the agent is another tenant's",
-    send: async (f) => f.c("POST", "/agent/encrypt", { body: { MachineAgentId: 213564, EncryptedPasswordHex: encryptPassphrase((await f.call("GET", "/v1.0/1234/agent/213564")).body.PublicKey, "x") } }),
+    send: async (f) =>
+      f.c("POST", "/agent/encrypt", {
+        body: {
+          MachineAgentId: 213564,
+          EncryptedPasswordHex: encryptPassphrase((await f.call("GET", "/v1.0/1234/agent/213564")).body.PublicKey, "x"),
+        },
+      }),
     then: async (f) => expect((await f.call("GET", "/v1.0/1234/agent/213564")).body.IsEncrypted).toBe(false),
   },
-  { op: "changeEncryptionPassword", status: 404, given: "the agent is another tenant's", send: (f) => f.c("POST", "/agent/changeencryption", { body: { MachineAgentId: 95874, OldEncryptedPasswordHex: "ab", NewEncryptedPasswordHex: "cd" } }) },
-  { op: "deleteAgent", status: 404, given: "the agent does not exist", send: (f) => f.c("POST", "/agent/delete", { body: { MachineAgentId: 999999 } }) },
-  { op: "deleteAgent", status: 404, given: "the agent is another tenant's", send: (f) => f.c("POST", "/agent/delete", { body: { MachineAgentId: 213564 } }), then: async (f) => expect((await f.call("GET", "/v1.0/1234/agent/213564")).status).toBe(200) },
-  { op: "migrateVault", status: 404, given: "the source does not exist", send: (f) => f.c("PUT", "/agent/migratevault", { body: { SourceMachineAgentId: 999999, DestinationMachineAgentId: f.linux } }) },
-  { op: "migrateVault", status: 404, given: "the destination is another tenant's agent", send: (f) => f.c("PUT", "/agent/migratevault", { body: { SourceMachineAgentId: f.linux, DestinationMachineAgentId: 213563 } }) },
-  { op: "getAgentByHostServer", status: 404, given: "no agent runs on the host", send: (f) => f.c("GET", "/agent/server/00000000-0000-4000-8000-000000000000") },
-  { op: "getAgentByHostServer", status: 404, given: "the host is another tenant's", send: (f) => f.c("GET", "/agent/server/87c3b6e1-fb1a-41f9-91e5-313ae35a5a06") },
-  { op: "changeAgentLogLevel", status: 404, given: "the agent is another tenant's (form)", send: (f) => f.c("PUT", "/agent/logging", { raw: "MachineAgentId=213564&LoggingLevelId=6", contentType: "application/x-www-form-urlencoded" }) },
-  { op: "createBackupConfiguration", status: 404, given: "the agent is another tenant's", send: (f) => f.c("POST", "/backup-configuration", { body: manualConfig(202743) }), detail: "202743" },
-  { op: "getBackupConfiguration", status: 404, given: "the configuration does not exist", send: (f) => f.c("GET", "/backup-configuration/999999") },
-  { op: "getBackupConfiguration", status: 404, given: "the configuration is another tenant's", send: (f) => f.c("GET", "/backup-configuration/180000") },
-  { op: "updateBackupConfiguration", status: 404, given: "the configuration is another tenant's", send: (f) => f.c("PUT", "/backup-configuration/180000", { body: manualConfig(f.linux) }), then: async (f) => expect((await f.call("GET", "/v1.0/1234/backup-configuration/180000")).body.Frequency).toBe("Weekly") },
+  {
+    op: "changeEncryptionPassword",
+    status: 404,
+    given: "the agent is another tenant's",
+    send: (f) =>
+      f.c("POST", "/agent/changeencryption", {
+        body: { MachineAgentId: 95874, OldEncryptedPasswordHex: "ab", NewEncryptedPasswordHex: "cd" },
+      }),
+  },
+  {
+    op: "deleteAgent",
+    status: 404,
+    given: "the agent does not exist",
+    send: (f) => f.c("POST", "/agent/delete", { body: { MachineAgentId: 999999 } }),
+  },
+  {
+    op: "deleteAgent",
+    status: 404,
+    given: "the agent is another tenant's",
+    send: (f) => f.c("POST", "/agent/delete", { body: { MachineAgentId: 213564 } }),
+    then: async (f) => expect((await f.call("GET", "/v1.0/1234/agent/213564")).status).toBe(200),
+  },
+  {
+    op: "migrateVault",
+    status: 404,
+    given: "the source does not exist",
+    send: (f) => f.c("PUT", "/agent/migratevault", { body: { SourceMachineAgentId: 999999, DestinationMachineAgentId: f.linux } }),
+  },
+  {
+    op: "migrateVault",
+    status: 404,
+    given: "the destination is another tenant's agent",
+    send: (f) => f.c("PUT", "/agent/migratevault", { body: { SourceMachineAgentId: f.linux, DestinationMachineAgentId: 213563 } }),
+  },
+  {
+    op: "getAgentByHostServer",
+    status: 404,
+    given: "no agent runs on the host",
+    send: (f) => f.c("GET", "/agent/server/00000000-0000-4000-8000-000000000000"),
+  },
+  {
+    op: "getAgentByHostServer",
+    status: 404,
+    given: "the host is another tenant's",
+    send: (f) => f.c("GET", "/agent/server/87c3b6e1-fb1a-41f9-91e5-313ae35a5a06"),
+  },
+  {
+    op: "changeAgentLogLevel",
+    status: 404,
+    given: "the agent is another tenant's (form)",
+    send: (f) =>
+      f.c("PUT", "/agent/logging", { raw: "MachineAgentId=213564&LoggingLevelId=6", contentType: "application/x-www-form-urlencoded" }),
+  },
+  {
+    op: "createBackupConfiguration",
+    status: 404,
+    given: "the agent is another tenant's",
+    send: (f) => f.c("POST", "/backup-configuration", { body: manualConfig(202743) }),
+    detail: "202743",
+  },
+  {
+    op: "getBackupConfiguration",
+    status: 404,
+    given: "the configuration does not exist",
+    send: (f) => f.c("GET", "/backup-configuration/999999"),
+  },
+  {
+    op: "getBackupConfiguration",
+    status: 404,
+    given: "the configuration is another tenant's",
+    send: (f) => f.c("GET", "/backup-configuration/180000"),
+  },
+  {
+    op: "updateBackupConfiguration",
+    status: 404,
+    given: "the configuration is another tenant's",
+    send: (f) => f.c("PUT", "/backup-configuration/180000", { body: manualConfig(f.linux) }),
+    then: async (f) => expect((await f.call("GET", "/v1.0/1234/backup-configuration/180000")).body.Frequency).toBe("Weekly"),
+  },
   {
     op: "updateBackupConfiguration",
     status: 404,
@@ -522,13 +895,45 @@ const errorCases: ErrorCase[] = [
       return f.c("PUT", `/backup-configuration/${id}`, { body: manualConfig(f.linux) });
     },
   },
-  { op: "deleteBackupConfiguration", status: 404, given: "the configuration is another tenant's", send: (f) => f.c("DELETE", "/backup-configuration/180000"), then: async (f) => expect((await f.call("GET", "/v1.0/1234/backup-configuration/180000")).body.IsDeleted).toBe(false) },
-  { op: "listAgentBackupConfigurations", status: 404, given: "the agent is another tenant's", send: (f) => f.c("GET", "/backup-configuration/system/202743") },
-  { op: "enableBackupConfiguration", status: 404, given: "the configuration is another tenant's", send: (f) => f.c("POST", "/backup-configuration/enable/180000", { body: { Enable: false } }), then: async (f) => expect((await f.call("GET", "/v1.0/1234/backup-configuration/180000")).body.IsActive).toBe(true) },
-  { op: "requestBackupAction", status: 404, given: "StartManual names another tenant's configuration", send: (f) => f.c("POST", "/backup/action-requested", { body: { Action: "StartManual", Id: 180002 } }) },
-  { op: "requestBackupAction", status: 404, given: "StopManual names a backup that does not exist", send: (f) => f.c("POST", "/backup/action-requested", { body: { Action: "StopManual", Id: 999999 } }) },
+  {
+    op: "deleteBackupConfiguration",
+    status: 404,
+    given: "the configuration is another tenant's",
+    send: (f) => f.c("DELETE", "/backup-configuration/180000"),
+    then: async (f) => expect((await f.call("GET", "/v1.0/1234/backup-configuration/180000")).body.IsDeleted).toBe(false),
+  },
+  {
+    op: "listAgentBackupConfigurations",
+    status: 404,
+    given: "the agent is another tenant's",
+    send: (f) => f.c("GET", "/backup-configuration/system/202743"),
+  },
+  {
+    op: "enableBackupConfiguration",
+    status: 404,
+    given: "the configuration is another tenant's",
+    send: (f) => f.c("POST", "/backup-configuration/enable/180000", { body: { Enable: false } }),
+    then: async (f) => expect((await f.call("GET", "/v1.0/1234/backup-configuration/180000")).body.IsActive).toBe(true),
+  },
+  {
+    op: "requestBackupAction",
+    status: 404,
+    given: "StartManual names another tenant's configuration",
+    send: (f) => f.c("POST", "/backup/action-requested", { body: { Action: "StartManual", Id: 180002 } }),
+  },
+  {
+    op: "requestBackupAction",
+    status: 404,
+    given: "StopManual names a backup that does not exist",
+    send: (f) => f.c("POST", "/backup/action-requested", { body: { Action: "StopManual", Id: 999999 } }),
+  },
   { op: "getBackup", status: 404, given: "the backup is another tenant's", send: (f) => f.c("GET", "/backup/400000") },
-  { op: "listCompletedBackups", status: 404, given: "the configuration is another tenant's", send: (f) => f.c("GET", "/backup/completed/180002") },
+  {
+    op: "listCompletedBackups",
+    status: 404,
+    given: "the configuration is another tenant's",
+    send: (f) => f.c("GET", "/backup/completed/180002"),
+  },
   { op: "getBackupReport", status: 404, given: "the backup does not exist", send: (f) => f.c("GET", "/backup/report/999999") },
   {
     op: "createRestore",
@@ -536,26 +941,52 @@ const errorCases: ErrorCase[] = [
     given: "the backup is another tenant's",
     send: async (f) => {
       const backupId = (await f.call("GET", "/v1.0/1234/backup/completed/180002")).body[0].BackupId;
-      return f.c("PUT", "/restore", { body: { BackupId: backupId, BackupMachineId: 213564, DestinationMachineId: f.linux, DestinationPath: "/r", OverwriteFiles: false } });
+      return f.c("PUT", "/restore", {
+        body: { BackupId: backupId, BackupMachineId: 213564, DestinationMachineId: f.linux, DestinationPath: "/r", OverwriteFiles: false },
+      });
     },
   },
   {
     op: "createRestore",
     status: 404,
     given: "the destination is another tenant's agent",
-    send: async (f) => f.c("PUT", "/restore", { body: { BackupId: (await completedBackup(f)).backupId, BackupMachineId: f.linux, DestinationMachineId: 213564, DestinationPath: "C:\\r", OverwriteFiles: false } }),
+    send: async (f) =>
+      f.c("PUT", "/restore", {
+        body: {
+          BackupId: (await completedBackup(f)).backupId,
+          BackupMachineId: f.linux,
+          DestinationMachineId: 213564,
+          DestinationPath: "C:\\r",
+          OverwriteFiles: false,
+        },
+      }),
   },
   {
     op: "updateRestore",
     status: 404,
     given: "the restore is another tenant's",
-    send: (f) => f.c("POST", "/restore", { body: { RestoreId: 20000, BackupId: 1, BackupMachineId: 1, DestinationMachineId: 1, OverwriteFiles: true, BackupConfigurationId: 1, DestinationPath: "/x", RestoreStateId: 0 } }),
+    send: (f) =>
+      f.c("POST", "/restore", {
+        body: {
+          RestoreId: 20000,
+          BackupId: 1,
+          BackupMachineId: 1,
+          DestinationMachineId: 1,
+          OverwriteFiles: true,
+          BackupConfigurationId: 1,
+          DestinationPath: "/x",
+          RestoreStateId: 0,
+        },
+      }),
   },
   {
     op: "addRestoreFile",
     status: 404,
     given: "the restore is another tenant's",
-    send: async (f) => f.c("PUT", "/restore/files", { body: { FilePath: "C:\\x", Filter: 1, ParentId: (await defaultWorldRestoreFile(f)).restoreId, FileItemType: 0 } }),
+    send: async (f) =>
+      f.c("PUT", "/restore/files", {
+        body: { FilePath: "C:\\x", Filter: 1, ParentId: (await defaultWorldRestoreFile(f)).restoreId, FileItemType: 0 },
+      }),
   },
   { op: "listRestoreFiles", status: 404, given: "the restore does not exist", send: (f) => f.c("GET", "/restore/files/999999") },
   {
@@ -569,8 +1000,18 @@ const errorCases: ErrorCase[] = [
       return res;
     },
   },
-  { op: "deleteRestoreFile", status: 404, given: "the id is a restore id, not a file id", send: async (f) => f.c("DELETE", `/restore/files/${await f.createRestore((await completedBackup(f)).backupId)}`) },
-  { op: "requestRestoreAction", status: 404, given: "the restore is another tenant's", send: (f) => f.c("POST", "/restore/action-requested", { body: { Action: "StartManual", Id: 20000 } }) },
+  {
+    op: "deleteRestoreFile",
+    status: 404,
+    given: "the id is a restore id, not a file id",
+    send: async (f) => f.c("DELETE", `/restore/files/${await f.createRestore((await completedBackup(f)).backupId)}`),
+  },
+  {
+    op: "requestRestoreAction",
+    status: 404,
+    given: "the restore is another tenant's",
+    send: (f) => f.c("POST", "/restore/action-requested", { body: { Action: "StartManual", Id: 20000 } }),
+  },
   { op: "getRestore", status: 404, given: "the restore is another tenant's", send: (f) => f.c("GET", "/restore/20000") },
   { op: "getRestoreReport", status: 404, given: "the restore does not exist", send: (f) => f.c("GET", "/restore/report/999999") },
   { op: "listAgentActivity", status: 404, given: "the agent is another tenant's", send: (f) => f.c("GET", "/system/activity/213564") },
@@ -593,7 +1034,9 @@ const errorCases: ErrorCase[] = [
     given: "the agent is already encrypted",
     send: async (f) => {
       await encrypt(f, f.linux, "first");
-      return f.c("POST", "/agent/encrypt", { body: { MachineAgentId: f.linux, EncryptedPasswordHex: encryptPassphrase(await f.publicKey(f.linux), "second") } });
+      return f.c("POST", "/agent/encrypt", {
+        body: { MachineAgentId: f.linux, EncryptedPasswordHex: encryptPassphrase(await f.publicKey(f.linux), "second") },
+      });
     },
     detail: "already encrypted",
   },
@@ -603,7 +1046,13 @@ const errorCases: ErrorCase[] = [
     given: "the agent is not encrypted",
     send: async (f) => {
       const key = await f.publicKey(f.linux);
-      return f.c("POST", "/agent/changeencryption", { body: { MachineAgentId: f.linux, OldEncryptedPasswordHex: encryptPassphrase(key, "a"), NewEncryptedPasswordHex: encryptPassphrase(key, "b") } });
+      return f.c("POST", "/agent/changeencryption", {
+        body: {
+          MachineAgentId: f.linux,
+          OldEncryptedPasswordHex: encryptPassphrase(key, "a"),
+          NewEncryptedPasswordHex: encryptPassphrase(key, "b"),
+        },
+      });
     },
     detail: "not encrypted",
     then: async (f) => expect((await f.c("GET", `/agent/${f.linux}`)).body.IsEncrypted).toBe(false),
@@ -723,7 +1172,10 @@ const errorCases: ErrorCase[] = [
     op: "addRestoreFile",
     status: 409,
     given: "the restore has started",
-    send: async (f) => f.c("PUT", "/restore/files", { body: { FilePath: "/etc", Filter: 1, ParentId: (await startedRestore(f)).restoreId, FileItemType: 1 } }),
+    send: async (f) =>
+      f.c("PUT", "/restore/files", {
+        body: { FilePath: "/etc", Filter: 1, ParentId: (await startedRestore(f)).restoreId, FileItemType: 1 },
+      }),
     detail: "only a restore in state 0",
   },
   {
@@ -737,14 +1189,18 @@ const errorCases: ErrorCase[] = [
     op: "requestRestoreAction",
     status: 409,
     given: "StartManual names a restore that has started",
-    send: async (f) => f.c("POST", "/restore/action-requested", { body: { Action: "StartManual", Id: (await startedRestore(f)).restoreId } }),
+    send: async (f) =>
+      f.c("POST", "/restore/action-requested", { body: { Action: "StartManual", Id: (await startedRestore(f)).restoreId } }),
     detail: "already started",
   },
   {
     op: "requestRestoreAction",
     status: 409,
     given: "StopManual names a restore still in Creating",
-    send: async (f) => f.c("POST", "/restore/action-requested", { body: { Action: "StopManual", Id: await f.createRestore((await completedBackup(f)).backupId) } }),
+    send: async (f) =>
+      f.c("POST", "/restore/action-requested", {
+        body: { Action: "StopManual", Id: await f.createRestore((await completedBackup(f)).backupId) },
+      }),
     detail: "not running",
   },
   {
@@ -791,7 +1247,10 @@ describe("error statuses", () => {
 
   it("answer 401 to every operation without a token, with an unknown token and with an expired one", async () => {
     const f = await tenantFixture();
-    const identity = await f.call("POST", "/v2.0/tokens", { token: null, body: { auth: { passwordCredentials: { username: "demo", password: "demo-password" } } } });
+    const identity = await f.call("POST", "/v2.0/tokens", {
+      token: null,
+      body: { auth: { passwordCredentials: { username: "demo", password: "demo-password" } } },
+    });
     expect(identity.status).toBe(200);
     const expiring = identity.body.access.token.id;
     expect((await f.call("GET", "/v1.0/1234/user/agents", { token: expiring })).status).toBe(200);
@@ -807,20 +1266,30 @@ describe("error statuses", () => {
 
   it("answer 403 to every operation on another tenant's path, and change nothing there", async () => {
     const f = await tenantFixture();
-    const before = await Promise.all(["/user/agents", "/backup-configuration", "/activity"].map(async (p) => (await f.call("GET", `/v1.0/1234${p}`)).body));
+    const before = await Promise.all(
+      ["/user/agents", "/backup-configuration", "/activity"].map(async (p) => (await f.call("GET", `/v1.0/1234${p}`)).body),
+    );
     for (const op of operations) {
-      const res = await f.call(op.method, fillPath(op.path), { token: f.token, ...(op.requestMediaTypes.length ? { body: { MachineAgentId: 213564, Enable: false } } : {}) });
+      const res = await f.call(op.method, fillPath(op.path), {
+        token: f.token,
+        ...(op.requestMediaTypes.length ? { body: { MachineAgentId: 213564, Enable: false } } : {}),
+      });
       expect(res.status, op.operationId).toBe(403);
       expect(res.body.detail).toContain("1234");
     }
-    const after = await Promise.all(["/user/agents", "/backup-configuration", "/activity"].map(async (p) => (await f.call("GET", `/v1.0/1234${p}`)).body));
+    const after = await Promise.all(
+      ["/user/agents", "/backup-configuration", "/activity"].map(async (p) => (await f.call("GET", `/v1.0/1234${p}`)).body),
+    );
     expect(after).toEqual(before);
   });
 
   it("answer 403 to an observer for every operation that changes something", async () => {
     const f = await tenantFixture({}, { roles: ["cloudBackup:observer"] });
     for (const op of operations) {
-      const res = await f.call(op.method, fillPath(op.path, { tenant_id: f.tenant.tenantId, machineAgentId: f.linux, agentId: f.linux }), { token: f.token, ...(op.requestMediaTypes.length ? { body: {} } : {}) });
+      const res = await f.call(op.method, fillPath(op.path, { tenant_id: f.tenant.tenantId, machineAgentId: f.linux, agentId: f.linux }), {
+        token: f.token,
+        ...(op.requestMediaTypes.length ? { body: {} } : {}),
+      });
       if (op.method === "GET") expect(res.status, op.operationId).not.toBe(403);
       else expect(res.status, op.operationId).toBe(403);
     }
@@ -829,8 +1298,19 @@ describe("error statuses", () => {
 
 describe("changeAgentLogLevel bodies", () => {
   it.each([
-    { given: "form, as the reference documents", init: (id: number) => ({ raw: `MachineAgentId=${id}&LoggingLevelId=6`, contentType: "application/x-www-form-urlencoded" }), want: 6 },
-    { given: "form with a charset", init: (id: number) => ({ raw: `LoggingLevelId=5&MachineAgentId=${id}`, contentType: "application/x-www-form-urlencoded; charset=utf-8" }), want: 5 },
+    {
+      given: "form, as the reference documents",
+      init: (id: number) => ({ raw: `MachineAgentId=${id}&LoggingLevelId=6`, contentType: "application/x-www-form-urlencoded" }),
+      want: 6,
+    },
+    {
+      given: "form with a charset",
+      init: (id: number) => ({
+        raw: `LoggingLevelId=5&MachineAgentId=${id}`,
+        contentType: "application/x-www-form-urlencoded; charset=utf-8",
+      }),
+      want: 5,
+    },
     { given: "JSON, as real clients send", init: (id: number) => ({ body: { MachineAgentId: id, LoggingLevelId: 7 } }), want: 7 },
   ])("accepts $given", async ({ init, want }) => {
     const f = await tenantFixture();
@@ -840,7 +1320,11 @@ describe("changeAgentLogLevel bodies", () => {
   });
 
   it.each([
-    { given: "a hexadecimal agent id", form: (id: number) => `MachineAgentId=0x${id.toString(16)}&LoggingLevelId=6`, pointer: "/MachineAgentId" },
+    {
+      given: "a hexadecimal agent id",
+      form: (id: number) => `MachineAgentId=0x${id.toString(16)}&LoggingLevelId=6`,
+      pointer: "/MachineAgentId",
+    },
     { given: "a level with a leading space", form: (id: number) => `MachineAgentId=${id}&LoggingLevelId=%206`, pointer: "/LoggingLevelId" },
     { given: "a level with a plus sign", form: (id: number) => `MachineAgentId=${id}&LoggingLevelId=%2B6`, pointer: "/LoggingLevelId" },
     { given: "a level written 6.0", form: (id: number) => `MachineAgentId=${id}&LoggingLevelId=6.0`, pointer: "/LoggingLevelId" },
@@ -855,7 +1339,10 @@ describe("changeAgentLogLevel bodies", () => {
 
   it("names both fields of a bad form", async () => {
     const f = await tenantFixture();
-    const res = await f.c("PUT", "/agent/logging", { raw: "MachineAgentId=abc&LoggingLevelId=9", contentType: "application/x-www-form-urlencoded" });
+    const res = await f.c("PUT", "/agent/logging", {
+      raw: "MachineAgentId=abc&LoggingLevelId=9",
+      contentType: "application/x-www-form-urlencoded",
+    });
     expect(res.status).toBe(400);
     expect(res.body.errors).toEqual(
       expect.arrayContaining([

@@ -44,14 +44,30 @@ async function state(app: ReturnType<typeof createServer>) {
 }
 
 async function work(app: ReturnType<typeof createServer>) {
-  const created = await app.request("/v1.0/1234/backup-configuration", { method: "POST", headers, body: JSON.stringify(weeklyConfig(202743, { BackupConfigurationName: "kept" })) });
+  const created = await app.request("/v1.0/1234/backup-configuration", {
+    method: "POST",
+    headers,
+    body: JSON.stringify(weeklyConfig(202743, { BackupConfigurationName: "kept" })),
+  });
   expect(created.status).toBe(200);
   const config = await created.json();
-  const started = await app.request("/v1.0/1234/backup/action-requested", { method: "POST", headers, body: JSON.stringify({ Action: "StartManual", Id: config.BackupConfigurationId }) });
+  const started = await app.request("/v1.0/1234/backup/action-requested", {
+    method: "POST",
+    headers,
+    body: JSON.stringify({ Action: "StartManual", Id: config.BackupConfigurationId }),
+  });
   expect(started.status).toBe(200);
-  await app.request("/__admin/clock/advance", { method: "POST", body: JSON.stringify({ seconds: 8 * 86400 }), headers: { "Content-Type": "application/json" } });
+  await app.request("/__admin/clock/advance", {
+    method: "POST",
+    body: JSON.stringify({ seconds: 8 * 86400 }),
+    headers: { "Content-Type": "application/json" },
+  });
   await app.request("/__admin/tenants", { method: "POST", body: "{}", headers: { "Content-Type": "application/json" } });
-  await app.request("/v1.0/1234/agent/encrypt", { method: "POST", headers, body: JSON.stringify({ MachineAgentId: 213563, EncryptedPasswordHex: "00" }) });
+  await app.request("/v1.0/1234/agent/encrypt", {
+    method: "POST",
+    headers,
+    body: JSON.stringify({ MachineAgentId: 213563, EncryptedPasswordHex: "00" }),
+  });
   return config.BackupConfigurationId as number;
 }
 
@@ -86,7 +102,11 @@ describe("persistence with --data", () => {
   it("does not log rejected writes, so they stay rejected after a restart", async () => {
     const file = tempFile();
     const first = createServer({ data: file, clock: { start: T0, speed: 0 } });
-    const bad = await first.request("/v1.0/1234/backup-configuration", { method: "POST", headers, body: JSON.stringify(weeklyConfig(202743, { VersionRetention: 45 })) });
+    const bad = await first.request("/v1.0/1234/backup-configuration", {
+      method: "POST",
+      headers,
+      body: JSON.stringify(weeklyConfig(202743, { VersionRetention: 45 })),
+    });
     expect(bad.status).toBe(400);
     crash();
     const db = new Database(file, { readonly: true });
@@ -99,7 +119,9 @@ describe("persistence with --data", () => {
     const file = tempFile();
     writeFileSync(file, "this is not a database, just some bytes".repeat(200));
     expect(() => createServer({ data: file })).toThrow(StoreError);
-    expect(() => createServer({ data: file })).toThrow(`the data file ${file} is not a SQLite database (file is not a database). Give a new file name`);
+    expect(() => createServer({ data: file })).toThrow(
+      `the data file ${file} is not a SQLite database (file is not a database). Give a new file name`,
+    );
   });
 
   it("refuses a file from a newer version instead of resetting it", () => {
@@ -137,7 +159,11 @@ describe("one server per data file", () => {
       `the data file ${file} is in use by another reference server (pid ${process.pid} on ${hostname()}, since `,
     );
     // The refused server changed nothing: the first one still answers and writes.
-    const created = await first.request("/v1.0/1234/backup-configuration", { method: "POST", headers, body: JSON.stringify(manualConfig(202743)) });
+    const created = await first.request("/v1.0/1234/backup-configuration", {
+      method: "POST",
+      headers,
+      body: JSON.stringify(manualConfig(202743)),
+    });
     expect(created.status).toBe(200);
     first.close();
     const second = createServer({ data: file, clock: { start: T0, speed: 0 } });
@@ -148,7 +174,9 @@ describe("one server per data file", () => {
   it("keeps other SQLite clients out while it runs, and lets them in after", () => {
     const file = tempFile();
     const app = createServer({ data: file });
-    expect(() => new Database(file, { readonly: true, timeout: 0 }).prepare("SELECT COUNT(*) FROM commands").get()).toThrow(/database is locked/);
+    expect(() => new Database(file, { readonly: true, timeout: 0 }).prepare("SELECT COUNT(*) FROM commands").get()).toThrow(
+      /database is locked/,
+    );
     app.close();
     const db = new Database(file, { readonly: true });
     expect(db.prepare("SELECT COUNT(*) AS n FROM snapshots").get()).toEqual({ n: 1 });
@@ -214,13 +242,17 @@ describe("a commit that fails", () => {
     const before = app.world.toJSON();
     armed = true;
     const answers = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => call("POST", "/v1.0/1234/backup-configuration", { body: manualConfig(202743, { BackupConfigurationName: `batch-${i}` }) })),
+      Array.from({ length: 10 }, (_, i) =>
+        call("POST", "/v1.0/1234/backup-configuration", { body: manualConfig(202743, { BackupConfigurationName: `batch-${i}` }) }),
+      ),
     );
     // The ten writes of this turn shared one transaction: it failed, so all ten are undone.
     expect(batches).toBe(1);
     expect(answers.map((a) => a.status)).toEqual(Array(10).fill(503));
     expect(app.world.toJSON()).toEqual(before);
-    const next = await call("POST", "/v1.0/1234/backup-configuration", { body: manualConfig(202743, { BackupConfigurationName: "after" }) });
+    const next = await call("POST", "/v1.0/1234/backup-configuration", {
+      body: manualConfig(202743, { BackupConfigurationName: "after" }),
+    });
     expect(next.body.BackupConfigurationId).toBe(180003);
   });
 
@@ -238,7 +270,9 @@ describe("a commit that fails", () => {
       const answers = await Promise.all(
         Array.from({ length: 1 + (wave % 4) * 5 }, (_, i) => {
           const name = `w${wave}-${i}`;
-          return call("POST", "/v1.0/1234/backup-configuration", { body: manualConfig(202743, { BackupConfigurationName: name }) }).then((r) => ({ name, r }));
+          return call("POST", "/v1.0/1234/backup-configuration", { body: manualConfig(202743, { BackupConfigurationName: name }) }).then(
+            (r) => ({ name, r }),
+          );
         }),
       );
       for (const { name, r } of answers) {
@@ -251,7 +285,12 @@ describe("a commit that fails", () => {
     expect(acknowledged.size).toBeGreaterThan(20);
     const live = app.world.toJSON();
     const byId = async (server: ReturnType<typeof testServer>) =>
-      new Map((await server.call("GET", "/v1.0/1234/backup-configuration")).body.map((x: any) => [x.BackupConfigurationId, x.BackupConfigurationName]));
+      new Map(
+        (await server.call("GET", "/v1.0/1234/backup-configuration")).body.map((x: any) => [
+          x.BackupConfigurationId,
+          x.BackupConfigurationName,
+        ]),
+      );
     const liveIds = await byId({ app, call } as ReturnType<typeof testServer>);
     for (const [id, name] of acknowledged) expect(liveIds.get(id)).toBe(name);
     expect([...liveIds.values()].filter((n) => refused.has(n as string))).toEqual([]);
@@ -269,7 +308,10 @@ describe("a commit that fails", () => {
     const { call } = testServer({ data: file });
     const db = (opened.at(-1) as unknown as { db: Database.Database }).db;
     db.pragma(`max_page_count = ${db.pragma("page_count", { simple: true })}`);
-    const big = manualConfig(202743, { BackupConfigurationName: "big", Inclusions: Array.from({ length: 200 }, (_, i) => ({ FilePath: `/var/www/html/f${i}`, FileItemType: "Folder" })) });
+    const big = manualConfig(202743, {
+      BackupConfigurationName: "big",
+      Inclusions: Array.from({ length: 200 }, (_, i) => ({ FilePath: `/var/www/html/f${i}`, FileItemType: "Folder" })),
+    });
     const full = await call("POST", "/v1.0/1234/backup-configuration", { body: big });
     expect(full.status).toBe(503);
     expect(full.body.detail).toContain("database or disk is full");
@@ -288,7 +330,10 @@ describe("a commit that fails", () => {
     expect((await call("POST", "/__admin/reset", { token: null })).status).toBe(503);
     expect((await call("POST", "/__admin/tenants", { token: null, body: { tenantId: "t-undone" } })).status).toBe(503);
     expect((await call("POST", "/__admin/clock/advance", { token: null, body: { seconds: 3600 } })).status).toBe(503);
-    const token = await call("POST", "/v2.0/tokens", { token: null, body: { auth: { "RAX-KSKEY:apiKeyCredentials": { username: "demo", apiKey: "demo-api-key" } } } });
+    const token = await call("POST", "/v2.0/tokens", {
+      token: null,
+      body: { auth: { "RAX-KSKEY:apiKeyCredentials": { username: "demo", apiKey: "demo-api-key" } } },
+    });
     failing = false;
     expect(token.status).toBe(503);
     expect(token.body.serviceUnavailable.code).toBe(503);
@@ -323,12 +368,16 @@ describe("a commit that fails", () => {
     Store.hooks.fail = (step) => {
       if (step === "snapshot") throw new Database.SqliteError("disk I/O error", "SQLITE_IOERR");
     };
-    const created = await call("POST", "/v1.0/1234/backup-configuration", { body: manualConfig(202743, { BackupConfigurationName: "kept" }) });
+    const created = await call("POST", "/v1.0/1234/backup-configuration", {
+      body: manualConfig(202743, { BackupConfigurationName: "kept" }),
+    });
     expect(created.status).toBe(200);
     Store.hooks.fail = undefined;
     crash();
     const again = testServer({ data: file });
-    expect((await again.call("GET", `/v1.0/1234/backup-configuration/${created.body.BackupConfigurationId}`)).body.BackupConfigurationName).toBe("kept");
+    expect(
+      (await again.call("GET", `/v1.0/1234/backup-configuration/${created.body.BackupConfigurationId}`)).body.BackupConfigurationName,
+    ).toBe("kept");
   });
 });
 
@@ -337,7 +386,10 @@ describe("virtual time of writes", () => {
 
   it("is the time the write is applied at, after its Prefer: latency", async () => {
     const { call, advance } = testServer({ data: tempFile() });
-    const pending = call("POST", "/v1.0/1234/backup/action-requested", { body: { Action: "StartManual", Id: 180000 }, headers: { Prefer: "latency=150" } });
+    const pending = call("POST", "/v1.0/1234/backup/action-requested", {
+      body: { Action: "StartManual", Id: 180000 },
+      headers: { Prefer: "latency=150" },
+    });
     await wait(20);
     await advance(600);
     const started = await pending;
@@ -350,11 +402,24 @@ describe("virtual time of writes", () => {
     const file = tempFile();
     const { app, call } = testServer({ data: file });
     const hourly = await call("POST", "/v1.0/1234/backup-configuration", {
-      body: weeklyConfig(202743, { BackupConfigurationName: "hourly", Frequency: "Hourly", HourInterval: 1, StartTimeHour: null, StartTimeMinute: null, StartTimeAmPm: null, DayOfWeekId: null }),
+      body: weeklyConfig(202743, {
+        BackupConfigurationName: "hourly",
+        Frequency: "Hourly",
+        HourInterval: 1,
+        StartTimeHour: null,
+        StartTimeMinute: null,
+        StartTimeAmPm: null,
+        DayOfWeekId: null,
+      }),
     });
     expect(hourly.status).toBe(200);
-    const manual = await call("POST", "/v1.0/1234/backup-configuration", { body: manualConfig(202743, { BackupConfigurationName: "by hand" }) });
-    const pending = call("POST", "/v1.0/1234/backup/action-requested", { body: { Action: "StartManual", Id: manual.body.BackupConfigurationId }, headers: { Prefer: "latency=150" } });
+    const manual = await call("POST", "/v1.0/1234/backup-configuration", {
+      body: manualConfig(202743, { BackupConfigurationName: "by hand" }),
+    });
+    const pending = call("POST", "/v1.0/1234/backup/action-requested", {
+      body: { Action: "StartManual", Id: manual.body.BackupConfigurationId },
+      headers: { Prefer: "latency=150" },
+    });
     await wait(20);
     // The clock runs on (as it does at any speed above 0), and a read meanwhile starts the hourly run.
     app.clock.advance(61 * 60_000);
@@ -387,7 +452,10 @@ describe("Identity tokens", () => {
   it("survive a crash like any other acknowledged write", async () => {
     const file = tempFile();
     const { call } = testServer({ data: file });
-    const auth = await call("POST", "/v2.0/tokens", { token: null, body: { auth: { "RAX-KSKEY:apiKeyCredentials": { username: "demo", apiKey: "demo-api-key" } } } });
+    const auth = await call("POST", "/v2.0/tokens", {
+      token: null,
+      body: { auth: { "RAX-KSKEY:apiKeyCredentials": { username: "demo", apiKey: "demo-api-key" } } },
+    });
     expect(auth.status).toBe(200);
     crash();
     const again = testServer({ data: file });
@@ -405,7 +473,9 @@ describe("a data file that cannot be used", () => {
     db.close();
     const before = digest(file);
     const files = readdirSync(join(file, ".."));
-    expect(() => createServer({ data: file })).toThrow(`the data file ${file} is a SQLite database of another program (tables notes; application_id 0, user_version 0). The server does not change it`);
+    expect(() => createServer({ data: file })).toThrow(
+      `the data file ${file} is a SQLite database of another program (tables notes; application_id 0, user_version 0). The server does not change it`,
+    );
     expect(digest(file)).toBe(before);
     expect(readdirSync(join(file, ".."))).toEqual(files);
   });
@@ -427,7 +497,9 @@ describe("a data file that cannot be used", () => {
     db.exec("CREATE TABLE commands (id INTEGER); CREATE TABLE snapshots (id INTEGER);");
     db.close();
     const before = digest(file);
-    expect(() => createServer({ data: file })).toThrow(/world\.db is a SQLite database of another program \(tables commands, snapshots; application_id 0, user_version 0\)/);
+    expect(() => createServer({ data: file })).toThrow(
+      /world\.db is a SQLite database of another program \(tables commands, snapshots; application_id 0, user_version 0\)/,
+    );
     expect(digest(file)).toBe(before);
   });
 
@@ -444,7 +516,10 @@ describe("a data file that cannot be used", () => {
     const api = await call("POST", "/v1.0/1234/backup-configuration", { body: manualConfig(202743) });
     expect(api.status).toBe(503);
     expect(api.body.detail).toMatch(/The clock could not be saved to the data file \(disk I\/O error\)/);
-    const identity = await call("POST", "/v2.0/tokens", { token: null, body: { auth: { "RAX-KSKEY:apiKeyCredentials": { username: "demo", apiKey: "demo-api-key" } } } });
+    const identity = await call("POST", "/v2.0/tokens", {
+      token: null,
+      body: { auth: { "RAX-KSKEY:apiKeyCredentials": { username: "demo", apiKey: "demo-api-key" } } },
+    });
     expect(identity.status).toBe(503);
     expect(identity.body.serviceUnavailable.code).toBe(503);
     expect(app.world.toJSON()).toEqual(before);
@@ -458,7 +533,11 @@ describe("a data file that cannot be used", () => {
     const db = new Database(file);
     db.prepare("UPDATE snapshots SET world = ?").run(JSON.stringify({ version: 1 }));
     db.close();
-    expect(() => createServer({ data: file })).toThrow(new RegExp(`^the data file ${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} cannot be replayed \\(.+\\)\\. It was changed by another program`));
+    expect(() => createServer({ data: file })).toThrow(
+      new RegExp(
+        `^the data file ${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} cannot be replayed \\(.+\\)\\. It was changed by another program`,
+      ),
+    );
     // The refusal released the file.
     expect(() => new Database(file).close()).not.toThrow();
   });

@@ -19,7 +19,10 @@ describe("Prefer on the API", () => {
   it("answers a documented error status with a valid problem body and changes nothing", async () => {
     const { call } = testServer();
     const before = await call("GET", "/v1.0/1234/backup-configuration");
-    const res = await call("POST", "/v1.0/1234/agent/enable", { body: { MachineAgentId: 213564, Enable: false }, headers: { Prefer: "code=503" } });
+    const res = await call("POST", "/v1.0/1234/agent/enable", {
+      body: { MachineAgentId: 213564, Enable: false },
+      headers: { Prefer: "code=503" },
+    });
     expect(res.status).toBe(503);
     expect(res.headers.get("retry-after")).toBe("1");
     expect((await call("GET", "/v1.0/1234/agent/213564")).body.IsDisabled).toBe(false);
@@ -42,7 +45,9 @@ describe("Prefer on the API", () => {
 
   it("drops the connection for fault=reset", async () => {
     const { app } = testServer();
-    await expect(app.request("/v1.0/1234/user/agents", { headers: { "X-Auth-Token": "demo-token", Prefer: "fault=reset" } })).rejects.toThrow(/connection reset/);
+    await expect(
+      app.request("/v1.0/1234/user/agents", { headers: { "X-Auth-Token": "demo-token", Prefer: "fault=reset" } }),
+    ).rejects.toThrow(/connection reset/);
   });
 
   it("delays the answer for latency=ms", async () => {
@@ -63,14 +68,18 @@ describe("abuse resistance", () => {
 
   it("refuses a body over 1 MB with a 400 the spec documents", async () => {
     const { call } = testServer();
-    const res = await call("POST", "/v1.0/1234/agent/enable", { raw: JSON.stringify({ MachineAgentId: 1, Enable: true, pad: "x".repeat(1_100_000) }) });
+    const res = await call("POST", "/v1.0/1234/agent/enable", {
+      raw: JSON.stringify({ MachineAgentId: 1, Enable: true, pad: "x".repeat(1_100_000) }),
+    });
     expect(res.status).toBe(400);
     expect(res.body.errors[0].message).toContain("larger than");
   });
 
   it("treats file paths as data, never touching the disk", async () => {
     const { call } = testServer();
-    const res = await call("PUT", "/v1.0/1234/restore/files", { body: { FilePath: "../../../../etc/passwd", Filter: 1, ParentId: 999999, FileItemType: 0 } });
+    const res = await call("PUT", "/v1.0/1234/restore/files", {
+      body: { FilePath: "../../../../etc/passwd", Filter: 1, ParentId: 999999, FileItemType: 0 },
+    });
     expect(res.status).toBe(404);
   });
 });
@@ -78,10 +87,16 @@ describe("abuse resistance", () => {
 describe("fault scenarios stay within the spec", () => {
   it("refuses a status the operation does not document, and an unknown operation", async () => {
     const { call } = testServer();
-    const undocumented = await call("POST", "/__admin/faults", { token: null, body: { kind: "status", operationId: "listAgents", status: 500, count: 1 } });
+    const undocumented = await call("POST", "/__admin/faults", {
+      token: null,
+      body: { kind: "status", operationId: "listAgents", status: 500, count: 1 },
+    });
     expect(undocumented.status).toBe(400);
     expect(undocumented.body.errors[0].pointer).toBe("/status");
-    const unknown = await call("POST", "/__admin/faults", { token: null, body: { kind: "status", operationId: "getAgents", status: 503, count: 1 } });
+    const unknown = await call("POST", "/__admin/faults", {
+      token: null,
+      body: { kind: "status", operationId: "getAgents", status: 503, count: 1 },
+    });
     expect(unknown.status).toBe(400);
     expect((await call("GET", "/__admin/faults", { token: null })).body).toEqual([]);
   });

@@ -18,7 +18,12 @@ type Server = ReturnType<typeof testServer>;
 const resolver = (doc: Doc) => {
   const deref = (node: any): any =>
     node?.$ref && typeof node.$ref === "string" && node.$ref.startsWith("#/")
-      ? deref(node.$ref.slice(2).split("/").reduce((a: any, k: string) => a?.[k.replaceAll("~1", "/").replaceAll("~0", "~")], doc))
+      ? deref(
+          node.$ref
+            .slice(2)
+            .split("/")
+            .reduce((a: any, k: string) => a?.[k.replaceAll("~1", "/").replaceAll("~0", "~")], doc),
+        )
       : node;
   return deref;
 };
@@ -49,7 +54,8 @@ function casesOf(doc: Doc): Case[] {
         if (!media) continue;
         const named = Object.entries<any>(media.examples ?? {}).map(([name, ex]) => [name, deref(ex).value] as const);
         if (media.example !== undefined) named.push(["example", media.example]);
-        for (const [name, value] of named) cases.push({ doc, operationId: op.operationId, method, path, status, name, value, schema: media.schema });
+        for (const [name, value] of named)
+          cases.push({ doc, operationId: op.operationId, method, path, status, name, value, schema: media.schema });
       }
     }
   }
@@ -83,7 +89,10 @@ function requestExamples(doc: Doc, path: string, method: string): RequestExample
 async function sendExample(t: Server, c: Pick<Case, "doc" | "path" | "method">, example: RequestExample | undefined): Promise<Answer> {
   const path = fill(c as Case);
   if (!example) return t.call(c.method.toUpperCase(), path);
-  const raw = example.mediaType === "application/x-www-form-urlencoded" ? new URLSearchParams(example.value as Record<string, string>).toString() : JSON.stringify(example.value);
+  const raw =
+    example.mediaType === "application/x-www-form-urlencoded"
+      ? new URLSearchParams(example.value as Record<string, string>).toString()
+      : JSON.stringify(example.value);
   return t.call(c.method.toUpperCase(), path, { raw, contentType: example.mediaType });
 }
 
@@ -126,12 +135,19 @@ function branches(doc: Doc, schema: any): any[] {
 }
 function allowsNull(doc: Doc, schema: any): boolean {
   return branches(doc, schema).some(
-    (s) => s.type === "null" || (Array.isArray(s.type) && s.type.includes("null")) || (Array.isArray(s.enum) && s.enum.includes(null)) || s.const === null,
+    (s) =>
+      s.type === "null" ||
+      (Array.isArray(s.type) && s.type.includes("null")) ||
+      (Array.isArray(s.enum) && s.enum.includes(null)) ||
+      s.const === null,
   );
 }
 function propertySchema(doc: Doc, schema: any, key: string): any {
   const all = branches(doc, schema);
-  return all.find((s) => s.properties?.[key])?.properties[key] ?? all.find((s) => s.additionalProperties && typeof s.additionalProperties === "object")?.additionalProperties;
+  return (
+    all.find((s) => s.properties?.[key])?.properties[key] ??
+    all.find((s) => s.additionalProperties && typeof s.additionalProperties === "object")?.additionalProperties
+  );
 }
 function itemSchema(doc: Doc, schema: any): any {
   return branches(doc, schema).find((s) => s.items)?.items;
@@ -152,7 +168,11 @@ export function shapeProblems(doc: Doc, answer: unknown, example: unknown, schem
     if (!example.length) return answer.length ? [`${where} is an empty list in the example, the answer has items`] : [];
     const first = example[0];
     const problems = [
-      ...example.slice(1).flatMap((item, i) => shapeProblems(doc, item, first, items, `${at}/${i + 1} (example)`).map((p) => `${p} (against the example's first item)`)),
+      ...example
+        .slice(1)
+        .flatMap((item, i) =>
+          shapeProblems(doc, item, first, items, `${at}/${i + 1} (example)`).map((p) => `${p} (against the example's first item)`),
+        ),
       ...answer.flatMap((item, i) => shapeProblems(doc, item, first, items, `${at}/${i}`)),
     ];
     return [...new Set(problems.map((p) => p.replaceAll(/\/\d+(?=\/| |$)/g, "/*")))];
@@ -194,7 +214,9 @@ describe("response examples against the demo world", () => {
       await WORLD_BEFORE[c.operationId]?.(t);
       const res = await sendExample(t, c, request);
       if (String(res.status) !== c.status) {
-        problems.push(`${c.operationId} ${c.name}: the demo world answered ${res.status}, the example documents ${c.status} (${JSON.stringify(res.body).slice(0, 200)})`);
+        problems.push(
+          `${c.operationId} ${c.name}: the demo world answered ${res.status}, the example documents ${c.status} (${JSON.stringify(res.body).slice(0, 200)})`,
+        );
         continue;
       }
       for (const p of shapeProblems(c.doc, res.body, c.value, c.schema)) problems.push(`${c.operationId} ${c.name}: ${p}`);

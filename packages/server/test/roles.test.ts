@@ -7,7 +7,10 @@ describe("roles", () => {
     const token = "demo-observer-token";
     expect((await call("GET", "/v1.0/1234/user/agents", { token })).status).toBe(200);
     const before = await call("GET", "/v1.0/1234/backup-configuration");
-    const refused = await call("POST", "/v1.0/1234/backup-configuration", { token, body: weeklyConfig(202743, { BackupConfigurationName: "x" }) });
+    const refused = await call("POST", "/v1.0/1234/backup-configuration", {
+      token,
+      body: weeklyConfig(202743, { BackupConfigurationName: "x" }),
+    });
     expect(refused.status).toBe(403);
     expect(refused.body.detail).toContain("cloudBackup:observer");
     expect((await call("POST", "/v1.0/1234/user/wakeupagents", { token })).status).toBe(403);
@@ -17,7 +20,10 @@ describe("roles", () => {
   it("lets a creator create and run but not delete an agent or a configuration", async () => {
     const { call } = testServer();
     const token = "demo-creator-token";
-    const created = await call("POST", "/v1.0/1234/backup-configuration", { token, body: weeklyConfig(202743, { BackupConfigurationName: "by creator" }) });
+    const created = await call("POST", "/v1.0/1234/backup-configuration", {
+      token,
+      body: weeklyConfig(202743, { BackupConfigurationName: "by creator" }),
+    });
     expect(created.status).toBe(200);
     const id = created.body.BackupConfigurationId;
     expect((await call("POST", "/v1.0/1234/backup/action-requested", { token, body: { Action: "StartManual", Id: id } })).status).toBe(200);

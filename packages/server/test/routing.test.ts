@@ -16,7 +16,10 @@ describe("toHonoPath", () => {
   const cases: Array<{ given: string; want: string }> = [
     { given: "/v1.0/{tenant_id}/agent/{machineAgentId}", want: "/v1.0/:tenant_id/agent/:machineAgentId" },
     { given: "/v1.0/{tenant_id}/user/agents", want: "/v1.0/:tenant_id/user/agents" },
-    { given: "/v1.0/{tenant_id}/backup-configuration/enable/{backupConfigurationId}", want: "/v1.0/:tenant_id/backup-configuration/enable/:backupConfigurationId" },
+    {
+      given: "/v1.0/{tenant_id}/backup-configuration/enable/{backupConfigurationId}",
+      want: "/v1.0/:tenant_id/backup-configuration/enable/:backupConfigurationId",
+    },
     { given: "/v1.0/{tenant_id}/backup/action-requested", want: "/v1.0/:tenant_id/backup/action-requested" },
     { given: "/v1.0/{tenant_id}/agent/server/{hostServerId}", want: "/v1.0/:tenant_id/agent/server/:hostServerId" },
     { given: "/v1.0/agent/{machineAgentId}", want: "/v1.0/agent/:machineAgentId" },
@@ -94,7 +97,10 @@ describe("route resolution", () => {
 
   it("answers 404 with a problem for a path no operation has", async () => {
     const { call, lastOperation } = loggingServer();
-    for (const [method, path] of [["GET", "/v1.0/1234/nothing"], ["GET", "/v1.0/1234/agent/213564/extra"]] as const) {
+    for (const [method, path] of [
+      ["GET", "/v1.0/1234/nothing"],
+      ["GET", "/v1.0/1234/agent/213564/extra"],
+    ] as const) {
       const res = await call(method, path);
       expect(res.status, `${method} ${path}`).toBe(404);
       expect(res.headers.get("content-type")).toContain("application/problem+json");
@@ -115,13 +121,23 @@ describe("route resolution", () => {
 describe("tenant-less paths", () => {
   const cases: Array<{ path: string; want: (body: any) => void }> = [
     { path: "/v1.0/agent/213564", want: (b) => expect(b.MachineAgentId).toBe(213564) },
-    { path: "/v1.0/user/agents", want: (b) => expect(b.map((a: any) => a.MachineAgentId).sort((x: number, y: number) => x - y)).toEqual([95874, 202743, 213563, 213564]) },
+    {
+      path: "/v1.0/user/agents",
+      want: (b) =>
+        expect(b.map((a: any) => a.MachineAgentId).sort((x: number, y: number) => x - y)).toEqual([95874, 202743, 213563, 213564]),
+    },
     { path: "/v1.0/backup-configuration", want: (b) => expect(b).toHaveLength(3) },
-    { path: "/v1.0/backup-configuration/system/202743", want: (b) => expect(b.map((c: any) => c.BackupConfigurationName)).toEqual(["Weekly Website Backup"]) },
+    {
+      path: "/v1.0/backup-configuration/system/202743",
+      want: (b) => expect(b.map((c: any) => c.BackupConfigurationName)).toEqual(["Weekly Website Backup"]),
+    },
     { path: "/v1.0/agent/server/87c3b6e1-fb1a-41f9-91e5-313ae35a5a06", want: (b) => expect(b.MachineAgentId).toBe(213564) },
     { path: "/v1.0/backup/availableforrestore", want: (b) => expect(b.length).toBeGreaterThan(0) },
     { path: "/v1.0/activity", want: (b) => expect(b.length).toBeGreaterThan(0) },
-    { path: "/v1.0/system/activity/213564", want: (b) => expect(b.every((a: any) => a.SourceMachineAgentId === 213564 || a.DestinationMachineAgentId === 213564)).toBe(true) },
+    {
+      path: "/v1.0/system/activity/213564",
+      want: (b) => expect(b.every((a: any) => a.SourceMachineAgentId === 213564 || a.DestinationMachineAgentId === 213564)).toBe(true),
+    },
     { path: "/v1.0/restore/20000", want: (b) => expect(b.RestoreId).toBe(20000) },
   ];
   it.each(cases)("GET $path answers the token's tenant", async ({ path, want }) => {
@@ -196,5 +212,4 @@ describe("generated route table", () => {
   it("registers every operation of the description once", () => {
     expect(routes.map((r) => `${r.method} ${r.path}`).sort()).toEqual(operations.map((op) => op.key).sort());
   });
-
 });

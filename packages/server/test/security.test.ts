@@ -58,7 +58,9 @@ async function listen(options: ServerOptions = {}) {
   return { app, port, raw };
 }
 
-const apiKeyBody = (extra: Record<string, unknown> = {}) => ({ auth: { "RAX-KSKEY:apiKeyCredentials": { username: "demo", apiKey: "demo-api-key" }, ...extra } });
+const apiKeyBody = (extra: Record<string, unknown> = {}) => ({
+  auth: { "RAX-KSKEY:apiKeyCredentials": { username: "demo", apiKey: "demo-api-key" }, ...extra },
+});
 const nested = (levels: number) => "[".repeat(levels) + "]".repeat(levels);
 
 describe("token exchange (issue item 1)", () => {
@@ -81,7 +83,10 @@ describe("token exchange (issue item 1)", () => {
   it("keeps the tenant: another tenantId answers 401", async () => {
     const { call, newTenant } = testServer();
     const other = await newTenant();
-    const res = await call("POST", "/v2.0/tokens", { token: null, body: { auth: { tenantId: other.tenantId, token: { id: "demo-observer-token" } } } });
+    const res = await call("POST", "/v2.0/tokens", {
+      token: null,
+      body: { auth: { tenantId: other.tenantId, token: { id: "demo-observer-token" } } },
+    });
     expect(res.status).toBe(401);
   });
 });
@@ -105,14 +110,20 @@ describe("limits on every route (issue item 5)", () => {
 
   it("refuses JSON nested deeper than 32 levels on Identity and the control API", async () => {
     const { call, app } = testServer();
-    const identity = await call("POST", "/v2.0/tokens", { token: null, raw: JSON.stringify(apiKeyBody()).replace(/}$/, `, "deep": ${nested(40)}}`) });
+    const identity = await call("POST", "/v2.0/tokens", {
+      token: null,
+      raw: JSON.stringify(apiKeyBody()).replace(/}$/, `, "deep": ${nested(40)}}`),
+    });
     expect(identity.status).toBe(400);
     expect(identity.body.badRequest.message).toContain("deeper than 32");
     const before = app.world.tenants.size;
     const admin = await call("POST", "/__admin/tenants", { token: null, raw: `{"agents": 1, "deep": ${nested(40)}}` });
     expect(admin.status).toBe(400);
     expect(app.world.tenants.size).toBe(before);
-    const fault = await call("POST", "/__admin/faults", { token: null, raw: `{"kind":"latency","operationId":"listAgents","ms":1,"x":${nested(40)}}` });
+    const fault = await call("POST", "/__admin/faults", {
+      token: null,
+      raw: `{"kind":"latency","operationId":"listAgents","ms":1,"x":${nested(40)}}`,
+    });
     expect(fault.status).toBe(400);
   });
 
@@ -120,7 +131,13 @@ describe("limits on every route (issue item 5)", () => {
     const { port } = await listen();
     const answer = await new Promise<{ status: number; text: string }>((resolve, reject) => {
       const req = httpRequest(
-        { host: "127.0.0.1", port, method: "POST", path: "/v1.0/1234/backup-configuration", headers: { "X-Auth-Token": "demo-token", "Content-Type": "application/json", "Transfer-Encoding": "chunked" } },
+        {
+          host: "127.0.0.1",
+          port,
+          method: "POST",
+          path: "/v1.0/1234/backup-configuration",
+          headers: { "X-Auth-Token": "demo-token", "Content-Type": "application/json", "Transfer-Encoding": "chunked" },
+        },
         (res) => {
           let text = "";
           res.on("data", (d) => (text += d));
@@ -141,7 +158,12 @@ describe("limits on every route (issue item 5)", () => {
     const { raw } = await listen();
     const body = JSON.stringify({ pad: big });
     for (const path of ["/v2.0/tokens", "/__admin/tenants", "/v1.0/1234/agent/enable"]) {
-      const answer = await raw("POST", path, { "Content-Type": "application/json", "Content-Length": String(Buffer.byteLength(body)), "X-Auth-Token": "demo-token" }, body);
+      const answer = await raw(
+        "POST",
+        path,
+        { "Content-Type": "application/json", "Content-Length": String(Buffer.byteLength(body)), "X-Auth-Token": "demo-token" },
+        body,
+      );
       expect(answer.status, path).toBe(400);
     }
   });
@@ -149,11 +171,14 @@ describe("limits on every route (issue item 5)", () => {
   it("stores only the fields an operation declares: undeclared ones never reach the command log", async () => {
     const file = join(dir, "strip.db");
     const { call, app } = testServer({ data: file });
-    const marker = "UNDECLARED-" + "z".repeat(2000);
+    const marker = `UNDECLARED-${"z".repeat(2000)}`;
     const body = { ...manualConfig(202743), Junk: marker, Inclusions: [{ FilePath: "/etc", FileItemType: "Folder", Junk: marker }] };
     const created = await call("POST", "/v1.0/1234/backup-configuration", { body });
     expect(created.status).toBe(200);
-    const fault = await call("POST", "/__admin/faults", { token: null, body: { kind: "latency", operationId: "listAgents", ms: 1, note: marker } });
+    const fault = await call("POST", "/__admin/faults", {
+      token: null,
+      body: { kind: "latency", operationId: "listAgents", ms: 1, note: marker },
+    });
     expect(fault.status).toBe(201);
     expect(fault.body).not.toHaveProperty("note");
     const tenant = await call("POST", "/__admin/tenants", { token: null, body: { agents: 1, Junk: marker } });
@@ -184,13 +209,17 @@ describe("a web page cannot drive the server (issue item 6)", () => {
     expect((await raw("POST", "/__admin/tenants", headers, "{}")).status).toBe(415);
     expect(app.world.tenants.size).toBe(tenants);
     expect((await raw("POST", "/__admin/reset", headers)).status).toBe(415);
-    expect((await raw("POST", "/__admin/faults", headers, JSON.stringify({ kind: "latency", operationId: "listAgents", ms: 1 }))).status).toBe(415);
+    expect(
+      (await raw("POST", "/__admin/faults", headers, JSON.stringify({ kind: "latency", operationId: "listAgents", ms: 1 }))).status,
+    ).toBe(415);
     expect((await raw("GET", "/__admin/faults")).text).toBe("[]");
   });
 
   it("accepts the same writes as application/json, or with the admin token", async () => {
     const { app, raw } = await listen();
-    expect((await raw("POST", "/__admin/clock/advance", { "Content-Type": "application/json" }, JSON.stringify({ seconds: 60 }))).status).toBe(200);
+    expect(
+      (await raw("POST", "/__admin/clock/advance", { "Content-Type": "application/json" }, JSON.stringify({ seconds: 60 }))).status,
+    ).toBe(200);
     expect((await raw("POST", "/__admin/reset", { "Content-Type": "application/json" })).status).toBe(204);
     expect(app.clock.now()).toBe(T0 + 60_000);
     const withToken = await listen({ adminToken: "s3cret" });
@@ -200,7 +229,11 @@ describe("a web page cannot drive the server (issue item 6)", () => {
 
   it("never answers CORS on the control API", async () => {
     const { raw } = await listen();
-    const preflight = await raw("OPTIONS", "/__admin/reset", { Origin: "http://evil.example", "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type" });
+    const preflight = await raw("OPTIONS", "/__admin/reset", {
+      Origin: "http://evil.example",
+      "Access-Control-Request-Method": "POST",
+      "Access-Control-Request-Headers": "content-type",
+    });
     expect(Object.keys(preflight.headers).filter((h) => h.startsWith("access-control-"))).toEqual([]);
     const res = await raw("POST", "/__admin/reset", { Origin: "http://evil.example", "Content-Type": "application/json" });
     expect(Object.keys(res.headers).filter((h) => h.startsWith("access-control-"))).toEqual([]);
@@ -217,7 +250,12 @@ describe("a web page cannot drive the server (issue item 6)", () => {
       expect(refused.status, path).toBe(403);
       expect(JSON.parse(refused.text).errors).toEqual([{ in: "header", name: "Host", message: "must be a loopback name or address" }]);
     }
-    const identity = await raw("POST", "/v2.0/tokens", { "Content-Type": "application/json", Host: "rebound.example" }, JSON.stringify(apiKeyBody()));
+    const identity = await raw(
+      "POST",
+      "/v2.0/tokens",
+      { "Content-Type": "application/json", Host: "rebound.example" },
+      JSON.stringify(apiKeyBody()),
+    );
     expect(identity.status).toBe(403);
     expect(JSON.parse(identity.text).forbidden.code).toBe(403);
     for (const host of ["localhost:4010", "127.0.0.1", "[::1]:4010", "api.localhost", "127.1.2.3:80"]) {
@@ -235,15 +273,27 @@ describe("a web page cannot drive the server (issue item 6)", () => {
     const { call } = testServer({ publicUrl: "http://127.0.0.1:4999/" });
     const res = await call("POST", "/v2.0/tokens", { token: null, body: apiKeyBody(), headers: { Host: "evil.example" } });
     expect(res.status).toBe(200);
-    const urls = res.body.access.serviceCatalog.flatMap((s: { endpoints: Array<{ publicURL: string }> }) => s.endpoints.map((e) => e.publicURL));
+    const urls = res.body.access.serviceCatalog.flatMap((s: { endpoints: Array<{ publicURL: string }> }) =>
+      s.endpoints.map((e) => e.publicURL),
+    );
     expect(urls.every((u: string) => u.startsWith("http://127.0.0.1:4999/"))).toBe(true);
     expect(JSON.stringify(res.body)).not.toContain("evil.example");
     const overSocket = await listen({ publicUrl: "http://127.0.0.1:4999" });
-    const answer = await overSocket.raw("POST", "/v2.0/tokens", { "Content-Type": "application/json", Host: "evil.example" }, JSON.stringify(apiKeyBody()));
+    const answer = await overSocket.raw(
+      "POST",
+      "/v2.0/tokens",
+      { "Content-Type": "application/json", Host: "evil.example" },
+      JSON.stringify(apiKeyBody()),
+    );
     expect(answer.text).not.toContain("evil.example");
     // Without publicUrl: the address the request arrived on, still not Host.
     const plain = await listen();
-    const local = await plain.raw("POST", "/v2.0/tokens", { "Content-Type": "application/json", Host: "evil.example" }, JSON.stringify(apiKeyBody()));
+    const local = await plain.raw(
+      "POST",
+      "/v2.0/tokens",
+      { "Content-Type": "application/json", Host: "evil.example" },
+      JSON.stringify(apiKeyBody()),
+    );
     expect(JSON.parse(local.text).access.serviceCatalog[0].endpoints[0].publicURL).toBe(`http://127.0.0.1:${plain.port}/v1.0/1234`);
   });
 });
@@ -264,7 +314,10 @@ describe("bounded everything (issue item 7)", () => {
     expect((await call("POST", "/__admin/reset", { token: null })).status).toBe(204);
     const tenant = await call("POST", "/__admin/tenants", { token: null, body: {} });
     expect(tenant.status).toBe(201);
-    const token = await call("POST", "/v2.0/tokens", { token: null, body: { auth: { "RAX-KSKEY:apiKeyCredentials": { username: tenant.body.username, apiKey: tenant.body.apiKey } } } });
+    const token = await call("POST", "/v2.0/tokens", {
+      token: null,
+      body: { auth: { "RAX-KSKEY:apiKeyCredentials": { username: tenant.body.username, apiKey: tenant.body.apiKey } } },
+    });
     expect(token.status).toBe(200);
     expect(token.body.access.token.expires).toBe("9999-12-31T23:59:59.999Z");
     // A running clock stops at the bound too.
@@ -276,7 +329,8 @@ describe("bounded everything (issue item 7)", () => {
   it("forgets expired Identity tokens", async () => {
     const { call, advance, app } = testServer();
     const issued: string[] = [];
-    for (let i = 0; i < 20; i++) issued.push((await call("POST", "/v2.0/tokens", { token: null, body: apiKeyBody() })).body.access.token.id);
+    for (let i = 0; i < 20; i++)
+      issued.push((await call("POST", "/v2.0/tokens", { token: null, body: apiKeyBody() })).body.access.token.id);
     expect(issued.every((t) => app.world.tokens.has(t))).toBe(true);
     await advance(25 * 3600);
     const fresh = (await call("POST", "/v2.0/tokens", { token: null, body: apiKeyBody() })).body.access.token.id;
@@ -291,8 +345,11 @@ describe("bounded everything (issue item 7)", () => {
     const id = await f.createConfig();
     const template = tenant.configs.get(id)!;
     // Fill the account directly: creating 10,000 over the API would make a slow test.
-    for (let i = tenant.configs.size; i < MAX_CONFIGURATIONS_PER_TENANT; i++) tenant.configs.set(10_000_000 + i, { ...template, id: 10_000_000 + i, isDeleted: true });
-    const refused = await f.c("POST", "/backup-configuration", { body: manualConfig(f.linux, { BackupConfigurationName: "one too many" }) });
+    for (let i = tenant.configs.size; i < MAX_CONFIGURATIONS_PER_TENANT; i++)
+      tenant.configs.set(10_000_000 + i, { ...template, id: 10_000_000 + i, isDeleted: true });
+    const refused = await f.c("POST", "/backup-configuration", {
+      body: manualConfig(f.linux, { BackupConfigurationName: "one too many" }),
+    });
     expect(refused.status).toBe(409);
     expect(refused.body.detail).toContain(String(MAX_CONFIGURATIONS_PER_TENANT));
     expect(tenant.configs.size).toBe(MAX_CONFIGURATIONS_PER_TENANT);
@@ -328,7 +385,9 @@ describe("problems and headers (issue item 9)", () => {
 
   it("names the path parameter of a 404 and the header of a 503 fault", async () => {
     const { call } = testServer();
-    expect((await call("GET", "/v1.0/1234/agent/999999")).body.errors).toEqual([{ in: "path", name: "machineAgentId", message: "names nothing in this account" }]);
+    expect((await call("GET", "/v1.0/1234/agent/999999")).body.errors).toEqual([
+      { in: "path", name: "machineAgentId", message: "names nothing in this account" },
+    ]);
     await call("POST", "/__admin/faults", { token: null, body: { kind: "status", operationId: "listAgents", status: 503, count: 1 } });
     const failed = await call("GET", "/v1.0/1234/user/agents");
     expect(failed.status).toBe(503);

@@ -10,7 +10,9 @@ import { describe, expect, it } from "vitest";
 import { createServer, encryptPassphrase, SeedError, seedProblems, type WorldSeed } from "../src/index.js";
 import { fillPath, T0, testServer, weeklyConfig } from "./helpers.js";
 
-const example = JSON.parse(readFileSync(new URL("../../../apps/reference-server/examples/seed.json", import.meta.url), "utf8")) as WorldSeed;
+const example = JSON.parse(
+  readFileSync(new URL("../../../apps/reference-server/examples/seed.json", import.meta.url), "utf8"),
+) as WorldSeed;
 const schema = JSON.parse(readFileSync(new URL("../seed.schema.json", import.meta.url), "utf8"));
 const DAY = 86_400;
 
@@ -22,15 +24,26 @@ describe("the example seed file", () => {
 
   it("loads: agents, configurations, a completed backup with its report, a failed one, a running one, restores", async () => {
     const { call } = testServer({ seed: example });
-    const c = (method: string, path: string, init: Parameters<typeof call>[2] = {}) => call(method, `/v1.0/acme${path}`, { token: "acme-admin-token", ...init });
+    const c = (method: string, path: string, init: Parameters<typeof call>[2] = {}) =>
+      call(method, `/v1.0/acme${path}`, { token: "acme-admin-token", ...init });
     const agents = await c("GET", "/user/agents");
     expect(agents.body.map((a: any) => a.MachineAgentId)).toEqual([500001, 500002, 500003, 500004]);
-    expect((await c("GET", "/agent/500002")).body).toMatchObject({ MachineName: "sql1", IsEncrypted: true, Datacenter: "ORD", Status: "Online" });
+    expect((await c("GET", "/agent/500002")).body).toMatchObject({
+      MachineName: "sql1",
+      IsEncrypted: true,
+      Datacenter: "ORD",
+      Status: "Online",
+    });
     expect((await c("GET", "/agent/500003")).body.Status).toBe("Offline");
     expect((await c("GET", "/agent/500004")).body.IsDisabled).toBe(true);
 
     const nightly = await c("GET", "/backup-configuration/600001");
-    expect(nightly.body).toMatchObject({ BackupConfigurationName: "Nightly web", Frequency: "Daily", TimeZoneId: "Central Standard Time", NotifyRecipients: "ops@acme.example" });
+    expect(nightly.body).toMatchObject({
+      BackupConfigurationName: "Nightly web",
+      Frequency: "Daily",
+      TimeZoneId: "Central Standard Time",
+      NotifyRecipients: "ops@acme.example",
+    });
     // Created a week before the start: its nightly runs have happened since.
     const nightlyRuns = await c("GET", "/backup/completed/600001");
     expect(nightlyRuns.body.length).toBeGreaterThanOrEqual(6);
@@ -56,7 +69,14 @@ describe("the example seed file", () => {
     expect(archive.some((a: any) => a.CurrentState === "Missed")).toBe(true);
 
     expect((await call("GET", "/v1.0/acme/user/agents", { token: "acme-expired-token" })).status).toBe(401);
-    expect((await call("POST", "/v2.0/tokens", { token: null, body: { auth: { "RAX-KSKEY:apiKeyCredentials": { username: "acme", apiKey: "acme-api-key" } } } })).status).toBe(200);
+    expect(
+      (
+        await call("POST", "/v2.0/tokens", {
+          token: null,
+          body: { auth: { "RAX-KSKEY:apiKeyCredentials": { username: "acme", apiKey: "acme-api-key" } } },
+        })
+      ).status,
+    ).toBe(200);
   });
 });
 
@@ -66,13 +86,43 @@ describe("bad seeds", () => {
     ["a wrong type", (s: any) => (s.tenants[0].agents[1].name = 42), "/tenants/0/agents/1/name", "must be string"],
     ["an unknown field", (s: any) => (s.tenants[0].agent = []), "/tenants/0/agent", "is not a field of this object"],
     ["a missing field", (s: any) => delete s.tenants[0].configurations[0].schedule, "/tenants/0/configurations/0/schedule", "is required"],
-    ["a value out of the enum", (s: any) => (s.tenants[0].agents[0].datacenter = "MARS"), "/tenants/0/agents/0/datacenter", "must be one of"],
+    [
+      "a value out of the enum",
+      (s: any) => (s.tenants[0].agents[0].datacenter = "MARS"),
+      "/tenants/0/agents/0/datacenter",
+      "must be one of",
+    ],
     ["no tenants", (s: any) => delete s.tenants, "/tenants", "is required"],
-    ["an unknown agent", (s: any) => (s.tenants[0].configurations[1].agentId = 999), "/tenants/0/configurations/1/agentId", "is not the id of an agent"],
-    ["an unknown time zone", (s: any) => (s.tenants[0].configurations[0].schedule.TimeZoneId = "Mars Time"), "/tenants/0/configurations/0/schedule/TimeZoneId", "time-zone"],
-    ["an unknown configuration", (s: any) => (s.tenants[0].backups[0].configurationId = 1), "/tenants/0/backups/0/configurationId", "is not the id of a configuration"],
-    ["encryption without a passphrase", (s: any) => delete s.tenants[0].agents[1].passphrase, "/tenants/0/agents/1/passphrase", "is required when encrypted"],
-    ["a restore of an unknown backup", (s: any) => (s.tenants[0].restores[0].backupId = 12345), "/tenants/0/restores/0/backupId", "is not a backup"],
+    [
+      "an unknown agent",
+      (s: any) => (s.tenants[0].configurations[1].agentId = 999),
+      "/tenants/0/configurations/1/agentId",
+      "is not the id of an agent",
+    ],
+    [
+      "an unknown time zone",
+      (s: any) => (s.tenants[0].configurations[0].schedule.TimeZoneId = "Mars Time"),
+      "/tenants/0/configurations/0/schedule/TimeZoneId",
+      "time-zone",
+    ],
+    [
+      "an unknown configuration",
+      (s: any) => (s.tenants[0].backups[0].configurationId = 1),
+      "/tenants/0/backups/0/configurationId",
+      "is not the id of a configuration",
+    ],
+    [
+      "encryption without a passphrase",
+      (s: any) => delete s.tenants[0].agents[1].passphrase,
+      "/tenants/0/agents/1/passphrase",
+      "is required when encrypted",
+    ],
+    [
+      "a restore of an unknown backup",
+      (s: any) => (s.tenants[0].restores[0].backupId = 12345),
+      "/tenants/0/restores/0/backupId",
+      "is not a backup",
+    ],
   ])("refuses %s, naming its JSON pointer", (_name, edit, pointer, message) => {
     const seed = base();
     edit(seed);
@@ -141,14 +191,24 @@ describe("export and load", () => {
   it("round-trips: the loaded export answers every GET operation, the same writes and later times as the original", async () => {
     const a = createServer({ clock: { start: T0, speed: 0 } });
     const admin = (app: typeof a, method: string, path: string, body?: unknown) =>
-      app.request(path, { method, headers: body === undefined ? {} : { "Content-Type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+      app.request(path, {
+        method,
+        headers: body === undefined ? {} : { "Content-Type": "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
     // Some history first: a running backup, a restore being prepared, a second tenant.
     const started = await answer(a, "POST", "/v1.0/1234/backup/action-requested", { Action: "StartManual", Id: 180002 });
     expect(started.status).toBe(200);
     await admin(a, "POST", "/__admin/clock/advance", { seconds: 5 });
     expect((await admin(a, "POST", "/__admin/tenants", { tenantId: "second", agents: 1 })).status).toBe(201);
     const completed = (await answer(a, "GET", "/v1.0/1234/backup/completed/180002")).body;
-    const restore = await answer(a, "PUT", "/v1.0/1234/restore", { BackupId: completed[0].BackupId, BackupMachineId: 213564, DestinationMachineId: 213564, DestinationPath: "C:\\Restore", OverwriteFiles: false });
+    const restore = await answer(a, "PUT", "/v1.0/1234/restore", {
+      BackupId: completed[0].BackupId,
+      BackupMachineId: 213564,
+      DestinationMachineId: 213564,
+      DestinationPath: "C:\\Restore",
+      OverwriteFiles: false,
+    });
     expect(restore.status).toBe(200);
 
     const exported = (await (await admin(a, "GET", "/__admin/world")).json()) as WorldSeed;
@@ -167,21 +227,57 @@ describe("export and load", () => {
       (app) => answer(app, "POST", "/v1.0/1234/agent/213564", { UseServiceNet: false }),
       (app) => answer(app, "PUT", "/v1.0/1234/agent/logging", { MachineAgentId: 202743, LoggingLevelId: 2 }),
       (app) => answer(app, "POST", "/v1.0/1234/backup-configuration", weeklyConfig(202743, { BackupConfigurationName: "Round trip" })),
-      (app, last) => answer(app, "PUT", `/v1.0/1234/backup-configuration/${last.config}`, weeklyConfig(202743, { BackupConfigurationName: "Round trip 2" })),
+      (app, last) =>
+        answer(
+          app,
+          "PUT",
+          `/v1.0/1234/backup-configuration/${last.config}`,
+          weeklyConfig(202743, { BackupConfigurationName: "Round trip 2" }),
+        ),
       (app, last) => answer(app, "POST", `/v1.0/1234/backup-configuration/enable/${last.config}`, { Enable: false }),
       (app) => answer(app, "POST", "/v1.0/1234/agent/enable", { MachineAgentId: 202743, Enable: false }),
       (app) => answer(app, "POST", "/v1.0/1234/agent/enable", { MachineAgentId: 202743, Enable: true }),
-      (app) => answer(app, "PUT", "/v1.0/1234/restore/files", { FilePath: "C:\\Websites\\web.config", Filter: 1, ParentId: restoreId, FileItemType: 0 }),
-      (app) => answer(app, "PUT", "/v1.0/1234/restore/files", { FilePath: "C:\\Websites\\Logs", Filter: 2, ParentId: restoreId, FileItemType: 1 }),
-      async (app) => answer(app, "DELETE", `/v1.0/1234/restore/files/${(await answer(app, "GET", `/v1.0/1234/restore/files/${restoreId}`)).body[1].FileId}`),
-      (app) => answer(app, "POST", "/v1.0/1234/restore", { RestoreId: restoreId, BackupId: completed[0].BackupId, BackupMachineId: 213564, DestinationMachineId: 213564, OverwriteFiles: true, BackupConfigurationId: 180002, DestinationPath: "C:\\Restore2", RestoreStateId: 0 }),
+      (app) =>
+        answer(app, "PUT", "/v1.0/1234/restore/files", {
+          FilePath: "C:\\Websites\\web.config",
+          Filter: 1,
+          ParentId: restoreId,
+          FileItemType: 0,
+        }),
+      (app) =>
+        answer(app, "PUT", "/v1.0/1234/restore/files", { FilePath: "C:\\Websites\\Logs", Filter: 2, ParentId: restoreId, FileItemType: 1 }),
+      async (app) =>
+        answer(
+          app,
+          "DELETE",
+          `/v1.0/1234/restore/files/${(await answer(app, "GET", `/v1.0/1234/restore/files/${restoreId}`)).body[1].FileId}`,
+        ),
+      (app) =>
+        answer(app, "POST", "/v1.0/1234/restore", {
+          RestoreId: restoreId,
+          BackupId: completed[0].BackupId,
+          BackupMachineId: 213564,
+          DestinationMachineId: 213564,
+          OverwriteFiles: true,
+          BackupConfigurationId: 180002,
+          DestinationPath: "C:\\Restore2",
+          RestoreStateId: 0,
+        }),
       (app) => answer(app, "POST", "/v1.0/1234/restore/action-requested", { Action: "StartManual", Id: restoreId }),
       (app) => answer(app, "POST", "/v1.0/1234/backup/action-requested", { Action: "StartManual", Id: 180000 }),
       (app, last) => answer(app, "POST", "/v1.0/1234/backup/action-requested", { Action: "StopManual", Id: last.backup }),
-      async (app) => answer(app, "POST", "/v1.0/1234/agent/encrypt", { MachineAgentId: 202743, EncryptedPasswordHex: encryptPassphrase(await key(app, 202743), "round trip") }),
+      async (app) =>
+        answer(app, "POST", "/v1.0/1234/agent/encrypt", {
+          MachineAgentId: 202743,
+          EncryptedPasswordHex: encryptPassphrase(await key(app, 202743), "round trip"),
+        }),
       async (app) => {
         const k = await key(app, 202743);
-        return answer(app, "POST", "/v1.0/1234/agent/changeencryption", { MachineAgentId: 202743, OldEncryptedPasswordHex: encryptPassphrase(k, "round trip"), NewEncryptedPasswordHex: encryptPassphrase(k, "round trip 2") });
+        return answer(app, "POST", "/v1.0/1234/agent/changeencryption", {
+          MachineAgentId: 202743,
+          OldEncryptedPasswordHex: encryptPassphrase(k, "round trip"),
+          NewEncryptedPasswordHex: encryptPassphrase(k, "round trip 2"),
+        });
       },
       (app) => answer(app, "PUT", "/v1.0/1234/agent/migratevault", { SourceMachineAgentId: 213564, DestinationMachineAgentId: 213563 }),
       (app, last) => answer(app, "DELETE", `/v1.0/1234/backup-configuration/${last.config}`),
@@ -206,7 +302,26 @@ describe("export and load", () => {
       }
     }
     expect(succeeded).toBeGreaterThanOrEqual(18);
-    const written = new Set(["wakeAgents", "updateAgentBackupBehavior", "changeAgentLogLevel", "createBackupConfiguration", "updateBackupConfiguration", "enableBackupConfiguration", "enableAgent", "addRestoreFile", "deleteRestoreFile", "updateRestore", "requestRestoreAction", "requestBackupAction", "enableVolumeEncryption", "changeEncryptionPassword", "migrateVault", "deleteBackupConfiguration", "deleteAgent", "createRestore"]);
+    const written = new Set([
+      "wakeAgents",
+      "updateAgentBackupBehavior",
+      "changeAgentLogLevel",
+      "createBackupConfiguration",
+      "updateBackupConfiguration",
+      "enableBackupConfiguration",
+      "enableAgent",
+      "addRestoreFile",
+      "deleteRestoreFile",
+      "updateRestore",
+      "requestRestoreAction",
+      "requestBackupAction",
+      "enableVolumeEncryption",
+      "changeEncryptionPassword",
+      "migrateVault",
+      "deleteBackupConfiguration",
+      "deleteAgent",
+      "createRestore",
+    ]);
     expect(new Set(operations.filter((o) => o.method !== "GET").map((o) => o.operationId))).toEqual(written);
     reads += await expectSameReads(a, b);
 

@@ -44,7 +44,10 @@ async function listen(options: ServerOptions = {}) {
     if (body !== undefined) headers["Content-Type"] = init.contentType ?? "application/json";
     const res = await fetch(`${base}${path}`, { method, headers, body });
     const text = await res.text();
-    expect(conformanceProblems(method, path, res.status, res.headers.get("content-type"), text), `${method} ${path} -> ${res.status} ${text.slice(0, 300)}`).toEqual([]);
+    expect(
+      conformanceProblems(method, path, res.status, res.headers.get("content-type"), text),
+      `${method} ${path} -> ${res.status} ${text.slice(0, 300)}`,
+    ).toEqual([]);
     const json = text && (res.headers.get("content-type") ?? "").includes("json") ? JSON.parse(text) : text;
     return { status: res.status, body: json, headers: res.headers };
   }
@@ -78,21 +81,32 @@ describe("over a socket", () => {
 
   it("accepts the form-encoded log level change", async () => {
     const { call, app } = await listen();
-    const res = await call("PUT", "/v1.0/1234/agent/logging", { raw: "MachineAgentId=202743&LoggingLevelId=6", contentType: "application/x-www-form-urlencoded" });
+    const res = await call("PUT", "/v1.0/1234/agent/logging", {
+      raw: "MachineAgentId=202743&LoggingLevelId=6",
+      contentType: "application/x-www-form-urlencoded",
+    });
     expect([200, 204]).toContain(res.status);
     expect(app.world.tenants.get("1234")!.agents.get(202743)!.logLevel).toBe(6);
   });
 
   it("runs a backup and a restore on the virtual clock, moved by the control API", async () => {
     const { call } = await listen();
-    const config = await call("POST", "/v1.0/1234/backup-configuration", { body: manualConfig(202743, { BackupConfigurationName: "over the wire" }) });
+    const config = await call("POST", "/v1.0/1234/backup-configuration", {
+      body: manualConfig(202743, { BackupConfigurationName: "over the wire" }),
+    });
     expect(config.status).toBe(200);
-    const started = await call("POST", "/v1.0/1234/backup/action-requested", { body: { Action: "StartManual", Id: config.body.BackupConfigurationId } });
+    const started = await call("POST", "/v1.0/1234/backup/action-requested", {
+      body: { Action: "StartManual", Id: config.body.BackupConfigurationId },
+    });
     expect(started.status).toBe(200);
     expect((await call("POST", "/__admin/clock/advance", { token: null, body: { seconds: 120 } })).body.now).toBe(T0 + 120_000);
     expect((await call("GET", `/v1.0/1234/backup/report/${started.body}`)).body).toMatchObject({ State: "Completed", FilesSearched: "5" });
-    const restore = await call("PUT", "/v1.0/1234/restore", { body: { BackupId: started.body, BackupMachineId: 202743, DestinationMachineId: 202743, DestinationPath: "/r", OverwriteFiles: false } });
-    expect((await call("POST", "/v1.0/1234/restore/action-requested", { body: { Action: "StartManual", Id: restore.body.RestoreId } })).status).toBe(204);
+    const restore = await call("PUT", "/v1.0/1234/restore", {
+      body: { BackupId: started.body, BackupMachineId: 202743, DestinationMachineId: 202743, DestinationPath: "/r", OverwriteFiles: false },
+    });
+    expect(
+      (await call("POST", "/v1.0/1234/restore/action-requested", { body: { Action: "StartManual", Id: restore.body.RestoreId } })).status,
+    ).toBe(204);
     await call("POST", "/__admin/clock/advance", { token: null, body: { seconds: 120 } });
     expect((await call("GET", `/v1.0/1234/restore/${restore.body.RestoreId}`)).body.RestoreStateId).toBe(3);
   });
@@ -100,16 +114,34 @@ describe("over a socket", () => {
   it("starts an encrypted restore with a passphrase encrypted with the restore's key", async () => {
     const { call } = await listen();
     const [latest] = (await call("GET", "/v1.0/1234/backup/completed/180001")).body;
-    const restore = (await call("PUT", "/v1.0/1234/restore", { body: { BackupId: latest.BackupId, BackupMachineId: 95874, DestinationMachineId: 95874, DestinationPath: "D:\\r", OverwriteFiles: false } })).body;
+    const restore = (
+      await call("PUT", "/v1.0/1234/restore", {
+        body: {
+          BackupId: latest.BackupId,
+          BackupMachineId: 95874,
+          DestinationMachineId: 95874,
+          DestinationPath: "D:\\r",
+          OverwriteFiles: false,
+        },
+      })
+    ).body;
     const start = (passphrase: string) =>
-      call("POST", "/v1.0/1234/restore/action-requested", { body: { Action: "StartManual", Id: restore.RestoreId, EncryptedPassword: encryptPassphrase(restore.PublicKey, passphrase) } });
+      call("POST", "/v1.0/1234/restore/action-requested", {
+        body: { Action: "StartManual", Id: restore.RestoreId, EncryptedPassword: encryptPassphrase(restore.PublicKey, passphrase) },
+      });
     expect((await start("wrong")).status).toBe(400);
     expect((await start("demo-passphrase")).status).toBe(204);
   });
 
   it("answers concurrent requests, each conforming", async () => {
     const { call } = await listen();
-    const paths = ["/v1.0/1234/user/agents", "/v1.0/1234/activity", "/v1.0/1234/backup-configuration", "/v1.0/agent/213564", "/v1.0/1234/agent/abc"];
+    const paths = [
+      "/v1.0/1234/user/agents",
+      "/v1.0/1234/activity",
+      "/v1.0/1234/backup-configuration",
+      "/v1.0/agent/213564",
+      "/v1.0/1234/agent/abc",
+    ];
     const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => call("GET", paths[i % paths.length]!)));
     expect(answers.map((a) => a.status)).toEqual(Array.from({ length: 40 }, (_, i) => (i % paths.length === 4 ? 400 : 200)));
   });

@@ -6,21 +6,36 @@ describe("lifecycle tables", () => {
   it("every timeline the world builds follows the backup and restore lifecycles", async () => {
     const { app, call, advance } = testServer();
     // A run to completion, a stopped run and the seeded history.
-    const started = await call("POST", "/v1.0/1234/backup/action-requested", { body: { Action: "StartManual", Id: [...app.world.tenants.get("1234")!.configs.keys()][0] } });
+    const started = await call("POST", "/v1.0/1234/backup/action-requested", {
+      body: { Action: "StartManual", Id: [...app.world.tenants.get("1234")!.configs.keys()][0] },
+    });
     expect(started.status).toBe(200);
     const config = [...app.world.tenants.get("1234")!.configs.values()].find((c) => c.agentId === 213564)!;
     const second = await call("POST", "/v1.0/1234/backup/action-requested", { body: { Action: "StartManual", Id: config.id } });
     await advance(5);
-    expect((await call("POST", "/v1.0/1234/backup/action-requested", { body: { Action: "StopManual", Id: second.body } })).status).toBe(204);
+    expect((await call("POST", "/v1.0/1234/backup/action-requested", { body: { Action: "StopManual", Id: second.body } })).status).toBe(
+      204,
+    );
     await advance(3600);
     let checked = 0;
     for (const tenant of app.world.tenants.values()) {
       for (const backup of tenant.backups.values()) {
-        expect(followsLifecycle(BACKUP_LIFECYCLE, backup.timeline.map((s) => s.state)), JSON.stringify(backup.timeline)).toBe(true);
+        expect(
+          followsLifecycle(
+            BACKUP_LIFECYCLE,
+            backup.timeline.map((s) => s.state),
+          ),
+          JSON.stringify(backup.timeline),
+        ).toBe(true);
         checked++;
       }
       for (const restore of tenant.restores.values()) {
-        expect(followsLifecycle(RESTORE_LIFECYCLE, restore.timeline.map((s) => RESTORE_STATES[s.state]!))).toBe(true);
+        expect(
+          followsLifecycle(
+            RESTORE_LIFECYCLE,
+            restore.timeline.map((s) => RESTORE_STATES[s.state]!),
+          ),
+        ).toBe(true);
         checked++;
       }
     }

@@ -12,12 +12,17 @@ const admin = { token: null } as const;
 async function twoTenants() {
   const a = await tenantFixture();
   const created = await a.newTenant();
-  const bc = <T = any>(method: string, path: string, init: Record<string, unknown> = {}) => a.call<T>(method, `/v1.0/${created.tenantId}${path}`, { token: created.token, ...init });
+  const bc = <T = any>(method: string, path: string, init: Record<string, unknown> = {}) =>
+    a.call<T>(method, `/v1.0/${created.tenantId}${path}`, { token: created.token, ...init });
   const [linux, windows] = created.agents as [number, number];
   const configId = (await bc("POST", "/backup-configuration", { body: manualConfig(linux) })).body.BackupConfigurationId;
   const backupId = (await bc("POST", "/backup/action-requested", { body: { Action: "StartManual", Id: configId } })).body;
   await a.advance(120);
-  const restoreId = (await bc("PUT", "/restore", { body: { BackupId: backupId, BackupMachineId: linux, DestinationMachineId: linux, DestinationPath: "/r", OverwriteFiles: false } })).body.RestoreId;
+  const restoreId = (
+    await bc("PUT", "/restore", {
+      body: { BackupId: backupId, BackupMachineId: linux, DestinationMachineId: linux, DestinationPath: "/r", OverwriteFiles: false },
+    })
+  ).body.RestoreId;
   await bc("PUT", "/restore/files", { body: { FilePath: "/var/www/html", Filter: 1, ParentId: restoreId, FileItemType: 1 } });
   const fileId = (await bc("GET", `/restore/files/${restoreId}`)).body[0].FileId;
   const host = (await bc("GET", `/agent/${linux}`)).body.HostServerId;
@@ -25,7 +30,15 @@ async function twoTenants() {
   const b = { ...created, c: bc, linux, windows, configId, backupId, running, restoreId, fileId, host };
   /** Everything tenant b can see. */
   const view = async () => {
-    const paths = ["/user/agents", "/backup-configuration", "/backup/availableforrestore", "/activity", `/restore/${restoreId}`, `/restore/files/${restoreId}`, `/backup/${running}`];
+    const paths = [
+      "/user/agents",
+      "/backup-configuration",
+      "/backup/availableforrestore",
+      "/activity",
+      `/restore/${restoreId}`,
+      `/restore/files/${restoreId}`,
+      `/backup/${running}`,
+    ];
     return Promise.all(paths.map(async (p) => (await bc("GET", p)).body));
   };
   return { a, b, view };
@@ -71,23 +84,100 @@ describe("tenant isolation", () => {
   const writes: Array<{ what: string; send: (a: TenantFixture, b: Two["b"]) => Promise<Answer> }> = [
     { what: "enables an agent", send: (a, b) => a.c("POST", "/agent/enable", { body: { MachineAgentId: b.linux, Enable: false } }) },
     { what: "updates an agent", send: (a, b) => a.c("POST", `/agent/${b.linux}`, { body: { UseServiceNet: false } }) },
-    { what: "encrypts an agent", send: async (a, b) => a.c("POST", "/agent/encrypt", { body: { MachineAgentId: b.linux, EncryptedPasswordHex: encryptPassphrase((await b.c("GET", `/agent/${b.linux}`)).body.PublicKey, "x") } }) },
-    { what: "changes a passphrase", send: (a, b) => a.c("POST", "/agent/changeencryption", { body: { MachineAgentId: b.linux, OldEncryptedPasswordHex: "ab", NewEncryptedPasswordHex: "cd" } }) },
+    {
+      what: "encrypts an agent",
+      send: async (a, b) =>
+        a.c("POST", "/agent/encrypt", {
+          body: {
+            MachineAgentId: b.linux,
+            EncryptedPasswordHex: encryptPassphrase((await b.c("GET", `/agent/${b.linux}`)).body.PublicKey, "x"),
+          },
+        }),
+    },
+    {
+      what: "changes a passphrase",
+      send: (a, b) =>
+        a.c("POST", "/agent/changeencryption", {
+          body: { MachineAgentId: b.linux, OldEncryptedPasswordHex: "ab", NewEncryptedPasswordHex: "cd" },
+        }),
+    },
     { what: "deletes an agent", send: (a, b) => a.c("POST", "/agent/delete", { body: { MachineAgentId: b.windows } }) },
-    { what: "migrates a vault from it", send: (a, b) => a.c("PUT", "/agent/migratevault", { body: { SourceMachineAgentId: b.linux, DestinationMachineAgentId: a.linux } }) },
-    { what: "migrates a vault to it", send: async (a, b) => { await a.createConfig(); return a.c("PUT", "/agent/migratevault", { body: { SourceMachineAgentId: a.linux, DestinationMachineAgentId: b.windows } }); } },
-    { what: "changes a log level", send: (a, b) => a.c("PUT", "/agent/logging", { raw: `MachineAgentId=${b.linux}&LoggingLevelId=6`, contentType: "application/x-www-form-urlencoded" }) },
-    { what: "creates a configuration on an agent", send: (a, b) => a.c("POST", "/backup-configuration", { body: manualConfig(b.linux, { BackupConfigurationName: "intruder" }) }) },
-    { what: "updates a configuration", send: (a, b) => a.c("PUT", `/backup-configuration/${b.configId}`, { body: manualConfig(b.linux, { BackupConfigurationName: "renamed" }) }) },
+    {
+      what: "migrates a vault from it",
+      send: (a, b) => a.c("PUT", "/agent/migratevault", { body: { SourceMachineAgentId: b.linux, DestinationMachineAgentId: a.linux } }),
+    },
+    {
+      what: "migrates a vault to it",
+      send: async (a, b) => {
+        await a.createConfig();
+        return a.c("PUT", "/agent/migratevault", { body: { SourceMachineAgentId: a.linux, DestinationMachineAgentId: b.windows } });
+      },
+    },
+    {
+      what: "changes a log level",
+      send: (a, b) =>
+        a.c("PUT", "/agent/logging", {
+          raw: `MachineAgentId=${b.linux}&LoggingLevelId=6`,
+          contentType: "application/x-www-form-urlencoded",
+        }),
+    },
+    {
+      what: "creates a configuration on an agent",
+      send: (a, b) => a.c("POST", "/backup-configuration", { body: manualConfig(b.linux, { BackupConfigurationName: "intruder" }) }),
+    },
+    {
+      what: "updates a configuration",
+      send: (a, b) =>
+        a.c("PUT", `/backup-configuration/${b.configId}`, { body: manualConfig(b.linux, { BackupConfigurationName: "renamed" }) }),
+    },
     { what: "deletes a configuration", send: (a, b) => a.c("DELETE", `/backup-configuration/${b.configId}`) },
-    { what: "disables a configuration", send: (a, b) => a.c("POST", `/backup-configuration/enable/${b.configId}`, { body: { Enable: false } }) },
-    { what: "starts a backup", send: (a, b) => a.c("POST", "/backup/action-requested", { body: { Action: "StartManual", Id: b.configId } }) },
+    {
+      what: "disables a configuration",
+      send: (a, b) => a.c("POST", `/backup-configuration/enable/${b.configId}`, { body: { Enable: false } }),
+    },
+    {
+      what: "starts a backup",
+      send: (a, b) => a.c("POST", "/backup/action-requested", { body: { Action: "StartManual", Id: b.configId } }),
+    },
     { what: "stops a backup", send: (a, b) => a.c("POST", "/backup/action-requested", { body: { Action: "StopManual", Id: b.running } }) },
-    { what: "creates a restore of a backup", send: (a, b) => a.c("PUT", "/restore", { body: { BackupId: b.backupId, BackupMachineId: b.linux, DestinationMachineId: a.linux, DestinationPath: "/stolen", OverwriteFiles: false } }) },
-    { what: "updates a restore", send: (a, b) => a.c("POST", "/restore", { body: { RestoreId: b.restoreId, BackupId: b.backupId, BackupMachineId: b.linux, DestinationMachineId: b.linux, OverwriteFiles: true, BackupConfigurationId: b.configId, DestinationPath: "/x", RestoreStateId: 0 } }) },
-    { what: "adds a restore file", send: (a, b) => a.c("PUT", "/restore/files", { body: { FilePath: "/etc", Filter: 1, ParentId: b.restoreId, FileItemType: 1 } }) },
+    {
+      what: "creates a restore of a backup",
+      send: (a, b) =>
+        a.c("PUT", "/restore", {
+          body: {
+            BackupId: b.backupId,
+            BackupMachineId: b.linux,
+            DestinationMachineId: a.linux,
+            DestinationPath: "/stolen",
+            OverwriteFiles: false,
+          },
+        }),
+    },
+    {
+      what: "updates a restore",
+      send: (a, b) =>
+        a.c("POST", "/restore", {
+          body: {
+            RestoreId: b.restoreId,
+            BackupId: b.backupId,
+            BackupMachineId: b.linux,
+            DestinationMachineId: b.linux,
+            OverwriteFiles: true,
+            BackupConfigurationId: b.configId,
+            DestinationPath: "/x",
+            RestoreStateId: 0,
+          },
+        }),
+    },
+    {
+      what: "adds a restore file",
+      send: (a, b) => a.c("PUT", "/restore/files", { body: { FilePath: "/etc", Filter: 1, ParentId: b.restoreId, FileItemType: 1 } }),
+    },
     { what: "deletes a restore file", send: (a, b) => a.c("DELETE", `/restore/files/${b.fileId}`) },
-    { what: "starts a restore", send: (a, b) => a.c("POST", "/restore/action-requested", { body: { Action: "StartManual", Id: b.restoreId } }) },
+    {
+      what: "starts a restore",
+      send: (a, b) => a.c("POST", "/restore/action-requested", { body: { Action: "StartManual", Id: b.restoreId } }),
+    },
   ];
   it.each(writes)("answers 404 and changes nothing when a tenant $what of another", async ({ send }) => {
     const { a, b, view } = await twoTenants();
@@ -125,20 +215,41 @@ describe("tenant isolation", () => {
 
 describe("control API", () => {
   it("lists the control operations the admin description has", () => {
-    expect(adminOperations.map((op) => op.operationId).sort()).toEqual(["advanceClock", "clearFaults", "createFault", "createTenant", "deleteFault", "exportWorld", "getClock", "getHealth", "listFaults", "resetWorld"]);
+    expect(adminOperations.map((op) => op.operationId).sort()).toEqual([
+      "advanceClock",
+      "clearFaults",
+      "createFault",
+      "createTenant",
+      "deleteFault",
+      "exportWorld",
+      "getClock",
+      "getHealth",
+      "listFaults",
+      "resetWorld",
+    ]);
   });
 
   it("reset puts the seed back: tenants, agents, configurations, tokens and faults", async () => {
     const { call, newTenant } = testServer();
-    const seeded = await Promise.all(["/user/agents", "/backup-configuration"].map(async (p) => (await call("GET", `/v1.0/1234${p}`)).body));
+    const seeded = await Promise.all(
+      ["/user/agents", "/backup-configuration"].map(async (p) => (await call("GET", `/v1.0/1234${p}`)).body),
+    );
     const extra = await newTenant();
     expect((await call("POST", "/v1.0/1234/agent/delete", { body: { MachineAgentId: 202743 } })).status).toBe(204);
-    expect((await call("POST", "/v1.0/1234/backup-configuration", { body: manualConfig(95874, { Inclusions: [{ FilePath: "D:\\x", FileItemType: "Folder" }], Exclusions: [] }) })).status).toBe(200);
+    expect(
+      (
+        await call("POST", "/v1.0/1234/backup-configuration", {
+          body: manualConfig(95874, { Inclusions: [{ FilePath: "D:\\x", FileItemType: "Folder" }], Exclusions: [] }),
+        })
+      ).status,
+    ).toBe(200);
     await call("POST", "/__admin/faults", { ...admin, body: { kind: "status", operationId: "getAgent", status: 503, count: 5 } });
 
     expect((await call("POST", "/__admin/reset", admin)).status).toBe(204);
     const after = await Promise.all(["/user/agents", "/backup-configuration"].map(async (p) => (await call("GET", `/v1.0/1234${p}`)).body));
-    expect(after.map((list) => list.map((x: any) => x.MachineAgentId ?? x.BackupConfigurationId))).toEqual(seeded.map((list) => list.map((x: any) => x.MachineAgentId ?? x.BackupConfigurationId)));
+    expect(after.map((list) => list.map((x: any) => x.MachineAgentId ?? x.BackupConfigurationId))).toEqual(
+      seeded.map((list) => list.map((x: any) => x.MachineAgentId ?? x.BackupConfigurationId)),
+    );
     expect(after[1].map((c: any) => c.BackupConfigurationName)).toEqual(seeded[1].map((c: any) => c.BackupConfigurationName));
     expect((await call("GET", "/v1.0/user/agents", { token: extra.token })).status).toBe(401);
     expect((await call("GET", "/__admin/faults", admin)).body).toEqual([]);
@@ -147,7 +258,12 @@ describe("control API", () => {
 
   it("reads the clock and moves it forward, never back", async () => {
     const { call } = testServer();
-    expect((await call("GET", "/__admin/clock", admin)).body).toEqual({ now: T0, iso: new Date(T0).toISOString(), msDate: `/Date(${T0})/`, speed: 0 });
+    expect((await call("GET", "/__admin/clock", admin)).body).toEqual({
+      now: T0,
+      iso: new Date(T0).toISOString(),
+      msDate: `/Date(${T0})/`,
+      speed: 0,
+    });
     const moved = await call("POST", "/__admin/clock/advance", { ...admin, body: { seconds: 90.5 } });
     expect(moved.status).toBe(200);
     expect(moved.body).toMatchObject({ now: T0 + 90_500, iso: new Date(T0 + 90_500).toISOString() });
@@ -175,8 +291,14 @@ describe("control API", () => {
     expect(t.agents).toHaveLength(1);
     const observer = t.tokens["cloudBackup:observer"]!;
     expect((await call("GET", "/v1.0/it-roles-1/user/agents", { token: observer })).status).toBe(200);
-    expect((await call("POST", "/v1.0/it-roles-1/agent/enable", { token: observer, body: { MachineAgentId: t.agents[0], Enable: false } })).status).toBe(403);
-    expect((await call("POST", "/v1.0/it-roles-1/agent/enable", { token: t.token, body: { MachineAgentId: t.agents[0], Enable: false } })).status).toBe(204);
+    expect(
+      (await call("POST", "/v1.0/it-roles-1/agent/enable", { token: observer, body: { MachineAgentId: t.agents[0], Enable: false } }))
+        .status,
+    ).toBe(403);
+    expect(
+      (await call("POST", "/v1.0/it-roles-1/agent/enable", { token: t.token, body: { MachineAgentId: t.agents[0], Enable: false } }))
+        .status,
+    ).toBe(204);
 
     const onlyObserver = await newTenant({ roles: ["cloudBackup:observer"] });
     expect(Object.keys(onlyObserver.tokens)).toEqual(["cloudBackup:observer"]);
@@ -194,11 +316,19 @@ describe("control API", () => {
   it("gives each tenant Identity credentials that authenticate against /v2.0/tokens", async () => {
     const { call } = testServer();
     const created = (await call("POST", "/__admin/tenants", { ...admin, body: {} })).body;
-    const identity = await call("POST", "/v2.0/tokens", { token: null, body: { auth: { "RAX-KSKEY:apiKeyCredentials": { username: created.username, apiKey: created.apiKey } } } });
+    const identity = await call("POST", "/v2.0/tokens", {
+      token: null,
+      body: { auth: { "RAX-KSKEY:apiKeyCredentials": { username: created.username, apiKey: created.apiKey } } },
+    });
     expect(identity.status).toBe(200);
     const token = identity.body.access.token.id;
-    expect((await call("GET", `/v1.0/${created.tenantId}/user/agents`, { token })).body.map((x: any) => x.MachineAgentId)).toEqual(created.agents);
-    const wrong = await call("POST", "/v2.0/tokens", { token: null, body: { auth: { passwordCredentials: { username: created.username, password: "nope" } } } });
+    expect((await call("GET", `/v1.0/${created.tenantId}/user/agents`, { token })).body.map((x: any) => x.MachineAgentId)).toEqual(
+      created.agents,
+    );
+    const wrong = await call("POST", "/v2.0/tokens", {
+      token: null,
+      body: { auth: { passwordCredentials: { username: created.username, password: "nope" } } },
+    });
     expect(wrong.status).toBe(401);
   });
 
@@ -213,7 +343,10 @@ describe("control API", () => {
 describe("faults", () => {
   it("status: the next N calls answer the status with Retry-After, then the fault clears", async () => {
     const f = await tenantFixture();
-    const created = await f.call("POST", "/__admin/faults", { ...admin, body: { kind: "status", operationId: "getAgent", status: 503, count: 2, retryAfter: 7 } });
+    const created = await f.call("POST", "/__admin/faults", {
+      ...admin,
+      body: { kind: "status", operationId: "getAgent", status: 503, count: 2, retryAfter: 7 },
+    });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ kind: "status", operationId: "getAgent", status: 503, count: 2, remaining: 2, retryAfter: 7 });
     // Other operations are not affected.
@@ -231,7 +364,10 @@ describe("faults", () => {
   it("status: a 500 without Retry-After, and a failed start changes nothing", async () => {
     const f = await tenantFixture();
     const configId = await f.createConfig();
-    await f.call("POST", "/__admin/faults", { ...admin, body: { kind: "status", operationId: "requestBackupAction", status: 500, count: 1 } });
+    await f.call("POST", "/__admin/faults", {
+      ...admin,
+      body: { kind: "status", operationId: "requestBackupAction", status: 500, count: 1 },
+    });
     const res = await f.c("POST", "/backup/action-requested", { body: { Action: "StartManual", Id: configId } });
     expect(res.status).toBe(500);
     expect(res.headers.get("retry-after")).toBeNull();
@@ -241,7 +377,8 @@ describe("faults", () => {
 
   it("latency: calls of the operation wait, until the fault is deleted", async () => {
     const f = await tenantFixture();
-    const fault = (await f.call("POST", "/__admin/faults", { ...admin, body: { kind: "latency", operationId: "listAgents", ms: 200 } })).body;
+    const fault = (await f.call("POST", "/__admin/faults", { ...admin, body: { kind: "latency", operationId: "listAgents", ms: 200 } }))
+      .body;
     const timed = async (path: string) => {
       const started = performance.now();
       expect((await f.c("GET", path)).status).toBe(200);
@@ -255,11 +392,21 @@ describe("faults", () => {
 
   it("backupFailure: runs of the configuration end Failed, manual and scheduled, until cleared", async () => {
     const f = await tenantFixture();
-    const configId = await f.createConfig(manualConfig(f.linux, { Frequency: "Daily", StartTimeHour: 1, StartTimeMinute: 0, StartTimeAmPm: "AM" }));
-    const fault = await f.call("POST", "/__admin/faults", { ...admin, body: { kind: "backupFailure", backupConfigurationId: configId, percent: 100 } });
+    const configId = await f.createConfig(
+      manualConfig(f.linux, { Frequency: "Daily", StartTimeHour: 1, StartTimeMinute: 0, StartTimeAmPm: "AM" }),
+    );
+    const fault = await f.call("POST", "/__admin/faults", {
+      ...admin,
+      body: { kind: "backupFailure", backupConfigurationId: configId, percent: 100 },
+    });
     expect(fault.status).toBe(201);
     const manual = await f.runBackup(configId);
-    expect((await f.c("GET", `/backup/report/${manual}`)).body).toMatchObject({ State: "Failed", Reason: "AgentError", FilesBackedUp: "0", CanRestore: false });
+    expect((await f.c("GET", `/backup/report/${manual}`)).body).toMatchObject({
+      State: "Failed",
+      Reason: "AgentError",
+      FilesBackedUp: "0",
+      CanRestore: false,
+    });
     await f.advance(86_400);
     const states = (await f.c("GET", "/activity")).body.map((a: any) => a.CurrentState);
     expect(states).toEqual(["Failed", "Failed"]);

@@ -43,7 +43,9 @@ describe("createServer with a store of its own", () => {
     const { store, calls, commands } = memoryStore();
     const first = testServer({ store });
     expect(calls).toEqual(["writeSnapshot"]); // the seeded world, before any command
-    const created = await first.call("POST", "/v1.0/1234/backup-configuration", { body: manualConfig(202743, { BackupConfigurationName: "Kept" }) });
+    const created = await first.call("POST", "/v1.0/1234/backup-configuration", {
+      body: manualConfig(202743, { BackupConfigurationName: "Kept" }),
+    });
     expect(created.status).toBe(200);
     // Answered, so already in the store.
     expect(commands().map((c) => [c.kind, c.payload.operationId])).toEqual([["api", "createBackupConfiguration"]]);
@@ -67,7 +69,9 @@ describe("createServer with a store of its own", () => {
     const { store, calls } = memoryStore();
     const { call } = testServer({ store, snapshotEvery: 2 });
     for (const name of ["one", "two", "three"]) {
-      expect((await call("POST", "/v1.0/1234/backup-configuration", { body: manualConfig(202743, { BackupConfigurationName: name }) })).status).toBe(200);
+      expect(
+        (await call("POST", "/v1.0/1234/backup-configuration", { body: manualConfig(202743, { BackupConfigurationName: name }) })).status,
+      ).toBe(200);
     }
     expect(calls).toEqual(["writeSnapshot", "appendMany api", "appendMany api", "writeSnapshot", "appendMany api"]);
   });

@@ -64,7 +64,7 @@ function bundle(source) {
   }
 }
 
-const json = (value) => JSON.stringify(value, null, 2) + "\n";
+const json = (value) => `${JSON.stringify(value, null, 2)}\n`;
 const sha256 = (text) => createHash("sha256").update(text).digest("hex");
 
 function operationTable(doc) {
@@ -73,7 +73,9 @@ function operationTable(doc) {
     for (const method of METHODS) {
       const op = item[method];
       if (!op) continue;
-      const statuses = Object.keys(op.responses ?? {}).map(Number).sort((a, b) => a - b);
+      const statuses = Object.keys(op.responses ?? {})
+        .map(Number)
+        .sort((a, b) => a - b);
       const body = op.requestBody?.content ? Object.keys(op.requestBody.content) : [];
       const security = op.security ?? doc.security ?? [];
       const roles = [...new Set(security.flatMap((requirement) => Object.values(requirement).flat()))];
@@ -149,7 +151,11 @@ function seedSchema(admin) {
     return out;
   };
   const rootSchema = rewrite(all.WorldSeed);
-  const sorted = Object.fromEntries(Object.keys(defs).sort().map((k) => [k, defs[k]]));
+  const sorted = Object.fromEntries(
+    Object.keys(defs)
+      .sort()
+      .map((k) => [k, defs[k]]),
+  );
   return {
     $schema: "https://json-schema.org/draft/2020-12/schema",
     $id: "https://cloud-backup.dev/schemas/seed.schema.json",
@@ -160,13 +166,21 @@ function seedSchema(admin) {
 }
 
 /** Markdown files with `<!-- spec:NAME -->` regions, relative to the repository root. */
-const MARKDOWN = ["README.md", "docs/authentication.md", "docs/backups.md", "docs/errors.md", "docs/restores.md", "packages/client/README.md"];
+const MARKDOWN = [
+  "README.md",
+  "docs/authentication.md",
+  "docs/backups.md",
+  "docs/errors.md",
+  "docs/restores.md",
+  "packages/client/README.md",
+];
 
 /** The request limits and per-account caps (`info.x-limits`), every one present and a positive integer. */
 function limitsOf(doc) {
   const limits = doc.info?.["x-limits"] ?? {};
   for (const name of ["maxBodyBytes", "maxDepth", "maxConfigurationsPerTenant", "maxBackupsPerTenant", "maxActivityItems"]) {
-    if (!Number.isInteger(limits[name]) || limits[name] <= 0) throw new Error(`openapi/openapi.yaml: info.x-limits.${name} must be a positive integer`);
+    if (!Number.isInteger(limits[name]) || limits[name] <= 0)
+      throw new Error(`openapi/openapi.yaml: info.x-limits.${name} must be a positive integer`);
   }
   return limits;
 }
@@ -246,11 +260,14 @@ async function main() {
     alphabetize: false,
     exportType: false,
   });
-  files.set("src/generated/openapi.ts", banner + "\n" + astToString(ast));
+  files.set("src/generated/openapi.ts", `${banner}\n${astToString(ast)}`);
 
   if (extras.internal) {
     const internalAst = await openapiTS(structuredClone(extras.internal), { alphabetize: false, exportType: false });
-    files.set("src/generated/internal.ts", banner.replace("from openapi/openapi.yaml", "from openapi/internal.yaml") + "\n" + astToString(internalAst));
+    files.set(
+      "src/generated/internal.ts",
+      `${banner.replace("from openapi/openapi.yaml", "from openapi/internal.yaml")}\n${astToString(internalAst)}`,
+    );
   }
 
   const rows = operationTable(doc);

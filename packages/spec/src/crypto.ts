@@ -327,7 +327,16 @@ function readRsaPrivateKey(der: Uint8Array): PrivateKey {
   const outer = new DerReader(der);
   const fields = new DerReader(outer.read(0x30));
   if (fields.integer() !== 0n) throw new RangeError("only two-prime RSA keys are supported");
-  const [n, e, d, p, q, dp, dq, qi] = [fields.integer(), fields.integer(), fields.integer(), fields.integer(), fields.integer(), fields.integer(), fields.integer(), fields.integer()];
+  const [n, e, d, p, q, dp, dq, qi] = [
+    fields.integer(),
+    fields.integer(),
+    fields.integer(),
+    fields.integer(),
+    fields.integer(),
+    fields.integer(),
+    fields.integer(),
+    fields.integer(),
+  ];
   if (p * q !== n) throw new RangeError("the key is inconsistent (p·q ≠ n)");
   return { n, e, d, p, q, dp, dq, qi };
 }
@@ -443,7 +452,7 @@ function randomPrime(bits: number, e: bigint, random: RandomBytes): bigint {
   const top = (1n << BigInt(bits - 1)) | (1n << BigInt(bits - 2));
   const mask = (1n << BigInt(bits)) - 1n;
   for (;;) {
-    const candidate = ((bytesToBigint(random(Math.ceil(bits / 8))) & mask) | top | 1n);
+    const candidate = (bytesToBigint(random(Math.ceil(bits / 8))) & mask) | top | 1n;
     if (gcd(e, candidate - 1n) === 1n && isProbablePrime(candidate, 8, random)) return candidate;
   }
 }
@@ -458,7 +467,8 @@ function randomPrime(bits: number, e: bigint, random: RandomBytes): bigint {
  * @param random Source of random bytes; defaults to `globalThis.crypto.getRandomValues`.
  */
 export function generateAgentKeyPair(bits = 2048, random: RandomBytes = defaultRandom): AgentKeyPair {
-  if (!Number.isInteger(bits) || bits < 512 || bits % 2 !== 0) throw new RangeError(`bits must be an even integer of at least 512, got ${bits}`);
+  if (!Number.isInteger(bits) || bits < 512 || bits % 2 !== 0)
+    throw new RangeError(`bits must be an even integer of at least 512, got ${bits}`);
   const e = 0x10001n;
   for (;;) {
     const p = randomPrime(bits / 2, e, random);
@@ -502,7 +512,9 @@ export function encryptPassphrase(publicKey: AgentPublicKey, passphrase: string,
   em[1] = 0x02;
   em.set(padding, 2);
   em.set(message, 3 + padding.length);
-  return modPow(bytesToBigint(em), e, n).toString(16).padStart(2 * k, "0");
+  return modPow(bytesToBigint(em), e, n)
+    .toString(16)
+    .padStart(2 * k, "0");
 }
 
 const utf8Decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
@@ -532,7 +544,7 @@ export function decryptPassphrase(privateKeyPem: string, ciphertextHex: string):
     // CRT: m = m2 + q · (qi · (m1 - m2) mod p).
     const m1 = modPow(c, key.dp, key.p);
     const m2 = modPow(c, key.dq, key.q);
-    const h = (((m1 - m2) % key.p) + key.p) % key.p * key.qi % key.p;
+    const h = (((((m1 - m2) % key.p) + key.p) % key.p) * key.qi) % key.p;
     const em = bigintToBytes(m2 + h * key.q, k);
     if (em[0] !== 0x00 || em[1] !== 0x02) return null;
     const separator = em.indexOf(0x00, 2);

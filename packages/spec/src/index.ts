@@ -9,10 +9,23 @@
  * ```
  */
 export type { paths, components, operations as OperationTypes } from "./generated/openapi.js";
-export { operations, adminOperations, identityOperations, internalOperations, specVersion, specHash, lifecycles, limits } from "./generated/operations.js";
+export {
+  operations,
+  adminOperations,
+  identityOperations,
+  internalOperations,
+  specVersion,
+  specHash,
+  lifecycles,
+  limits,
+} from "./generated/operations.js";
 export { document, adminDocument, identityDocument, internalDocument } from "./generated/document.js";
 /** Types of the internal endpoints (`openapi/internal.yaml`), kept apart from the 33 published operations. */
-export type { paths as InternalPaths, components as InternalComponents, operations as InternalOperationTypes } from "./generated/internal.js";
+export type {
+  paths as InternalPaths,
+  components as InternalComponents,
+  operations as InternalOperationTypes,
+} from "./generated/internal.js";
 
 import { lifecycles, operations } from "./generated/operations.js";
 

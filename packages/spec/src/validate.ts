@@ -118,7 +118,7 @@ export function compileAt(ajv: Ajv2020, pointer: string): ValidateFunction {
 
 /** A JSON pointer (`#/paths/~1v1.0~1...`) from unescaped segments. */
 export function pointerOf(...segments: string[]): string {
-  return "#/" + segments.map(escapePointer).join("/");
+  return `#/${segments.map(escapePointer).join("/")}`;
 }
 
 /** Short, readable ajv errors (`/MachineAgentId must be integer`). */
@@ -206,7 +206,9 @@ export class Spec {
             pathParams: [...byName].map(([name, schema]) => ({ name, schema })),
             requestSchema: content["application/json"]?.schema as Schema | undefined,
             requestRequired: Boolean(body?.required),
-            statuses: Object.keys((op.responses ?? {}) as Json).map(Number).filter(Number.isFinite),
+            statuses: Object.keys((op.responses ?? {}) as Json)
+              .map(Number)
+              .filter(Number.isFinite),
             regex: new RegExp(`^${pattern}$`),
           });
         }
@@ -255,7 +257,8 @@ export class Spec {
 
   /** Checks an answer no operation documents (a 405) against the description's `Problem` schema. */
   checkProblemBody(what: string, contentType: string | null, body: string): string[] {
-    if ((contentType ?? "").split(";")[0]!.trim() !== "application/problem+json") return [`${what} content type ${contentType} is not application/problem+json`];
+    if ((contentType ?? "").split(";")[0]!.trim() !== "application/problem+json")
+      return [`${what} content type ${contentType} is not application/problem+json`];
     let value: unknown;
     try {
       value = JSON.parse(body);
@@ -313,7 +316,13 @@ export class Spec {
     const validate = this.validatorAt(pointer);
     const problems: string[] = [];
     if (!validate(value)) problems.push(`${id} ${res.status} body does not match the schema: ${describeErrors(validate.errors)}`);
-    if (mediaType === "application/problem+json" && value && typeof value === "object" && "status" in value && (value as Json).status !== res.status) {
+    if (
+      mediaType === "application/problem+json" &&
+      value &&
+      typeof value === "object" &&
+      "status" in value &&
+      (value as Json).status !== res.status
+    ) {
       problems.push(`${id} ${res.status} problem body says status ${JSON.stringify((value as Json).status)}`);
     }
     return problems;

@@ -42,7 +42,8 @@ function collectExamples(): Found[] {
         if (!res.$ref) mediaExamples(res.content, `${p}/responses/${status}`);
       }
       (op.parameters ?? []).forEach((param: any, i: number) => {
-        if (!param.$ref && "example" in param) found.push({ where: `${p}/parameters/${i}/example`, schemaPointer: `${p}/parameters/${i}/schema`, value: param.example });
+        if (!param.$ref && "example" in param)
+          found.push({ where: `${p}/parameters/${i}/example`, schemaPointer: `${p}/parameters/${i}/schema`, value: param.example });
       });
     }
   }
@@ -50,7 +51,12 @@ function collectExamples(): Found[] {
     mediaExamples(res.content, `#/components/responses/${escapePointer(name)}`);
   }
   for (const [name, param] of Object.entries<any>(doc.components.parameters ?? {})) {
-    if ("example" in param) found.push({ where: `#/components/parameters/${name}/example`, schemaPointer: `#/components/parameters/${name}/schema`, value: param.example });
+    if ("example" in param)
+      found.push({
+        where: `#/components/parameters/${name}/example`,
+        schemaPointer: `#/components/parameters/${name}/schema`,
+        value: param.example,
+      });
   }
   walkSchema(doc.components.schemas, "#/components/schemas");
   return found;
@@ -90,15 +96,27 @@ describe("schemas reject what the reference's examples got wrong", () => {
   const cases: Array<{ name: string; schema: string; value: unknown }> = [
     { name: "a string boolean", schema: "EnableAgentRequest", value: { MachineAgentId: 1, Enable: "true" } },
     { name: "a weekly schedule without a day", schema: "CreateBackupConfigurationRequest", value: weekly({ DayOfWeekId: null }) },
-    { name: "an hour on a Manually schedule", schema: "CreateBackupConfigurationRequest", value: weekly({ Frequency: "Manually", DayOfWeekId: null }) },
-    { name: "an hourly schedule without an interval", schema: "CreateBackupConfigurationRequest", value: weekly({ Frequency: "Hourly", StartTimeHour: null, StartTimeMinute: null, StartTimeAmPm: null, DayOfWeekId: null }) },
+    {
+      name: "an hour on a Manually schedule",
+      schema: "CreateBackupConfigurationRequest",
+      value: weekly({ Frequency: "Manually", DayOfWeekId: null }),
+    },
+    {
+      name: "an hourly schedule without an interval",
+      schema: "CreateBackupConfigurationRequest",
+      value: weekly({ Frequency: "Hourly", StartTimeHour: null, StartTimeMinute: null, StartTimeAmPm: null, DayOfWeekId: null }),
+    },
     { name: "a retention of 45 days", schema: "CreateBackupConfigurationRequest", value: weekly({ VersionRetention: 45 }) },
     { name: "the AM|PM placeholder", schema: "CreateBackupConfigurationRequest", value: weekly({ StartTimeAmPm: "AM|PM" }) },
     { name: "a start hour of 13", schema: "CreateBackupConfigurationRequest", value: weekly({ StartTimeHour: 13 }) },
     { name: "non-hex ciphertext", schema: "EnableEncryptionRequest", value: { MachineAgentId: 1, EncryptedPasswordHex: "319fgh" } },
     { name: "an unknown action", schema: "BackupActionRequest", value: { Action: "Pause", Id: 1 } },
     { name: "a date that is not a Microsoft date", schema: "MsDate", value: "2013-01-10T12:00:00Z" },
-    { name: "the typo DestinationMachineAgentID alone", schema: "MigrateVaultRequest", value: { SourceMachineAgentId: 1, DestinationMachineAgentID: 2 } },
+    {
+      name: "the typo DestinationMachineAgentID alone",
+      schema: "MigrateVaultRequest",
+      value: { SourceMachineAgentId: 1, DestinationMachineAgentID: 2 },
+    },
   ];
   it.each(cases.map((c) => [c.name, c] as const))("rejects %s", (_name, c) => {
     const validate = ajv.compile({ $ref: `spec#/components/schemas/${c.schema}` });

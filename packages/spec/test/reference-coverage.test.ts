@@ -20,9 +20,7 @@ interface InventoryOperation {
   exampleKeys: string[];
 }
 
-const inventory: InventoryOperation[] = JSON.parse(
-  readFileSync(new URL("./fixtures/reference-inventory.json", import.meta.url), "utf8"),
-);
+const inventory: InventoryOperation[] = JSON.parse(readFileSync(new URL("./fixtures/reference-inventory.json", import.meta.url), "utf8"));
 
 /** Names the reference uses that the description corrects (see openapi/ERRATA.md). */
 const departures: Record<string, string | null> = {
@@ -46,7 +44,10 @@ const doc = document as any;
 function resolve(node: any): any {
   let current = node;
   while (current && typeof current === "object" && typeof current.$ref === "string") {
-    const parts = current.$ref.replace(/^#\//, "").split("/").map((p: string) => p.replaceAll("~1", "/").replaceAll("~0", "~"));
+    const parts = current.$ref
+      .replace(/^#\//, "")
+      .split("/")
+      .map((p: string) => p.replaceAll("~1", "/").replaceAll("~0", "~"));
     current = parts.reduce((acc: any, key: string) => acc?.[key], doc);
   }
   return current;
@@ -72,7 +73,9 @@ function propertyNames(schema: any, seen = new Set<any>()): Set<string> {
 }
 
 function mediaSchemas(content: any): any[] {
-  return Object.values<any>(content ?? {}).map((m) => m.schema).filter(Boolean);
+  return Object.values<any>(content ?? {})
+    .map((m) => m.schema)
+    .filter(Boolean);
 }
 
 describe("coverage of the published reference", () => {
@@ -132,9 +135,7 @@ describe("coverage of the published reference", () => {
       });
 
       it("declares every key of the reference's examples", () => {
-        const missing = ref.exampleKeys
-          .map(rename)
-          .filter((n): n is string => n !== null && !requestNames.has(n) && !responseNames.has(n));
+        const missing = ref.exampleKeys.map(rename).filter((n): n is string => n !== null && !requestNames.has(n) && !responseNames.has(n));
         expect(missing).toEqual([]);
       });
     });

@@ -13,7 +13,9 @@ import { limits, lifecycles, operations, restoreStateId } from "../src/index.js"
 
 const root = resolve(fileURLToPath(new URL("../../..", import.meta.url)));
 
-const adminOnly: string[] = operations.filter((op) => !(op.roles as readonly string[]).includes("cloudBackup:creator")).map((op) => op.operationId);
+const adminOnly: string[] = operations
+  .filter((op) => !(op.roles as readonly string[]).includes("cloudBackup:creator"))
+  .map((op) => op.operationId);
 const terminalBackup: readonly string[] = lifecycles.BackupState.terminal;
 const terminalRestoreIds = lifecycles.RestoreState.terminal.map(restoreStateId);
 const restoreOrderIds = lifecycles.RestoreState.order.map(restoreStateId);
@@ -41,7 +43,13 @@ const limitStatements: Array<[string, RegExp]> = [
   ).map(([name, n]): [string, RegExp] => [`${name} set to a literal`, new RegExp(`\\b${name}\\b[^=\\n]*=\\s*${written(n)}(?![\\d_])`)]),
   ["the body limit", new RegExp(`\\bbod(y|ies)\\b[^.\\n]{0,30}\\b${mb} ?MB\\b|\\bpast ${mb} ?MB\\b`, "i")],
   ["the nesting limit", new RegExp(`\\b${limits.maxDepth} levels\\b`, "i")],
-  ["the configuration cap", new RegExp(`\\b(cap of|at most|up to|limit of)\\s+${written(limits.maxConfigurationsPerTenant)}\\b|\\b${written(limits.maxConfigurationsPerTenant)} backup configurations\\b`, "i")],
+  [
+    "the configuration cap",
+    new RegExp(
+      `\\b(cap of|at most|up to|limit of)\\s+${written(limits.maxConfigurationsPerTenant)}\\b|\\b${written(limits.maxConfigurationsPerTenant)} backup configurations\\b`,
+      "i",
+    ),
+  ],
   ["the backup history cap", new RegExp(`\\bnewest ${written(limits.maxBackupsPerTenant)} backups\\b`, "i")],
   ["the activity cap", new RegExp(`\\bnewest ${written(limits.maxActivityItems)} items\\b`, "i")],
 ];
@@ -107,7 +115,9 @@ describe("facts the description states once", () => {
     expect(handWrittenFacts(`one tenant passes the per-tenant cap of 10,000`)).not.toEqual([]);
     expect(handWrittenFacts(`the history of the newest 100,000 backups`)).not.toEqual([]);
     expect(handWrittenFacts(`activity lists of the newest 1,000 items`)).not.toEqual([]);
-    expect(handWrittenFacts(`<!-- spec:limits -->\nBodies over 1 MB are refused; at most 10,000 backup configurations.\n<!-- /spec:limits -->`)).toEqual([]);
+    expect(
+      handWrittenFacts(`<!-- spec:limits -->\nBodies over 1 MB are refused; at most 10,000 backup configurations.\n<!-- /spec:limits -->`),
+    ).toEqual([]);
     expect(handWrittenFacts(`export const MAX_BODY_BYTES: number = limits.maxBodyBytes;`)).toEqual([]);
     expect(handWrittenFacts(`| List 10,000 configurations (15 MB) | 160 | heap growth under 1 MB |`)).toEqual([]);
   });

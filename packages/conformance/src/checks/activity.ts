@@ -13,7 +13,11 @@ function newestFirst(res: Answer, what: string): void {
   const list = res.body as any[];
   for (let i = 1; i < list.length; i++) {
     if (msOf(list[i].TimeOfActivity) > msOf(list[i - 1].TimeOfActivity)) {
-      expect(false, `${what} is not newest first: entry ${i} (${list[i].Type} ${list[i].ID}, ${list[i].TimeOfActivity}) is newer than entry ${i - 1} (${list[i - 1].Type} ${list[i - 1].ID}, ${list[i - 1].TimeOfActivity})`, res.exchange);
+      expect(
+        false,
+        `${what} is not newest first: entry ${i} (${list[i].Type} ${list[i].ID}, ${list[i].TimeOfActivity}) is newer than entry ${i - 1} (${list[i - 1].Type} ${list[i - 1].ID}, ${list[i - 1].TimeOfActivity})`,
+        res.exchange,
+      );
     }
   }
 }
@@ -39,9 +43,12 @@ export const activity: CapabilityModule = {
       expect(entry, `listActivity has no Backup entry with ID ${backup!.backupId}`, res.exchange);
       const problems: string[] = [];
       if (entry.CurrentState !== backup!.final) problems.push(`CurrentState ${entry.CurrentState} (getBackup: ${backup!.final})`);
-      if (entry.ParentId !== config.BackupConfigurationId) problems.push(`ParentId ${entry.ParentId} (configuration ${config.BackupConfigurationId})`);
-      if (entry.SourceMachineAgentId !== agent!.id) problems.push(`SourceMachineAgentId ${entry.SourceMachineAgentId} (agent ${agent!.id})`);
-      if (entry.BackupId !== undefined && entry.BackupId !== null && entry.BackupId !== backup!.backupId) problems.push(`BackupId ${entry.BackupId}`);
+      if (entry.ParentId !== config.BackupConfigurationId)
+        problems.push(`ParentId ${entry.ParentId} (configuration ${config.BackupConfigurationId})`);
+      if (entry.SourceMachineAgentId !== agent!.id)
+        problems.push(`SourceMachineAgentId ${entry.SourceMachineAgentId} (agent ${agent!.id})`);
+      if (entry.BackupId !== undefined && entry.BackupId !== null && entry.BackupId !== backup!.backupId)
+        problems.push(`BackupId ${entry.BackupId}`);
       expect(!problems.length, `the activity entry of backup ${backup!.backupId} disagrees: ${problems.join("; ")}`, res.exchange);
     });
 
@@ -50,7 +57,13 @@ export const activity: CapabilityModule = {
       const run = need(backup, "a finished backup");
       const destination = other ?? agent!;
       const created = await account.api.call("PUT", ctx.path(account, "/restore"), {
-        body: { BackupId: run.backupId, BackupMachineId: agent!.id, DestinationMachineId: destination.id, DestinationPath: restorePath(destination), OverwriteFiles: false },
+        body: {
+          BackupId: run.backupId,
+          BackupMachineId: agent!.id,
+          DestinationMachineId: destination.id,
+          DestinationPath: restorePath(destination),
+          OverwriteFiles: false,
+        },
       });
       expectStatus(created, 200, "createRestore");
       restoreId = (created.body as any).RestoreId;
@@ -65,9 +78,12 @@ export const activity: CapabilityModule = {
       const entry = (res.body as any[]).find((x) => x.Type === "Restore" && x.ID === restoreId);
       expect(entry, `listActivity has no Restore entry with ID ${restoreId}`, res.exchange);
       const problems: string[] = [];
-      if (entry.DestinationMachineAgentId !== destination.id) problems.push(`DestinationMachineAgentId ${entry.DestinationMachineAgentId} (agent ${destination.id})`);
-      if (entry.SourceMachineAgentId !== agent!.id) problems.push(`SourceMachineAgentId ${entry.SourceMachineAgentId} (agent ${agent!.id})`);
-      if (entry.BackupId !== undefined && entry.BackupId !== null && entry.BackupId !== run.backupId) problems.push(`BackupId ${entry.BackupId} (restores backup ${run.backupId})`);
+      if (entry.DestinationMachineAgentId !== destination.id)
+        problems.push(`DestinationMachineAgentId ${entry.DestinationMachineAgentId} (agent ${destination.id})`);
+      if (entry.SourceMachineAgentId !== agent!.id)
+        problems.push(`SourceMachineAgentId ${entry.SourceMachineAgentId} (agent ${agent!.id})`);
+      if (entry.BackupId !== undefined && entry.BackupId !== null && entry.BackupId !== run.backupId)
+        problems.push(`BackupId ${entry.BackupId} (restores backup ${run.backupId})`);
       expect(!problems.length, `the activity entry of restore ${restoreId} disagrees: ${problems.join("; ")}`, res.exchange);
     });
 
@@ -91,12 +107,24 @@ export const activity: CapabilityModule = {
         const res = await account.api.call("GET", ctx.path(account, `/system/activity/${a.id}`));
         expectStatus(res, 200, `listAgentActivity ${a.id}`);
         const foreign = (res.body as any[]).filter((x) => x.SourceMachineAgentId !== a.id && x.DestinationMachineAgentId !== a.id);
-        expect(!foreign.length, `listAgentActivity ${a.id} shows work of other agents: ${foreign.map((x) => `${x.Type} ${x.ID}`).join(", ")}`, res.exchange);
+        expect(
+          !foreign.length,
+          `listAgentActivity ${a.id} shows work of other agents: ${foreign.map((x) => `${x.Type} ${x.ID}`).join(", ")}`,
+          res.exchange,
+        );
         if (a.id === agent!.id) {
-          expect((res.body as any[]).some((x) => x.Type === "Backup" && x.ID === run.backupId), `listAgentActivity ${a.id} does not show backup ${run.backupId}`, res.exchange);
+          expect(
+            (res.body as any[]).some((x) => x.Type === "Backup" && x.ID === run.backupId),
+            `listAgentActivity ${a.id} does not show backup ${run.backupId}`,
+            res.exchange,
+          );
         }
         if (restoreId !== undefined && a.id === (other ?? agent)!.id) {
-          expect((res.body as any[]).some((x) => x.Type === "Restore" && x.ID === restoreId), `listAgentActivity ${a.id} does not show restore ${restoreId} to it`, res.exchange);
+          expect(
+            (res.body as any[]).some((x) => x.Type === "Restore" && x.ID === restoreId),
+            `listAgentActivity ${a.id} does not show restore ${restoreId} to it`,
+            res.exchange,
+          );
         }
       }
     });

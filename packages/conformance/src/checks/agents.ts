@@ -36,7 +36,11 @@ export const agents: CapabilityModule = {
       if (!agent) throw new CheckSkipped("no agent reports a HostServerId");
       const res = await account.api.call("GET", ctx.path(account, `/agent/server/${agent.raw.HostServerId}`));
       expectStatus(res, 200, `getAgentByHostServer ${agent.raw.HostServerId}`);
-      expect((res.body as any)?.MachineAgentId === agent.id, `getAgentByHostServer answered agent ${JSON.stringify((res.body as any)?.MachineAgentId)}, expected ${agent.id}`, res.exchange);
+      expect(
+        (res.body as any)?.MachineAgentId === agent.id,
+        `getAgentByHostServer answered agent ${JSON.stringify((res.body as any)?.MachineAgentId)}, expected ${agent.id}`,
+        res.exchange,
+      );
     });
 
     c.add("woken agents come online", async (ctx) => {
@@ -61,7 +65,10 @@ export const agents: CapabilityModule = {
       const agent = need(list, "the agent list").find((a) => !a.isDisabled);
       if (!agent) throw new CheckSkipped("no enabled agent");
       const restore = async () => {
-        await account.api.call("POST", ctx.path(account, "/agent/enable"), { body: { MachineAgentId: agent.id, Enable: true }, conform: false });
+        await account.api.call("POST", ctx.path(account, "/agent/enable"), {
+          body: { MachineAgentId: agent.id, Enable: true },
+          conform: false,
+        });
       };
       if (!account.fresh) ctx.onCleanup(`enable agent ${agent.id} again`, restore);
       const off = await account.api.call("POST", ctx.path(account, "/agent/enable"), { body: { MachineAgentId: agent.id, Enable: false } });
@@ -87,17 +94,27 @@ export const agents: CapabilityModule = {
       }
       const res = await account.api.call("POST", ctx.path(account, `/agent/${agent.id}`), { body: { UseServiceNet: !original } });
       expectStatus(res, 200, `updateAgentBackupBehavior ${agent.id}`);
-      expect((res.body as any)?.UseServiceNet === !original, `updateAgentBackupBehavior answered UseServiceNet ${JSON.stringify((res.body as any)?.UseServiceNet)}, sent ${!original}`, res.exchange);
+      expect(
+        (res.body as any)?.UseServiceNet === !original,
+        `updateAgentBackupBehavior answered UseServiceNet ${JSON.stringify((res.body as any)?.UseServiceNet)}, sent ${!original}`,
+        res.exchange,
+      );
       const read = await account.api.call("GET", ctx.path(account, `/agent/${agent.id}`));
-      expect((read.body as any)?.UseServiceNet === !original, `getAgent ${agent.id} shows UseServiceNet ${JSON.stringify((read.body as any)?.UseServiceNet)} after the update`, read.exchange);
+      expect(
+        (read.body as any)?.UseServiceNet === !original,
+        `getAgent ${agent.id} shows UseServiceNet ${JSON.stringify((read.body as any)?.UseServiceNet)} after the update`,
+        read.exchange,
+      );
     });
 
     c.add("a rejected agent update changes nothing", async (ctx) => {
       const account = await ctx.account();
       const agent = need(list, "the agent list")[0]!;
       const before = await account.api.call("GET", ctx.path(account, `/agent/${agent.id}`));
-      const res = await account.api.call("POST", ctx.path(account, `/agent/${agent.id}`), { body: { UseServiceNet: "yes", BackupDataCenter: "NOWHERE" } });
-      expectStatus(res, 400, "updateAgentBackupBehavior with UseServiceNet \"yes\" and BackupDataCenter \"NOWHERE\"");
+      const res = await account.api.call("POST", ctx.path(account, `/agent/${agent.id}`), {
+        body: { UseServiceNet: "yes", BackupDataCenter: "NOWHERE" },
+      });
+      expectStatus(res, 400, 'updateAgentBackupBehavior with UseServiceNet "yes" and BackupDataCenter "NOWHERE"');
       const after = await account.api.call("GET", ctx.path(account, `/agent/${agent.id}`));
       const diffs = differences(before.body, after.body, ["UseServiceNet", "BackupDatacenter", "IsDisabled", "IsEncrypted"]);
       expect(!diffs.length, `a rejected update changed agent ${agent.id}: ${diffs.join("; ")}`, after.exchange);
@@ -106,7 +123,9 @@ export const agents: CapabilityModule = {
     c.add("changes an agent's log level", async (ctx) => {
       const account = await ctx.account();
       const agent = need(list, "the agent list")[0]!;
-      const res = await account.api.call("PUT", ctx.path(account, "/agent/logging"), { body: { MachineAgentId: agent.id, LoggingLevelId: 4 } });
+      const res = await account.api.call("PUT", ctx.path(account, "/agent/logging"), {
+        body: { MachineAgentId: agent.id, LoggingLevelId: 4 },
+      });
       expectStatus(res, [200, 204], `changeAgentLogLevel ${agent.id} to 4 (Info, the default)`);
     });
 
@@ -122,9 +141,17 @@ export const agents: CapabilityModule = {
       expectStatus(res, 200, `migrateVault ${source.id} → ${destination.id}`);
       const moved = await account.api.call("GET", ctx.path(account, `/backup-configuration/system/${destination.id}`));
       expectStatus(moved, 200, `listAgentBackupConfigurations ${destination.id}`);
-      expect(idsOf(moved.body, "BackupConfigurationId").includes(config.BackupConfigurationId), `configuration ${config.BackupConfigurationId} did not move to agent ${destination.id}`, moved.exchange);
+      expect(
+        idsOf(moved.body, "BackupConfigurationId").includes(config.BackupConfigurationId),
+        `configuration ${config.BackupConfigurationId} did not move to agent ${destination.id}`,
+        moved.exchange,
+      );
       const left = await account.api.call("GET", ctx.path(account, `/backup-configuration/system/${source.id}`));
-      expect(!idsOf(left.body, "BackupConfigurationId").includes(config.BackupConfigurationId), `configuration ${config.BackupConfigurationId} is still listed under agent ${source.id}`, left.exchange);
+      expect(
+        !idsOf(left.body, "BackupConfigurationId").includes(config.BackupConfigurationId),
+        `configuration ${config.BackupConfigurationId} is still listed under agent ${source.id}`,
+        left.exchange,
+      );
     });
 
     c.add("deletes an agent", async (ctx) => {

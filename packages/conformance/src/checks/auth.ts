@@ -46,11 +46,19 @@ export const auth: CapabilityModule = {
       if (!ctx.control) throw new CheckSkipped("needs --admin-url to create a second tenant");
       const other = await ctx.newTenant({ agents: 1 });
       const res = await ctx.given.api.call("GET", ctx.path(other, "/user/agents"));
-      expect(REFUSED.includes(res.status), `listAgents of tenant ${other.tenantId} with tenant ${ctx.given.tenantId}'s token answered ${res.status}; expected 401, 403 or 404`, res.exchange);
+      expect(
+        REFUSED.includes(res.status),
+        `listAgents of tenant ${other.tenantId} with tenant ${ctx.given.tenantId}'s token answered ${res.status}; expected 401, 403 or 404`,
+        res.exchange,
+      );
       const [theirAgent] = await ctx.agents(other);
       if (!theirAgent) throw new CheckFailure(`the new tenant ${other.tenantId} has no agent`);
       const agent = await ctx.given.api.call("GET", ctx.path(other, `/agent/${theirAgent.id}`));
-      expect(REFUSED.includes(agent.status), `getAgent ${theirAgent.id} of tenant ${other.tenantId} with another tenant's token answered ${agent.status}`, agent.exchange);
+      expect(
+        REFUSED.includes(agent.status),
+        `getAgent ${theirAgent.id} of tenant ${other.tenantId} with another tenant's token answered ${agent.status}`,
+        agent.exchange,
+      );
     });
 
     c.add("one tenant never sees another tenant's resources", async (ctx) => {
@@ -63,16 +71,36 @@ export const auth: CapabilityModule = {
       const id = config.BackupConfigurationId as number;
 
       const read = await mine.api.call("GET", ctx.path(mine, `/backup-configuration/${id}`));
-      expect(REFUSED.includes(read.status), `tenant ${mine.tenantId} read tenant ${theirs.tenantId}'s configuration ${id} (answer ${read.status})`, read.exchange);
+      expect(
+        REFUSED.includes(read.status),
+        `tenant ${mine.tenantId} read tenant ${theirs.tenantId}'s configuration ${id} (answer ${read.status})`,
+        read.exchange,
+      );
       const agent = await mine.api.call("GET", ctx.path(mine, `/agent/${theirAgent.id}`));
-      expect(REFUSED.includes(agent.status), `tenant ${mine.tenantId} read tenant ${theirs.tenantId}'s agent ${theirAgent.id} (answer ${agent.status})`, agent.exchange);
+      expect(
+        REFUSED.includes(agent.status),
+        `tenant ${mine.tenantId} read tenant ${theirs.tenantId}'s agent ${theirAgent.id} (answer ${agent.status})`,
+        agent.exchange,
+      );
       const list = await mine.api.call("GET", ctx.path(mine, "/backup-configuration"));
       expectStatus(list, 200, "listBackupConfigurations");
-      expect(!idsOf(list.body, "BackupConfigurationId").includes(id), `tenant ${mine.tenantId}'s list shows tenant ${theirs.tenantId}'s configuration ${id}`, list.exchange);
+      expect(
+        !idsOf(list.body, "BackupConfigurationId").includes(id),
+        `tenant ${mine.tenantId}'s list shows tenant ${theirs.tenantId}'s configuration ${id}`,
+        list.exchange,
+      );
       const agents = await mine.api.call("GET", ctx.path(mine, "/user/agents"));
-      expect(!idsOf(agents.body, "MachineAgentId").includes(theirAgent.id), `tenant ${mine.tenantId}'s agent list shows tenant ${theirs.tenantId}'s agent ${theirAgent.id}`, agents.exchange);
+      expect(
+        !idsOf(agents.body, "MachineAgentId").includes(theirAgent.id),
+        `tenant ${mine.tenantId}'s agent list shows tenant ${theirs.tenantId}'s agent ${theirAgent.id}`,
+        agents.exchange,
+      );
       const change = await mine.api.call("POST", ctx.path(mine, `/backup-configuration/enable/${id}`), { body: { Enable: false } });
-      expect(REFUSED.includes(change.status), `tenant ${mine.tenantId} changed tenant ${theirs.tenantId}'s configuration ${id} (answer ${change.status})`, change.exchange);
+      expect(
+        REFUSED.includes(change.status),
+        `tenant ${mine.tenantId} changed tenant ${theirs.tenantId}'s configuration ${id} (answer ${change.status})`,
+        change.exchange,
+      );
       const still = await theirs.api.call("GET", ctx.path(theirs, `/backup-configuration/${id}`));
       expectStatus(still, 200, "getBackupConfiguration by its owner");
       expect((still.body as any)?.IsActive === true, `configuration ${id} was disabled by another tenant`, still.exchange);
@@ -87,14 +115,30 @@ export const auth: CapabilityModule = {
       const { config } = await createConfiguration(ctx, theirs, configurationBody(theirAgent, uniqueName("conformance not yours")));
       await ctx.wake(theirs);
       await ctx.pass(20);
-      const start = await mine.api.call("POST", ctx.path(mine, "/backup/action-requested"), { body: { Action: "StartManual", Id: config.BackupConfigurationId } });
-      expect(start.status >= 400 && start.status < 500, `tenant ${mine.tenantId} started tenant ${theirs.tenantId}'s configuration ${config.BackupConfigurationId} (answer ${start.status})`, start.exchange);
-      const disable = await mine.api.call("POST", ctx.path(mine, "/agent/enable"), { body: { MachineAgentId: theirAgent.id, Enable: false } });
-      expect(disable.status >= 400 && disable.status < 500, `tenant ${mine.tenantId} disabled tenant ${theirs.tenantId}'s agent ${theirAgent.id} (answer ${disable.status})`, disable.exchange);
+      const start = await mine.api.call("POST", ctx.path(mine, "/backup/action-requested"), {
+        body: { Action: "StartManual", Id: config.BackupConfigurationId },
+      });
+      expect(
+        start.status >= 400 && start.status < 500,
+        `tenant ${mine.tenantId} started tenant ${theirs.tenantId}'s configuration ${config.BackupConfigurationId} (answer ${start.status})`,
+        start.exchange,
+      );
+      const disable = await mine.api.call("POST", ctx.path(mine, "/agent/enable"), {
+        body: { MachineAgentId: theirAgent.id, Enable: false },
+      });
+      expect(
+        disable.status >= 400 && disable.status < 500,
+        `tenant ${mine.tenantId} disabled tenant ${theirs.tenantId}'s agent ${theirAgent.id} (answer ${disable.status})`,
+        disable.exchange,
+      );
       const activity = await theirs.api.call("GET", ctx.path(theirs, "/activity"));
       expectStatus(activity, 200, "listActivity");
       const backups = (activity.body as any[]).filter((x) => x.Type === "Backup");
-      expect(!backups.length, `a start refused to another tenant still ran backup(s) ${backups.map((x) => x.ID).join(", ")} in tenant ${theirs.tenantId}`, activity.exchange);
+      expect(
+        !backups.length,
+        `a start refused to another tenant still ran backup(s) ${backups.map((x) => x.ID).join(", ")} in tenant ${theirs.tenantId}`,
+        activity.exchange,
+      );
       const agent = await theirs.api.call("GET", ctx.path(theirs, `/agent/${theirAgent.id}`));
       expect((agent.body as any)?.IsDisabled === false, `agent ${theirAgent.id} was disabled by another tenant`, agent.exchange);
     });
@@ -109,10 +153,16 @@ export const auth: CapabilityModule = {
       expectStatus(list, 200, "listAgents with an observer token");
       const [agent] = await ctx.agents(tenant);
       if (!agent) throw new CheckFailure(`the new tenant ${tenant.tenantId} has no agent`);
-      const res = await observer.call("POST", ctx.path(tenant, "/backup-configuration"), { body: configurationBody(agent, uniqueName("conformance observer")) });
+      const res = await observer.call("POST", ctx.path(tenant, "/backup-configuration"), {
+        body: configurationBody(agent, uniqueName("conformance observer")),
+      });
       expectStatus(res, 403, "createBackupConfiguration with an observer token");
       const after = await tenant.api.call("GET", ctx.path(tenant, "/backup-configuration"));
-      expect(idsOf(after.body, "BackupConfigurationId").length === 0, "a create refused with 403 still created a configuration", after.exchange);
+      expect(
+        idsOf(after.body, "BackupConfigurationId").length === 0,
+        "a create refused with 403 still created a configuration",
+        after.exchange,
+      );
     });
 
     return c.list;

@@ -24,7 +24,8 @@ export const encryption: CapabilityModule = {
 
     const freshAccount = async (ctx: CapabilityContext) => {
       const a = await ctx.account();
-      if (!a.fresh) throw new CheckSkipped("encryption cannot be turned off again; these checks run only in a fresh tenant (give --admin-url)");
+      if (!a.fresh)
+        throw new CheckSkipped("encryption cannot be turned off again; these checks run only in a fresh tenant (give --admin-url)");
       return a;
     };
 
@@ -40,7 +41,11 @@ export const encryption: CapabilityModule = {
       });
       expectStatus(res, 200, "enableVolumeEncryption");
       const receipt = typeof res.body === "string" ? res.body : res.text;
-      expect(UUID.test(receipt.replace(/"/g, "")), `enableVolumeEncryption must answer the request id (a UUID), got ${res.text}`, res.exchange);
+      expect(
+        UUID.test(receipt.replace(/"/g, "")),
+        `enableVolumeEncryption must answer the request id (a UUID), got ${res.text}`,
+        res.exchange,
+      );
       current = passphrase;
       const after = await readAgent(ctx, fresh, agent!.id);
       expect(after.IsEncrypted === true, `agent ${agent!.id} is not IsEncrypted after enabling encryption`);
@@ -52,7 +57,9 @@ export const encryption: CapabilityModule = {
       await freshAccount(ctx);
       const a = need(account, "an encrypted agent");
       const key = (await readAgent(ctx, a, agent!.id)).PublicKey;
-      const res = await a.api.call("POST", ctx.path(a, "/agent/encrypt"), { body: { MachineAgentId: agent!.id, EncryptedPasswordHex: encryptPassphrase(key, "another passphrase") } });
+      const res = await a.api.call("POST", ctx.path(a, "/agent/encrypt"), {
+        body: { MachineAgentId: agent!.id, EncryptedPasswordHex: encryptPassphrase(key, "another passphrase") },
+      });
       expectStatus(res, 409, `enableVolumeEncryption of already encrypted agent ${agent!.id}`);
     });
 
@@ -62,11 +69,18 @@ export const encryption: CapabilityModule = {
       const key = (await readAgent(ctx, a, agent!.id)).PublicKey;
       const next = `${need(current, "the current passphrase")}-changed`;
       const res = await a.api.call("POST", ctx.path(a, "/agent/changeencryption"), {
-        body: { MachineAgentId: agent!.id, OldEncryptedPasswordHex: encryptPassphrase(key, current!), NewEncryptedPasswordHex: encryptPassphrase(key, next) },
+        body: {
+          MachineAgentId: agent!.id,
+          OldEncryptedPasswordHex: encryptPassphrase(key, current!),
+          NewEncryptedPasswordHex: encryptPassphrase(key, next),
+        },
       });
       expectStatus(res, 200, "changeEncryptionPassword with the right old passphrase");
       current = next;
-      expect((await readAgent(ctx, a, agent!.id)).IsEncrypted === true, `agent ${agent!.id} is no longer encrypted after a passphrase change`);
+      expect(
+        (await readAgent(ctx, a, agent!.id)).IsEncrypted === true,
+        `agent ${agent!.id} is no longer encrypted after a passphrase change`,
+      );
     });
 
     c.add("a wrong old passphrase is refused and the passphrase stays", async (ctx) => {
@@ -74,15 +88,27 @@ export const encryption: CapabilityModule = {
       const a = need(account, "an encrypted agent");
       const key = (await readAgent(ctx, a, agent!.id)).PublicKey;
       const wrong = await a.api.call("POST", ctx.path(a, "/agent/changeencryption"), {
-        body: { MachineAgentId: agent!.id, OldEncryptedPasswordHex: encryptPassphrase(key, "not the passphrase"), NewEncryptedPasswordHex: encryptPassphrase(key, "hijacked") },
+        body: {
+          MachineAgentId: agent!.id,
+          OldEncryptedPasswordHex: encryptPassphrase(key, "not the passphrase"),
+          NewEncryptedPasswordHex: encryptPassphrase(key, "hijacked"),
+        },
       });
       expectStatus(wrong, 400, "changeEncryptionPassword with a wrong old passphrase");
       // The current passphrase must still be the one in force: changing it back must work.
       const next = `${need(current, "the current passphrase")}-again`;
       const right = await a.api.call("POST", ctx.path(a, "/agent/changeencryption"), {
-        body: { MachineAgentId: agent!.id, OldEncryptedPasswordHex: encryptPassphrase(key, current!), NewEncryptedPasswordHex: encryptPassphrase(key, next) },
+        body: {
+          MachineAgentId: agent!.id,
+          OldEncryptedPasswordHex: encryptPassphrase(key, current!),
+          NewEncryptedPasswordHex: encryptPassphrase(key, next),
+        },
       });
-      if (right.status !== 200) throw new CheckFailure(`after a refused change, the previous passphrase no longer works (changeEncryptionPassword answered ${right.status}): the refused change was applied`, right.exchange);
+      if (right.status !== 200)
+        throw new CheckFailure(
+          `after a refused change, the previous passphrase no longer works (changeEncryptionPassword answered ${right.status}): the refused change was applied`,
+          right.exchange,
+        );
       current = next;
     });
 
@@ -90,9 +116,14 @@ export const encryption: CapabilityModule = {
       await freshAccount(ctx);
       const a = need(fresh, "a fresh tenant");
       const target = need(spare, "a second unencrypted agent");
-      const res = await a.api.call("POST", ctx.path(a, "/agent/encrypt"), { body: { MachineAgentId: target.id, EncryptedPasswordHex: "ab".repeat(256) } });
+      const res = await a.api.call("POST", ctx.path(a, "/agent/encrypt"), {
+        body: { MachineAgentId: target.id, EncryptedPasswordHex: "ab".repeat(256) },
+      });
       expectStatus(res, 400, "enableVolumeEncryption with hex that is not a ciphertext of the agent's key");
-      expect((await readAgent(ctx, a, target.id)).IsEncrypted === false, `agent ${target.id} became encrypted although the request was refused`);
+      expect(
+        (await readAgent(ctx, a, target.id)).IsEncrypted === false,
+        `agent ${target.id} became encrypted although the request was refused`,
+      );
     });
 
     c.add("restoring an encrypted backup needs the passphrase", async (ctx) => {
@@ -101,21 +132,43 @@ export const encryption: CapabilityModule = {
       const config = await createManualConfiguration(ctx, a, agent!, "conformance encrypted");
       const run = await runBackup(ctx, a, config.BackupConfigurationId);
       const created = await a.api.call("PUT", ctx.path(a, "/restore"), {
-        body: { BackupId: run.backupId, BackupMachineId: agent!.id, DestinationMachineId: agent!.id, DestinationPath: restorePath(agent!), OverwriteFiles: false },
+        body: {
+          BackupId: run.backupId,
+          BackupMachineId: agent!.id,
+          DestinationMachineId: agent!.id,
+          DestinationPath: restorePath(agent!),
+          OverwriteFiles: false,
+        },
       });
       expectStatus(created, 200, "createRestore of an encrypted backup");
       const restore = created.body as any;
-      expect(restore.IsEncrypted === true, `a restore of an encrypted backup must say IsEncrypted true, got ${restore.IsEncrypted}`, created.exchange);
+      expect(
+        restore.IsEncrypted === true,
+        `a restore of an encrypted backup must say IsEncrypted true, got ${restore.IsEncrypted}`,
+        created.exchange,
+      );
       await ctx.wake(a);
-      const bare = await ctx.startWithRetry(a, () => a.api.call("POST", ctx.path(a, "/restore/action-requested"), { body: { Action: "StartManual", Id: restore.RestoreId } }), `Starting restore ${restore.RestoreId}`);
+      const bare = await ctx.startWithRetry(
+        a,
+        () => a.api.call("POST", ctx.path(a, "/restore/action-requested"), { body: { Action: "StartManual", Id: restore.RestoreId } }),
+        `Starting restore ${restore.RestoreId}`,
+      );
       expectStatus(bare, 400, "StartManual of an encrypted restore without EncryptedPassword");
       const still = await a.api.call("GET", ctx.path(a, `/restore/${restore.RestoreId}`));
-      expect((still.body as any)?.RestoreStateId === 0, `a refused start moved restore ${restore.RestoreId} to state ${(still.body as any)?.RestoreStateId}`, still.exchange);
+      expect(
+        (still.body as any)?.RestoreStateId === 0,
+        `a refused start moved restore ${restore.RestoreId} to state ${(still.body as any)?.RestoreStateId}`,
+        still.exchange,
+      );
       const start = await ctx.startWithRetry(
         a,
         () =>
           a.api.call("POST", ctx.path(a, "/restore/action-requested"), {
-            body: { Action: "StartManual", Id: restore.RestoreId, EncryptedPassword: encryptPassphrase(restore.PublicKey, need(current, "the passphrase")) },
+            body: {
+              Action: "StartManual",
+              Id: restore.RestoreId,
+              EncryptedPassword: encryptPassphrase(restore.PublicKey, need(current, "the passphrase")),
+            },
           }),
         `Starting restore ${restore.RestoreId} with the passphrase`,
       );

@@ -8,7 +8,11 @@ const UNKNOWN = 2147483000;
 function expectProblem(answer: Answer, status: number | number[], what: string): void {
   expectStatus(answer, status, what);
   const body = answer.body as any;
-  expect(body && typeof body === "object" && typeof body.title === "string", `${what}: a ${answer.status} must carry a problem body with a title`, answer.exchange);
+  expect(
+    body && typeof body === "object" && typeof body.title === "string",
+    `${what}: a ${answer.status} must carry a problem body with a title`,
+    answer.exchange,
+  );
 }
 
 export const errors: CapabilityModule = {
@@ -43,7 +47,9 @@ export const errors: CapabilityModule = {
     });
 
     c.add("a body that is not JSON answers 400 with a problem body", async (ctx) => {
-      const res = await ctx.given.api.call("POST", ctx.path(ctx.given, "/backup-configuration"), { raw: '{"BackupConfigurationName": "broken",' });
+      const res = await ctx.given.api.call("POST", ctx.path(ctx.given, "/backup-configuration"), {
+        raw: '{"BackupConfigurationName": "broken",',
+      });
       expectProblem(res, 400, "createBackupConfiguration with truncated JSON");
     });
 
@@ -57,13 +63,21 @@ export const errors: CapabilityModule = {
         raw: "<Action>StartManual</Action>",
         contentType: "application/xml",
       });
-      expect(res.status >= 400 && res.status < 500, `requestBackupAction with an XML body answered ${res.status}; expected a 4xx`, res.exchange);
+      expect(
+        res.status >= 400 && res.status < 500,
+        `requestBackupAction with an XML body answered ${res.status}; expected a 4xx`,
+        res.exchange,
+      );
     });
 
     c.add("acting on an unknown id in a body answers 404 (or 400)", async (ctx) => {
-      const res = await ctx.given.api.call("POST", ctx.path(ctx.given, "/backup/action-requested"), { body: { Action: "StartManual", Id: UNKNOWN } });
+      const res = await ctx.given.api.call("POST", ctx.path(ctx.given, "/backup/action-requested"), {
+        body: { Action: "StartManual", Id: UNKNOWN },
+      });
       expectProblem(res, [400, 404], "requestBackupAction StartManual of an unknown configuration");
-      const restore = await ctx.given.api.call("POST", ctx.path(ctx.given, "/restore/action-requested"), { body: { Action: "StopManual", Id: UNKNOWN } });
+      const restore = await ctx.given.api.call("POST", ctx.path(ctx.given, "/restore/action-requested"), {
+        body: { Action: "StopManual", Id: UNKNOWN },
+      });
       expectProblem(restore, [400, 404], "requestRestoreAction StopManual of an unknown restore");
     });
 
@@ -73,7 +87,8 @@ export const errors: CapabilityModule = {
       const id = res.headers.get("x-request-id");
       if (!id) throw new CheckSkipped("the 404 has no X-Request-Id header (documented, but optional)");
       const body = res.body as any;
-      if (typeof body?.requestId === "string") expect(body.requestId === id, `the problem's requestId ${body.requestId} differs from X-Request-Id ${id}`, res.exchange);
+      if (typeof body?.requestId === "string")
+        expect(body.requestId === id, `the problem's requestId ${body.requestId} differs from X-Request-Id ${id}`, res.exchange);
     });
 
     return c.list;

@@ -42,11 +42,17 @@ export const internal: CapabilityModule = {
       const account = await ctx.account();
       const [agent] = await ctx.usableAgents(account, 1);
       for (const level of [3, 6]) {
-        const set = await account.api.call("PUT", ctx.path(account, "/agent/logging"), { body: { MachineAgentId: agent!.id, LoggingLevelId: level } });
+        const set = await account.api.call("PUT", ctx.path(account, "/agent/logging"), {
+          body: { MachineAgentId: agent!.id, LoggingLevelId: level },
+        });
         expectStatus(set, [200, 204], `changeAgentLogLevel ${level}`);
         const read = await account.api.call("GET", ctx.path(account, `/agent/logging/${agent!.id}`));
         expectStatus(read, 200, "getAgentLogLevel");
-        expect(read.body === LEVELS[level - 1], `getAgentLogLevel answered ${JSON.stringify(read.body)} after level ${level}; expected ${LEVELS[level - 1]}`, read.exchange);
+        expect(
+          read.body === LEVELS[level - 1],
+          `getAgentLogLevel answered ${JSON.stringify(read.body)} after level ${level}; expected ${LEVELS[level - 1]}`,
+          read.exchange,
+        );
       }
     });
 
@@ -57,9 +63,17 @@ export const internal: CapabilityModule = {
       const read = await account.api.call("GET", ctx.path(account, `/agent/configuration/${agent!.id}`));
       expectStatus(read, 200, "getAgentConfiguration");
       const ids = ((read.body as any)?.BackupConfigurations ?? []).map((b: any) => b?.Id);
-      expect(ids.includes(config.BackupConfigurationId), `getAgentConfiguration does not list configuration ${config.BackupConfigurationId} (lists ${ids.join(", ") || "none"})`, read.exchange);
+      expect(
+        ids.includes(config.BackupConfigurationId),
+        `getAgentConfiguration does not list configuration ${config.BackupConfigurationId} (lists ${ids.join(", ") || "none"})`,
+        read.exchange,
+      );
       const encrypted = (await account.api.call("GET", ctx.path(account, `/agent/${agent!.id}`))).body?.IsEncrypted;
-      expect((read.body as any)?.Volumes?.[0]?.EncryptionEnabled === encrypted, `getAgentConfiguration's EncryptionEnabled disagrees with getAgent's IsEncrypted ${encrypted}`, read.exchange);
+      expect(
+        (read.body as any)?.Volumes?.[0]?.EncryptionEnabled === encrypted,
+        `getAgentConfiguration's EncryptionEnabled disagrees with getAgent's IsEncrypted ${encrypted}`,
+        read.exchange,
+      );
     });
 
     c.add("requestAgentLog then listAgentLogFiles shows the request", async (ctx) => {
@@ -72,7 +86,11 @@ export const internal: CapabilityModule = {
       const after = await account.api.call("GET", ctx.path(account, `/agent/logfiles/${agent!.id}`));
       expectStatus(after, 200, "listAgentLogFiles");
       const count = (x: unknown) => (Array.isArray(x) ? x.length : 0);
-      expect(count(after.body) === count(before.body) + 1, `listAgentLogFiles lists ${count(after.body)} files after a request; it listed ${count(before.body)} before`, after.exchange);
+      expect(
+        count(after.body) === count(before.body) + 1,
+        `listAgentLogFiles lists ${count(after.body)} files after a request; it listed ${count(before.body)} before`,
+        after.exchange,
+      );
     });
 
     c.add("listAgentEvents shows a recent Heartbeat after a wake-up", async (ctx) => {
@@ -84,7 +102,9 @@ export const internal: CapabilityModule = {
         async () => {
           const res = await account.api.call("GET", ctx.path(account, `/agent/events/${id}`));
           expectStatus(res, 200, "listAgentEvents");
-          const beat = (Array.isArray(res.body) ? res.body : []).find((e: any) => e?.data?.Event === "Heartbeat" && e?.data?.MachineAgentId === id);
+          const beat = (Array.isArray(res.body) ? res.body : []).find(
+            (e: any) => e?.data?.Event === "Heartbeat" && e?.data?.MachineAgentId === id,
+          );
           return { done: Boolean(beat) && beat.age < 26, value: beat, state: beat ? `age ${beat.age}` : "no Heartbeat", answer: res };
         },
         { virtualSeconds: 120, realSeconds: 90 },

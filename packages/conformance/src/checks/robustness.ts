@@ -7,7 +7,16 @@ import { createManualConfiguration, runBackup } from "../steps.js";
 import { type CapabilityModule, checks } from "./types.js";
 
 /** Operations whose valid requests could change an account for good; left out outside a fresh tenant. */
-const DESTRUCTIVE = new Set(["deleteAgent", "migrateVault", "enableVolumeEncryption", "changeEncryptionPassword", "enableAgent", "deleteBackupConfiguration", "changeAgentLogLevel", "updateAgentBackupBehavior"]);
+const DESTRUCTIVE = new Set([
+  "deleteAgent",
+  "migrateVault",
+  "enableVolumeEncryption",
+  "changeEncryptionPassword",
+  "enableAgent",
+  "deleteBackupConfiguration",
+  "changeAgentLogLevel",
+  "updateAgentBackupBehavior",
+]);
 
 /** Shared across the capability's checks: the account, id pools and the request counter. */
 interface Shared {
@@ -28,7 +37,13 @@ async function collectPools(ctx: CapabilityContext, account: Account): Promise<I
       const config = await createManualConfiguration(ctx, account, agent, "conformance robustness");
       const run = await runBackup(ctx, account, config.BackupConfigurationId);
       await account.api.call("PUT", ctx.path(account, "/restore"), {
-        body: { BackupId: run.backupId, BackupMachineId: agent.id, DestinationMachineId: agent.id, DestinationPath: restorePath(agent), OverwriteFiles: false },
+        body: {
+          BackupId: run.backupId,
+          BackupMachineId: agent.id,
+          DestinationMachineId: agent.id,
+          DestinationPath: restorePath(agent),
+          OverwriteFiles: false,
+        },
         conform: false,
       });
     } catch {
@@ -111,7 +126,10 @@ async function runProperty(
       lastFailure.exchange,
     );
   }
-  if (details.failed) throw new CheckFailure(`${label}: fast-check stopped (${String(details.errorInstance ?? "interrupted")}) after ${details.numRuns} runs (seed ${seed})`);
+  if (details.failed)
+    throw new CheckFailure(
+      `${label}: fast-check stopped (${String(details.errorInstance ?? "interrupted")}) after ${details.numRuns} runs (seed ${seed})`,
+    );
   return run;
 }
 
@@ -146,11 +164,14 @@ export const robustness: CapabilityModule = {
       const s = await setup(ctx);
       const gen = generator(ctx, s);
       const ops = validOperations(ctx, s);
-      const arbitrary = fc.constantFrom(...ops).chain((op) => gen.request(op)).filter((req) => {
-        const op = ctx.spec.operation(req.operationId);
-        return ctx.spec.requestBodyErrors(op, req.body) === undefined;
-      });
-      const run = await runProperty(ctx, s, "valid requests", 0, ctx.options.runs * 2, arbitrary, (req, answer) => {
+      const arbitrary = fc
+        .constantFrom(...ops)
+        .chain((op) => gen.request(op))
+        .filter((req) => {
+          const op = ctx.spec.operation(req.operationId);
+          return ctx.spec.requestBodyErrors(op, req.body) === undefined;
+        });
+      const run = await runProperty(ctx, s, "valid requests", 0, ctx.options.runs * 2, arbitrary, (_req, answer) => {
         if (answer.status >= 500) return `a valid request answered ${answer.status}`;
         if (answer.problems.length) return `the answer does not conform to the description: ${answer.problems.join("; ")}`;
         return undefined;
@@ -178,13 +199,14 @@ export const robustness: CapabilityModule = {
             return ctx.spec.requestBodyErrors(ctx.spec.operation(req.operationId), req.body) !== undefined;
           });
         const run = await runProperty(ctx, s, title, seedOffset, ctx.options.runs, arbitrary, (req, answer) => {
-          if (answer.status < 400 || answer.status >= 500) return `an invalid request (${req.mutation}) answered ${answer.status}; expected a documented 4xx`;
+          if (answer.status < 400 || answer.status >= 500)
+            return `an invalid request (${req.mutation}) answered ${answer.status}; expected a documented 4xx`;
           if (!isDocumented(answer)) return `${req.operationId} answered ${answer.status}, which it does not document`;
           if (!answer.text.trim()) return `the ${answer.status} has no error body`;
           if (answer.problems.length) return `the error answer does not conform to the description: ${answer.problems.join("; ")}`;
           return undefined;
         });
-          return { details: { generatedRequests: run.requests, operations: ops.length, statuses: run.statuses } };
+        return { details: { generatedRequests: run.requests, operations: ops.length, statuses: run.statuses } };
       });
 
     invalid("wrong-type", "values of the wrong type answer a documented 4xx with an error body", 1);

@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { type Account, type AgentInfo, type CapabilityContext, includePath, restorePath, uniqueName } from "../context.js";
 import { encryptPassphrase } from "@cloud-backup/spec/crypto";
 import { CheckFailure, CheckSkipped, expectStatus } from "../http.js";
-import { type CapabilityModule, type CheckDefinition } from "./types.js";
+import type { CapabilityModule, CheckDefinition } from "./types.js";
 
 /** The workflow files the kit knows how to feed, in the order it runs them. */
 const WORKFLOW_FILES = ["getting-started.arazzo.yaml", "backup-and-restore.arazzo.yaml", "encryption.arazzo.yaml"] as const;
@@ -47,12 +47,33 @@ interface RespectOutcome {
   timedOut: boolean;
 }
 
-async function runRespect(redocly: string, file: string, server: string, inputs: Record<string, unknown>, timeoutSeconds: number): Promise<RespectOutcome> {
+async function runRespect(
+  redocly: string,
+  file: string,
+  server: string,
+  inputs: Record<string, unknown>,
+  timeoutSeconds: number,
+): Promise<RespectOutcome> {
   const dir = mkdtempSync(join(tmpdir(), "cloud-backup-conformance-"));
   const jsonPath = join(dir, "respect.json");
   try {
-    const args = ["respect", file, "--server", `cloudBackup=${server}`, "--input", JSON.stringify(inputs), "--json-output", jsonPath, "--max-fetch-timeout", "30000"];
-    const child = spawn(redocly, args, { cwd: dirname(file), env: { REDOCLY_TELEMETRY: "off", REDOCLY_SUPPRESS_UPDATE_NOTICE: "true", ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" }, stdio: ["ignore", "pipe", "pipe"] });
+    const args = [
+      "respect",
+      file,
+      "--server",
+      `cloudBackup=${server}`,
+      "--input",
+      JSON.stringify(inputs),
+      "--json-output",
+      jsonPath,
+      "--max-fetch-timeout",
+      "30000",
+    ];
+    const child = spawn(redocly, args, {
+      cwd: dirname(file),
+      env: { REDOCLY_TELEMETRY: "off", REDOCLY_SUPPRESS_UPDATE_NOTICE: "true", ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let output = "";
     child.stdout.on("data", (d: Buffer) => (output += d.toString()));
     child.stderr.on("data", (d: Buffer) => (output += d.toString()));
@@ -96,13 +117,21 @@ function failedSteps(json: any): string[] {
       if (!failed.length || (step.retriesLeft ?? 0) > 0) continue;
       const status = step.response?.statusCode;
       const where = `${workflowId} › ${step.stepId}${step.request ? ` (${String(step.request.method).toUpperCase()} ${step.request.url} → ${status ?? "no answer"})` : ""}`;
-      const why = failed.map((c: any) => `${c.name}: ${String(c.message ?? c.condition ?? "").replace(/\s+/g, " ").slice(0, 240)}`).join("; ");
+      const why = failed
+        .map(
+          (c: any) =>
+            `${c.name}: ${String(c.message ?? c.condition ?? "")
+              .replace(/\s+/g, " ")
+              .slice(0, 240)}`,
+        )
+        .join("; ");
       const body = step.response?.body !== undefined ? ` body: ${JSON.stringify(step.response.body).slice(0, 300)}` : "";
       out.push(`${where}: ${why}${body}`);
     }
   };
   for (const file of Object.values<any>(json?.files ?? {})) {
-    for (const workflow of file.executedWorkflows ?? []) if (workflow.status !== "success") visit(workflow.executedSteps ?? [], workflow.workflowId);
+    for (const workflow of file.executedWorkflows ?? [])
+      if (workflow.status !== "success") visit(workflow.executedSteps ?? [], workflow.workflowId);
   }
   return out;
 }
@@ -140,7 +169,13 @@ const INPUTS: Record<(typeof WORKFLOW_FILES)[number], Inputs> = {
     const [agent] = await agentsFor(ctx, account, 1);
     return {
       account,
-      inputs: { token: account.token, tenant: account.tenantId, agentId: agent!.id, includePath: includePath(agent!), configurationName: uniqueName("conformance arazzo") },
+      inputs: {
+        token: account.token,
+        tenant: account.tenantId,
+        agentId: agent!.id,
+        includePath: includePath(agent!),
+        configurationName: uniqueName("conformance arazzo"),
+      },
     };
   },
   "backup-and-restore.arazzo.yaml": async (ctx) => {
@@ -186,7 +221,8 @@ export const workflows: CapabilityModule = {
       (file): CheckDefinition => ({
         name: `${file} passes under Redocly Respect`,
         async run(ctx) {
-          if (ctx.options.inProcess) throw new CheckSkipped("the server is reached through an in-process fetch, which the redocly CLI (another process) cannot use");
+          if (ctx.options.inProcess)
+            throw new CheckSkipped("the server is reached through an in-process fetch, which the redocly CLI (another process) cannot use");
           const redocly = findRedocly(ctx.options.redocly);
           if (!redocly) throw new CheckSkipped("no redocly CLI found in node_modules/.bin (install @redocly/cli, or pass --redocly PATH)");
           const dir = findArazzoDir(ctx.options.arazzoDir);
@@ -208,16 +244,25 @@ export const workflows: CapabilityModule = {
           } finally {
             await stop();
           }
-          if (outcome.timedOut) throw new CheckFailure(`redocly respect ${file} did not finish within ${ctx.options.workflowTimeoutSeconds} seconds`);
+          if (outcome.timedOut)
+            throw new CheckFailure(`redocly respect ${file} did not finish within ${ctx.options.workflowTimeoutSeconds} seconds`);
           const status = outcome.json?.status;
           if (outcome.code === 0 && status !== "error") {
             const file0 = Object.values<any>(outcome.json?.files ?? {})[0];
             return { details: { requests: file0?.totalRequests, exitCode: outcome.code } };
           }
           const steps = outcome.json ? failedSteps(outcome.json) : [];
-          const tail = outcome.output.replace(/\u001b\[[0-9;]*m/g, "").split("\n").filter((l) => l.trim() && !/[║╔╚]/.test(l)).slice(-15).join("\n");
+          const tail = outcome.output
+            .replace(/\u001b\[[0-9;]*m/g, "")
+            .split("\n")
+            .filter((l) => l.trim() && !/[║╔╚]/.test(l))
+            .slice(-15)
+            .join("\n");
           throw new CheckFailure(
-            [`redocly respect ${file} exited ${outcome.code}${status ? ` (status ${status})` : ""}.`, ...(steps.length ? ["Failed steps:", ...steps.map((s) => `  ${s}`)] : ["Output:", tail])].join("\n"),
+            [
+              `redocly respect ${file} exited ${outcome.code}${status ? ` (status ${status})` : ""}.`,
+              ...(steps.length ? ["Failed steps:", ...steps.map((s) => `  ${s}`)] : ["Output:", tail]),
+            ].join("\n"),
           );
         },
       }),

@@ -21,8 +21,8 @@ type ListAgents = paths["/v1.0/{tenant_id}/user/agents"]["get"];
 
 const app: CloudBackupServer = createServer({ clock: { speed: 0 } });
 const nodeOptions: NodeServerOptions = { clock: { speed: 0 }, docsDir: undefined, data: undefined, fsync: false };
-const nodeApp: CloudBackupServer = createNodeServer(nodeOptions);
-const encrypt: (key: AgentPublicKey, passphrase: string) => string = encryptPassphrase;
+const _nodeApp: CloudBackupServer = createNodeServer(nodeOptions);
+const _encrypt: (key: AgentPublicKey, passphrase: string) => string = encryptPassphrase;
 const client: BackupClient = createBackupClient({
   baseUrl: "http://reference.test",
   token: "demo-token",

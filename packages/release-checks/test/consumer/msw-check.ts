@@ -5,7 +5,11 @@ import { setupServer } from "msw/node";
 import { cloudBackupHandlers, DEFAULT_BASE_URLS, type CloudBackupHandlers, type SimulationClock } from "@cloud-backup/msw";
 import type { World } from "@cloud-backup/server";
 
-const handlers: CloudBackupHandlers = cloudBackupHandlers({ baseUrls: [...DEFAULT_BASE_URLS, "http://localhost:4010"], seed: "empty", clock: { start: 0 } });
+const handlers: CloudBackupHandlers = cloudBackupHandlers({
+  baseUrls: [...DEFAULT_BASE_URLS, "http://localhost:4010"],
+  seed: "empty",
+  clock: { start: 0 },
+});
 const server = setupServer(...handlers);
 const clock: SimulationClock = handlers.clock;
 const world: World = handlers.world;

@@ -51,5 +51,8 @@ test("the client runs a backup to completion against cloudBackupHandlers() with 
 test("reset() gives the next test the seed world", async () => {
   const client = createBackupClient({ auth: { username: "demo", password: "demo-password" }, region: "dfw" });
   const configs = await client.listAgentBackupConfigurations({ machineAgentId: 202743 });
-  assert.deepEqual(configs.map((c) => c.BackupConfigurationName), ["Weekly Website Backup"]);
+  assert.deepEqual(
+    configs.map((c) => c.BackupConfigurationName),
+    ["Weekly Website Backup"],
+  );
 });

@@ -13,19 +13,29 @@ results["@cloud-backup/spec"] = {
 
 const rsa = await import("@cloud-backup/spec/crypto");
 const pair = rsa.generateAgentKeyPair(512);
-results["@cloud-backup/spec/crypto"] = { roundTrip: rsa.decryptPassphrase(pair.privateKeyPem, rsa.encryptPassphrase(pair.publicKey, "tarball")) };
+results["@cloud-backup/spec/crypto"] = {
+  roundTrip: rsa.decryptPassphrase(pair.privateKeyPem, rsa.encryptPassphrase(pair.publicKey, "tarball")),
+};
 
 const server = await import("@cloud-backup/server");
 const app = server.createServer({ clock: { speed: 0 } });
 const res = await app.request("/v1.0/1234/user/agents", { headers: { "X-Auth-Token": "demo-token" } });
-results["@cloud-backup/server"] = { createServer: typeof server.createServer, listAgentsStatus: res.status, agents: (await res.json()).length };
+results["@cloud-backup/server"] = {
+  createServer: typeof server.createServer,
+  listAgentsStatus: res.status,
+  agents: (await res.json()).length,
+};
 app.close();
 
 // The Node entry loads without better-sqlite3's native module (it is needed only to open a data file).
 const serverNode = await import("@cloud-backup/server/node");
 const nodeApp = serverNode.createServer({ clock: { speed: 0 } });
 const docs = await nodeApp.request("/docs/");
-results["@cloud-backup/server/node"] = { createServer: typeof serverNode.createServer, Store: typeof serverNode.Store, docsWithoutDir: docs.status };
+results["@cloud-backup/server/node"] = {
+  createServer: typeof serverNode.createServer,
+  Store: typeof serverNode.Store,
+  docsWithoutDir: docs.status,
+};
 nodeApp.close();
 
 const client = await import("@cloud-backup/client");
@@ -39,6 +49,10 @@ results["@cloud-backup/reference-server"] = { start: typeof cli.start, parseArgs
 
 const msw = await import("@cloud-backup/msw");
 const handlers = msw.cloudBackupHandlers();
-results["@cloud-backup/msw"] = { cloudBackupHandlers: typeof msw.cloudBackupHandlers, handlers: handlers.length, agents: handlers.world.tenants.get("1234").agents.size };
+results["@cloud-backup/msw"] = {
+  cloudBackupHandlers: typeof msw.cloudBackupHandlers,
+  handlers: handlers.length,
+  agents: handlers.world.tenants.get("1234").agents.size,
+};
 
 console.log(JSON.stringify(results));

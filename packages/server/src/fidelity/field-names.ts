@@ -151,7 +151,10 @@ export function didYouMean(doc: unknown, schema: unknown, value: unknown, pointe
       for (const sub of props.get(key)!) out.push(...didYouMean(doc, sub, obj[key], `${pointer}/${escape(key)}`));
       continue;
     }
-    const suggestion = closestName(key, [...props.keys()].filter((n) => !Object.hasOwn(obj, n)));
+    const suggestion = closestName(
+      key,
+      [...props.keys()].filter((n) => !Object.hasOwn(obj, n)),
+    );
     if (!suggestion) continue;
     out.push({
       keyword: "didYouMean",

@@ -11,8 +11,12 @@ export function checkMediaType(contentType: string, declared: { json: boolean; f
   if (!contentType) return;
   if (declared.json && (contentType === "application/json" || contentType.endsWith("+json"))) return;
   if (declared.form && contentType === "application/x-www-form-urlencoded") return;
-  const wanted = [declared.json ? "application/json" : "", declared.form ? "application/x-www-form-urlencoded" : ""].filter(Boolean).join(" or ");
-  throw new ApiError(415, `Send the body as ${wanted} (got ${contentType}).`, [{ in: "header", name: "Content-Type", message: `must be ${wanted}` }]);
+  const wanted = [declared.json ? "application/json" : "", declared.form ? "application/x-www-form-urlencoded" : ""]
+    .filter(Boolean)
+    .join(" or ");
+  throw new ApiError(415, `Send the body as ${wanted} (got ${contentType}).`, [
+    { in: "header", name: "Content-Type", message: `must be ${wanted}` },
+  ]);
 }
 
 /**

@@ -77,7 +77,8 @@ export const internalHandlers = {
     for (const config of tenant.configs.values()) {
       if (config.agentId !== agent.id || config.isDeleted) continue;
       const echo = world.echo(config, now);
-      const items = (list: typeof config.inclusions) => list.map((i) => ({ Pattern: i.FilePath, Type: i.FileItemType, Module: "Autoselect", Args: "" }));
+      const items = (list: typeof config.inclusions) =>
+        list.map((i) => ({ Pattern: i.FilePath, Type: i.FileItemType, Module: "Autoselect", Args: "" }));
       configurations.push({
         Id: config.id,
         Name: config.name,
@@ -112,7 +113,10 @@ export const internalHandlers = {
           Heartbeat: { Interval: timings(300_000, 60_000, HEARTBEAT_MS), Timeout: timings(600_000, 120_000, 75_000) },
         },
       },
-      UserPreferences: { CacheDirectory: agent.windows ? "C:\\ProgramData\\Driveclient\\cache" : "/var/cache/driveclient", ThrottleBandwidth: null },
+      UserPreferences: {
+        CacheDirectory: agent.windows ? "C:\\ProgramData\\Driveclient\\cache" : "/var/cache/driveclient",
+        ThrottleBandwidth: null,
+      },
       Volumes: [
         {
           Uri: vaultUri(agent),
@@ -131,7 +135,8 @@ export const internalHandlers = {
   getAgentBusy({ world, tenant, params, now }: InternalContext): InternalReply {
     const agent = agentOf(tenant, params.machineAgentId);
     for (const b of tenant.backups.values()) {
-      if (b.agentId === agent.id && b.startedAt <= now && !world.isTerminalBackup(world.backupState(b, now).state)) return { status: 200, body: true };
+      if (b.agentId === agent.id && b.startedAt <= now && !world.isTerminalBackup(world.backupState(b, now).state))
+        return { status: 200, body: true };
     }
     for (const r of tenant.restores.values()) {
       if (r.destinationAgentId !== agent.id) continue;
@@ -152,7 +157,10 @@ export const internalHandlers = {
     const files: S["AgentLogFile"][] = (agent.logRequests ?? []).map((requestedAt, i) => {
       const done = uploadedAt(world, agent, requestedAt, now) !== NEVER;
       return {
-        DisplayName: new Date(requestedAt).toISOString().replace("T", " ").replace(/\.\d+Z$/, " UTC"),
+        DisplayName: new Date(requestedAt)
+          .toISOString()
+          .replace("T", " ")
+          .replace(/\.\d+Z$/, " UTC"),
         CurrentState: done ? "Completed" : "Requested",
         FilePath: done
           ? `https://storage101.${agent.backupDatacenter.toLowerCase()}1.clouddrive.com/v1/MossoCloudFS_${tenant.id}/z_DO_NOT_DELETE_CloudBackup_v2_0_${agent.vaultId}/logs/${agent.id}-${i + 1}.log`
@@ -165,7 +173,8 @@ export const internalHandlers = {
   listAgentEvents({ world, tenant, params, now }: InternalContext): InternalReply {
     const agent = agentOf(tenant, params.machineAgentId);
     const at = lastHeartbeat(world, agent, now);
-    const events: S["AgentEvent"][] = at === undefined ? [] : [{ data: { Event: "Heartbeat", MachineAgentId: agent.id }, age: Math.floor((now - at) / 1000) }];
+    const events: S["AgentEvent"][] =
+      at === undefined ? [] : [{ data: { Event: "Heartbeat", MachineAgentId: agent.id }, age: Math.floor((now - at) / 1000) }];
     return { status: 200, body: events };
   },
 

@@ -38,7 +38,11 @@ function parseParams(raw: Record<string, string>): Record<string, unknown> {
     else params[name] = Number(value);
   }
   if (problems.length) {
-    throw new ApiError(400, `The path has ${problems.length === 1 ? "a problem" : `${problems.length} problems`}: ${problems.map((p) => `${p.name} ${p.message}`).join("; ")}.`, problems);
+    throw new ApiError(
+      400,
+      `The path has ${problems.length === 1 ? "a problem" : `${problems.length} problems`}: ${problems.map((p) => `${p.name} ${p.message}`).join("; ")}.`,
+      problems,
+    );
   }
   return params;
 }
@@ -54,21 +58,29 @@ export function mountInternal(app: Hono, deps: InternalDeps): void {
         (c.set as (key: string, value: unknown) => void)("operationId", operationId);
         try {
           const token = c.req.header("x-auth-token");
-          if (!token) throw new ApiError(401, "Send a token in the X-Auth-Token header.", [{ in: "header", name: "X-Auth-Token", message: "is required" }]);
+          if (!token)
+            throw new ApiError(401, "Send a token in the X-Auth-Token header.", [
+              { in: "header", name: "X-Auth-Token", message: "is required" },
+            ]);
           const now = clock.now();
           const grant = world.tokens.get(token);
           if (!grant || (grant.expires !== undefined && grant.expires <= now)) {
-            throw new ApiError(401, "The token is unknown or expired; authenticate again.", [{ in: "header", name: "X-Auth-Token", message: "is not a valid token" }]);
+            throw new ApiError(401, "The token is unknown or expired; authenticate again.", [
+              { in: "header", name: "X-Auth-Token", message: "is not a valid token" },
+            ]);
           }
           const params = parseParams(c.req.param() as Record<string, string>);
           if (!tenantInPath) params.tenant_id = grant.tenantId;
-          if (params.tenant_id !== grant.tenantId) throw new ApiError(403, `This token may not act on account ${String(params.tenant_id)}.`);
+          if (params.tenant_id !== grant.tenantId)
+            throw new ApiError(403, `This token may not act on account ${String(params.tenant_id)}.`);
           const tenant = world.tenants.get(grant.tenantId);
           if (!tenant) throw new ApiError(401, "The token's account no longer exists.");
-          if (!deps.roleAllows(grant.role, op.method, operationId)) throw new ApiError(403, `The role ${grant.role} may not call ${operationId}.`);
+          if (!deps.roleAllows(grant.role, op.method, operationId))
+            throw new ApiError(403, `The role ${grant.role} may not call ${operationId}.`);
           world.catchUp(now);
           const reply = internalHandlers[operationId]({ world, tenant, params, now });
-          if (op.method !== "GET") await persist({ kind: "api", now, payload: { operationId, tenantId: tenant.id, params, body: undefined } });
+          if (op.method !== "GET")
+            await persist({ kind: "api", now, payload: { operationId, tenantId: tenant.id, params, body: undefined } });
           return c.json(reply.body as object, reply.status, { "x-request-id": requestId });
         } catch (error) {
           if (error instanceof ApiError) return problemResponse(error, c.req.path, requestId);

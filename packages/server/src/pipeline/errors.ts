@@ -16,7 +16,8 @@ export function answerError(log: (line: string) => void): ErrorHandler<PipelineE
     const requestId = c.get("requestId") ?? c.req.header("x-request-id") ?? randomUUID();
     if (error instanceof ApiError) {
       // A 404 of a handler names the path parameter that names nothing (body ids are named by the handler).
-      if (error.status === 404 && !error.errors.length && op?.lastParam) error.errors.push({ in: "path", name: op.lastParam, message: "names nothing in this account" });
+      if (error.status === 404 && !error.errors.length && op?.lastParam)
+        error.errors.push({ in: "path", name: op.lastParam, message: "names nothing in this account" });
       return problemResponse(error, c.req.path, requestId);
     }
     if (clientAborted(c)) {

@@ -54,65 +54,83 @@ export interface PipelineDeps {
 /** Marks an answer whose connection was dropped on purpose (`Prefer: fault=reset`). */
 export const RESET_HEADER = "x-cloud-backup-reset";
 
-const unknownToken = () => new ApiError(401, "The token is unknown or expired; authenticate again.", [{ in: "header", name: "X-Auth-Token", message: "is not a valid token" }]);
+const unknownToken = () =>
+  new ApiError(401, "The token is unknown or expired; authenticate again.", [
+    { in: "header", name: "X-Auth-Token", message: "is not a valid token" },
+  ]);
 
 /** Names the operation and the request; on the way out, says which `Prefer` directives applied. */
-export const start = (op: CompiledOperation): Step => async (c, next) => {
-  c.set("operation", op);
-  c.set("operationId", op.operationId);
-  c.set("requestId", c.req.header("x-request-id") ?? randomUUID());
-  await next();
-  c.res = withPreferenceApplied(c, c.res);
-};
+export const start =
+  (op: CompiledOperation): Step =>
+  async (c, next) => {
+    c.set("operation", op);
+    c.set("operationId", op.operationId);
+    c.set("requestId", c.req.header("x-request-id") ?? randomUUID());
+    await next();
+    c.res = withPreferenceApplied(c, c.res);
+  };
 
 /** The X-Auth-Token: present, known and not expired. */
-export const auth = ({ world, clock, persistence }: PipelineDeps): Step => async (c, next) => {
-  persistence.assertUsable();
-  const token = c.req.header("x-auth-token");
-  if (!token) throw new ApiError(401, "Send a token in the X-Auth-Token header.", [{ in: "header", name: "X-Auth-Token", message: "is required" }]);
-  const grant = world.tokens.get(token);
-  if (!grant || (grant.expires !== undefined && grant.expires <= clock.now())) throw unknownToken();
-  c.set("token", token);
-  c.set("grant", grant);
-  await next();
-};
+export const auth =
+  ({ world, clock, persistence }: PipelineDeps): Step =>
+  async (c, next) => {
+    persistence.assertUsable();
+    const token = c.req.header("x-auth-token");
+    if (!token)
+      throw new ApiError(401, "Send a token in the X-Auth-Token header.", [{ in: "header", name: "X-Auth-Token", message: "is required" }]);
+    const grant = world.tokens.get(token);
+    if (!grant || (grant.expires !== undefined && grant.expires <= clock.now())) throw unknownToken();
+    c.set("token", token);
+    c.set("grant", grant);
+    await next();
+  };
 
 /**
  * A read answered before for this account and path, while it still holds, is written again as
  * it was (it passed validation and the role check then; the same path passes them now).
  */
-export const answerCache = ({ world, clock, answers, faults }: PipelineDeps): Step => async (c, next) => {
-  const grant = c.get("grant");
-  const readKey = c.get("operation").method === "GET" ? `${grant.tenantId} ${c.req.path}` : "";
-  c.set("readKey", readKey);
-  if (readKey && faults.faults.length === 0 && c.req.header("prefer") === undefined) {
-    const kept = serveKept(c, answers, readKey, world.revisionOf(grant.tenantId), clock.now(), c.get("requestId"));
-    if (kept) return kept;
-  }
-  await next();
-};
+export const answerCache =
+  ({ world, clock, answers, faults }: PipelineDeps): Step =>
+  async (c, next) => {
+    const grant = c.get("grant");
+    const readKey = c.get("operation").method === "GET" ? `${grant.tenantId} ${c.req.path}` : "";
+    c.set("readKey", readKey);
+    if (readKey && faults.faults.length === 0 && c.req.header("prefer") === undefined) {
+      const kept = serveKept(c, answers, readKey, world.revisionOf(grant.tenantId), clock.now(), c.get("requestId"));
+      if (kept) return kept;
+    }
+    await next();
+  };
 
 /** The path parameters, validated, and the account they name: the token's own, still there. */
-export const tenant = (world: World, tenantInPath: boolean): Step => async (c, next) => {
-  const op = c.get("operation");
-  const grant = c.get("grant");
-  const params: Record<string, unknown> = { ...c.req.param() };
-  if (!tenantInPath) params.tenant_id = grant.tenantId;
-  for (const name of op.integerParams) {
-    const raw = params[name];
-    if (typeof raw === "string" && /^-?[0-9]+$/.test(raw)) params[name] = Number(raw);
-  }
-  if (!op.params(params)) {
-    const fields = toProblemFields(op.params.errors, "path");
-    throw new ApiError(400, `The path has ${fields.length === 1 ? "a problem" : `${fields.length} problems`}: ${fields.map((f) => `${f.name} ${f.message}`).join("; ")}.`, fields);
-  }
-  if (params.tenant_id !== grant.tenantId) {
-    throw new ApiError(403, `This token may not act on account ${String(params.tenant_id)}.`, [{ in: "path", name: "tenant_id", message: "is not the token's account" }]);
-  }
-  if (!world.tenants.has(grant.tenantId)) throw new ApiError(401, "The token's account no longer exists.");
-  c.set("params", params);
-  await next();
-};
+export const tenant =
+  (world: World, tenantInPath: boolean): Step =>
+  async (c, next) => {
+    const op = c.get("operation");
+    const grant = c.get("grant");
+    const params: Record<string, unknown> = { ...c.req.param() };
+    if (!tenantInPath) params.tenant_id = grant.tenantId;
+    for (const name of op.integerParams) {
+      const raw = params[name];
+      if (typeof raw === "string" && /^-?[0-9]+$/.test(raw)) params[name] = Number(raw);
+    }
+    if (!op.params(params)) {
+      const fields = toProblemFields(op.params.errors, "path");
+      throw new ApiError(
+        400,
+        `The path has ${fields.length === 1 ? "a problem" : `${fields.length} problems`}: ${fields.map((f) => `${f.name} ${f.message}`).join("; ")}.`,
+        fields,
+      );
+    }
+    if (params.tenant_id !== grant.tenantId) {
+      throw new ApiError(403, `This token may not act on account ${String(params.tenant_id)}.`, [
+        { in: "path", name: "tenant_id", message: "is not the token's account" },
+      ]);
+    }
+    if (!world.tenants.has(grant.tenantId)) throw new ApiError(401, "The token's account no longer exists.");
+    c.set("params", params);
+    await next();
+  };
 
 /** The token's role is one the operation's security requirement lists. */
 export const role: Step = async (c, next) => {
@@ -149,7 +167,12 @@ export const prefer: Step = async (c, next) => {
   if (prefs.code && !op.statuses.has(prefs.code)) preferIgnored(c, prefs.code, op.operationId, op.statuses);
   if (prefs.code && prefs.code >= 400 && op.statuses.has(prefs.code)) {
     preferenceApplied(c, `code=${prefs.code}`);
-    throw new ApiError(prefs.code, `Answered ${prefs.code} as asked by Prefer: code=${prefs.code}.`, [{ in: "header", name: "Prefer", message: `asks for code=${prefs.code}` }], prefs.code === 503 ? { "retry-after": "1" } : {});
+    throw new ApiError(
+      prefs.code,
+      `Answered ${prefs.code} as asked by Prefer: code=${prefs.code}.`,
+      [{ in: "header", name: "Prefer", message: `asks for code=${prefs.code}` }],
+      prefs.code === 503 ? { "retry-after": "1" } : {},
+    );
   }
   if (prefs.example) {
     const example = op.examples.get(prefs.example);
@@ -165,21 +188,23 @@ export const prefer: Step = async (c, next) => {
 };
 
 /** Fault scenarios of the control API: added latency, or a failed call. */
-export const faults = ({ faults }: PipelineDeps): Step => async (c, next) => {
-  const { operationId } = c.get("operation");
-  const delay = faults.latency(operationId);
-  if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
-  const injected = faults.takeStatus(operationId);
-  if (injected) {
-    throw new ApiError(
-      injected.status ?? 503,
-      "A fault scenario made this call fail.",
-      [{ in: "path", message: `${operationId} is failed by a fault scenario of the control API` }],
-      injected.retryAfter !== undefined ? { "retry-after": String(injected.retryAfter) } : {},
-    );
-  }
-  await next();
-};
+export const faults =
+  ({ faults }: PipelineDeps): Step =>
+  async (c, next) => {
+    const { operationId } = c.get("operation");
+    const delay = faults.latency(operationId);
+    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+    const injected = faults.takeStatus(operationId);
+    if (injected) {
+      throw new ApiError(
+        injected.status ?? 503,
+        "A fault scenario made this call fail.",
+        [{ in: "path", message: `${operationId} is failed by a fault scenario of the control API` }],
+        injected.retryAfter !== undefined ? { "retry-after": String(injected.retryAfter) } : {},
+      );
+    }
+    await next();
+  };
 
 /**
  * Runs the operation's handler and answers. The call applies now, after its body, its latency
@@ -187,25 +212,30 @@ export const faults = ({ faults }: PipelineDeps): Step => async (c, next) => {
  * reset, or a commit that failed and was undone, may have replaced the world meanwhile, so
  * token and account are looked up again.
  */
-export const operate = ({ world, clock, persistence, answers }: PipelineDeps): Step => async (c) => {
-  const op = c.get("operation");
-  const grant = c.get("grant");
-  const requestId = c.get("requestId");
-  const { params, body } = { params: c.get("params"), body: c.get("body") };
-  persistence.assertUsable();
-  if (op.method === "GET") await persistence.settled();
-  const now = clock.now();
-  const current = world.tokens.get(c.get("token"));
-  if (!current || current.tenantId !== grant.tenantId || (current.expires !== undefined && current.expires <= now)) throw unknownToken();
-  const tenant = world.tenants.get(grant.tenantId);
-  if (!tenant) throw new ApiError(401, "The token's account no longer exists.");
-  world.catchUp(now);
-  const handler = handlers[op.operationId] as unknown as (ctx: unknown) => { status: number; body?: unknown };
-  const readKey = c.get("readKey");
-  if (readKey) return answerRead(c, answers, world, tenant.id, readKey, now, requestId, () => handler({ world, tenant, params, body, now }));
-  const reply = handler({ world, tenant, params, body, now });
-  if (op.method !== "GET") await persistence.persist({ kind: "api", now, payload: { operationId: op.operationId, tenantId: tenant.id, params, body } });
-  const headers = { "x-request-id": requestId, ...canonicalNames(body) };
-  if (reply.body === undefined) return c.body(null, answerStatus(op.operationId, c.req.header("content-type"), reply.status) as 200, headers);
-  return c.json(reply.body as object, reply.status as 200, headers);
-};
+export const operate =
+  ({ world, clock, persistence, answers }: PipelineDeps): Step =>
+  async (c) => {
+    const op = c.get("operation");
+    const grant = c.get("grant");
+    const requestId = c.get("requestId");
+    const { params, body } = { params: c.get("params"), body: c.get("body") };
+    persistence.assertUsable();
+    if (op.method === "GET") await persistence.settled();
+    const now = clock.now();
+    const current = world.tokens.get(c.get("token"));
+    if (!current || current.tenantId !== grant.tenantId || (current.expires !== undefined && current.expires <= now)) throw unknownToken();
+    const tenant = world.tenants.get(grant.tenantId);
+    if (!tenant) throw new ApiError(401, "The token's account no longer exists.");
+    world.catchUp(now);
+    const handler = handlers[op.operationId] as unknown as (ctx: unknown) => { status: number; body?: unknown };
+    const readKey = c.get("readKey");
+    if (readKey)
+      return answerRead(c, answers, world, tenant.id, readKey, now, requestId, () => handler({ world, tenant, params, body, now }));
+    const reply = handler({ world, tenant, params, body, now });
+    if (op.method !== "GET")
+      await persistence.persist({ kind: "api", now, payload: { operationId: op.operationId, tenantId: tenant.id, params, body } });
+    const headers = { "x-request-id": requestId, ...canonicalNames(body) };
+    if (reply.body === undefined)
+      return c.body(null, answerStatus(op.operationId, c.req.header("content-type"), reply.status) as 200, headers);
+    return c.json(reply.body as object, reply.status as 200, headers);
+  };

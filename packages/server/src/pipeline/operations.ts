@@ -70,9 +70,18 @@ function compileOperations(): CompiledOperation[] {
         // No type coercion (ajv would read "0x10" or " 6" as numbers): integers are parsed strictly in readBody.
         formBody = lazy(() => compileAt(ajv, pointer));
         const schema = resolveRefs(doc, op.requestBody.content[mediaType].schema);
-        formIntegers = Object.entries<any>(schema?.properties ?? {}).filter(([, s]) => s?.type === "integer").map(([name]) => name);
-      }
-      else bodies.set(mediaType, forgivingFieldNames(doc, op.requestBody.content[mediaType].schema, lazy(() => compileAt(ajv, pointer))));
+        formIntegers = Object.entries<any>(schema?.properties ?? {})
+          .filter(([, s]) => s?.type === "integer")
+          .map(([name]) => name);
+      } else
+        bodies.set(
+          mediaType,
+          forgivingFieldNames(
+            doc,
+            op.requestBody.content[mediaType].schema,
+            lazy(() => compileAt(ajv, pointer)),
+          ),
+        );
     }
     return {
       operationId: route.operationId,
@@ -93,12 +102,17 @@ function compileOperations(): CompiledOperation[] {
       examples: new Map(
         Object.entries<any>(op.responses).flatMap(([status, res]) =>
           Object.entries<any>(res.content ?? {}).flatMap(([mediaType, media]) =>
-            Object.entries<any>(media.examples ?? {}).map(([name, ex]) => [name, { status: Number(status), mediaType, value: ex.value }] as const),
+            Object.entries<any>(media.examples ?? {}).map(
+              ([name, ex]) => [name, { status: Number(status), mediaType, value: ex.value }] as const,
+            ),
           ),
         ),
       ),
       hasTenant: route.path.includes("{tenant_id}"),
-      lastParam: [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!).filter((name) => name !== "tenant_id").at(-1),
+      lastParam: [...route.path.matchAll(/\{(\w+)\}/g)]
+        .map((m) => m[1]!)
+        .filter((name) => name !== "tenant_id")
+        .at(-1),
     };
   });
 }
@@ -140,7 +154,11 @@ export async function readBody(c: Context, op: CompiledOperation): Promise<unkno
   if (validate && !validate(value)) {
     const frequency = value && typeof value === "object" ? (value as Record<string, unknown>).Frequency : undefined;
     const fields = toProblemFields(validate.errors, "body", { frequency });
-    throw new ApiError(400, fields.length === 1 ? `${fields[0]!.pointer || "The body"} ${fields[0]!.message}.` : `The body has ${fields.length} problems.`, fields);
+    throw new ApiError(
+      400,
+      fields.length === 1 ? `${fields[0]!.pointer || "The body"} ${fields[0]!.message}.` : `The body has ${fields.length} problems.`,
+      fields,
+    );
   }
   // Only what the operation declares is applied and persisted (and the answer still names the fields renamed).
   return carryRenames(value, stripUndeclared(document, op.schemas.get("application/json"), value));

@@ -45,13 +45,7 @@ function schedule(overrides: Partial<ScheduleInput>): ScheduleInput {
   };
 }
 
-const weekly = (
-  day: number,
-  hour: number,
-  minute: number,
-  ampm: "AM" | "PM",
-  zone = "Eastern Standard Time",
-): ScheduleInput =>
+const weekly = (day: number, hour: number, minute: number, ampm: "AM" | "PM", zone = "Eastern Standard Time"): ScheduleInput =>
   schedule({
     Frequency: "Weekly",
     StartTimeHour: hour,
@@ -320,23 +314,13 @@ describe("nextRunAfter", () => {
     it("uses the local weekday, not the UTC weekday, to pick the day", () => {
       const fridayMorningTokyo = weekly(5, 8, 0, "AM", "Tokyo Standard Time");
       // Thursday 23:30 UTC is already Friday 08:30 in Tokyo, after this week's run.
-      expect(iso(nextRunAfter(fridayMorningTokyo, at("2026-07-16T23:30:00Z"), 0))).toBe(
-        "2026-07-23T23:00:00.000Z",
-      );
+      expect(iso(nextRunAfter(fridayMorningTokyo, at("2026-07-16T23:30:00Z"), 0))).toBe("2026-07-23T23:00:00.000Z");
     });
 
     it("runs a weekly Sunday 2:30 AM Eastern backup at 3:30 AM EDT on the spring-forward Sunday", () => {
       const runs = runsFrom(weekly(0, 2, 30, "AM"), at("2026-02-26T00:00:00Z"), 3);
-      expect(runs.map(iso)).toEqual([
-        "2026-03-01T07:30:00.000Z",
-        "2026-03-08T07:30:00.000Z",
-        "2026-03-15T06:30:00.000Z",
-      ]);
-      expect(runs.map((run) => wallClock(run, "America/New_York"))).toEqual([
-        "Sun 2:30 AM",
-        "Sun 3:30 AM",
-        "Sun 2:30 AM",
-      ]);
+      expect(runs.map(iso)).toEqual(["2026-03-01T07:30:00.000Z", "2026-03-08T07:30:00.000Z", "2026-03-15T06:30:00.000Z"]);
+      expect(runs.map((run) => wallClock(run, "America/New_York"))).toEqual(["Sun 2:30 AM", "Sun 3:30 AM", "Sun 2:30 AM"]);
     });
 
     it("runs a weekly Sunday 1:30 AM Eastern backup once on the fall-back Sunday", () => {

@@ -43,15 +43,7 @@ export interface UtcEcho {
 
 const HOUR_MS = 3_600_000;
 
-const DAY_NAMES = [
-  "Sunday",
-  "Monday",
-  "Tuesday",
-  "Wednesday",
-  "Thursday",
-  "Friday",
-  "Saturday",
-] as const;
+const DAY_NAMES = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"] as const;
 
 /** The 24-hour start time of a Daily/Weekly schedule, or undefined if its fields are unusable. */
 function startTime24(schedule: ScheduleInput): { hour24: number; minute: number } | undefined {
@@ -129,14 +121,7 @@ export function nextRunAfter(schedule: ScheduleInput, afterMs: number, anchorMs:
         const noon = utcFields(today.year, today.monthIndex0, today.day + offset, 12, 0);
         if (weekly && new Date(noon).getUTCDay() !== schedule.DayOfWeekId) continue;
         const date = new Date(noon);
-        const run = localToUtc(
-          zone,
-          date.getUTCFullYear(),
-          date.getUTCMonth(),
-          date.getUTCDate(),
-          start.hour24,
-          start.minute,
-        );
+        const run = localToUtc(zone, date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate(), start.hour24, start.minute);
         if (run > afterMs) return run;
       }
       return null; // Unreachable for valid input.

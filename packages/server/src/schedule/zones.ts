@@ -38,9 +38,7 @@ const WINDOWS_NAME_ALIASES: Readonly<Record<string, string>> = {
 export function windowsZoneToIana(name: string): string | undefined {
   // findIana scans its whole table; names repeat, so remember each answer.
   if (zoneCache.has(name)) return zoneCache.get(name);
-  const windowsName = Object.hasOwn(WINDOWS_NAME_ALIASES, name)
-    ? (WINDOWS_NAME_ALIASES[name] ?? name)
-    : name;
+  const windowsName = Object.hasOwn(WINDOWS_NAME_ALIASES, name) ? (WINDOWS_NAME_ALIASES[name] ?? name) : name;
   const zone = findIana(windowsName)[0];
   if (zoneCache.size < 1024) zoneCache.set(name, zone);
   return zone;
@@ -220,14 +218,7 @@ export function zoneOffsetMinutes(ianaZone: string, atUtcMs: number): number {
  * @example
  * localToUtc("America/New_York", 2026, 2, 8, 2, 30); // Date.UTC(2026, 2, 8, 7, 30): 03:30 EDT
  */
-export function localToUtc(
-  ianaZone: string,
-  y: number,
-  monthIndex0: number,
-  day: number,
-  hour24: number,
-  minute: number,
-): number {
+export function localToUtc(ianaZone: string, y: number, monthIndex0: number, day: number, hour24: number, minute: number): number {
   const wall = utcFields(y, monthIndex0, day, hour24, minute);
   // Assumes no zone changes its offset twice within a day of any wall time
   // (true of all tzdata), so the offsets a day either side are the only

@@ -27,28 +27,41 @@ export function checkReferences(seed: WorldSeed): void {
         agentIds.add(a.id);
         agents.set(a.id, a);
       }
-      if (a.encrypted && !a.passphrase) problems.push({ pointer: `${p}/agents/${i}/passphrase`, message: "is required when encrypted is true" });
+      if (a.encrypted && !a.passphrase)
+        problems.push({ pointer: `${p}/agents/${i}/passphrase`, message: "is required when encrypted is true" });
     }
     const configs = new Set<number>();
     for (const [i, c] of (t.configurations ?? []).entries()) {
-      if (!agents.has(c.agentId)) problems.push({ pointer: `${p}/configurations/${i}/agentId`, message: `is not the id of an agent of tenant ${t.id} (give agents an id to refer to them)` });
+      if (!agents.has(c.agentId))
+        problems.push({
+          pointer: `${p}/configurations/${i}/agentId`,
+          message: `is not the id of an agent of tenant ${t.id} (give agents an id to refer to them)`,
+        });
       const zone = c.schedule.TimeZoneId;
-      if (zone !== undefined && !isKnownTimeZone(zone)) problems.push({ pointer: `${p}/configurations/${i}/schedule/TimeZoneId`, message: 'is not a known Windows time-zone name (for example "Eastern Standard Time")' });
+      if (zone !== undefined && !isKnownTimeZone(zone))
+        problems.push({
+          pointer: `${p}/configurations/${i}/schedule/TimeZoneId`,
+          message: 'is not a known Windows time-zone name (for example "Eastern Standard Time")',
+        });
       if (c.id !== undefined) {
         if (configs.has(c.id)) problems.push({ pointer: `${p}/configurations/${i}/id`, message: `repeats configuration id ${c.id}` });
         configs.add(c.id);
       }
     }
     for (const [i, b] of (t.backups ?? []).entries()) {
-      if (!configs.has(b.configurationId)) problems.push({ pointer: `${p}/backups/${i}/configurationId`, message: `is not the id of a configuration of tenant ${t.id}` });
-      if (b.agentId !== undefined && !agents.has(b.agentId)) problems.push({ pointer: `${p}/backups/${i}/agentId`, message: `is not the id of an agent of tenant ${t.id}` });
+      if (!configs.has(b.configurationId))
+        problems.push({ pointer: `${p}/backups/${i}/configurationId`, message: `is not the id of a configuration of tenant ${t.id}` });
+      if (b.agentId !== undefined && !agents.has(b.agentId))
+        problems.push({ pointer: `${p}/backups/${i}/agentId`, message: `is not the id of an agent of tenant ${t.id}` });
     }
     for (const [i, r] of (t.restores ?? []).entries()) {
       for (const field of ["destinationAgentId", "backupAgentId"] as const) {
         const id = r[field];
-        if (id !== undefined && !agents.has(id)) problems.push({ pointer: `${p}/restores/${i}/${field}`, message: `is not the id of an agent of tenant ${t.id}` });
+        if (id !== undefined && !agents.has(id))
+          problems.push({ pointer: `${p}/restores/${i}/${field}`, message: `is not the id of an agent of tenant ${t.id}` });
       }
-      if (r.startedAt !== undefined && r.startedAt < r.createdAt) problems.push({ pointer: `${p}/restores/${i}/startedAt`, message: "is before createdAt" });
+      if (r.startedAt !== undefined && r.startedAt < r.createdAt)
+        problems.push({ pointer: `${p}/restores/${i}/startedAt`, message: "is before createdAt" });
     }
   }
   if (problems.length) throw new SeedError(problems);

@@ -135,9 +135,7 @@ export interface WorldSeed {
 /** A seed that cannot be loaded; `pointer` is the JSON pointer of the first problem, `problems` lists them all. */
 export class SeedError extends Error {
   override readonly name = "SeedError";
-  constructor(
-    readonly problems: Array<{ pointer: string; message: string }>,
-  ) {
+  constructor(readonly problems: Array<{ pointer: string; message: string }>) {
     super(problems.map((p) => `${p.pointer || "(the seed)"} ${p.message}`).join("; "));
   }
   get pointer(): string {

@@ -39,11 +39,35 @@ export function loadSeed(world: World, seed: WorldSeed, now: number): void {
   for (const [ti, t] of seed.tenants.entries()) {
     const tenant = world.createTenant(t.id);
     for (const token of t.tokens ?? []) {
-      world.tokens.set(token.token, { tenantId: t.id, role: token.role ?? "cloudBackup:admin", ...(token.expiresAt !== undefined ? { expires: ms(now, token.expiresAt) } : {}) });
+      world.tokens.set(token.token, {
+        tenantId: t.id,
+        role: token.role ?? "cloudBackup:admin",
+        ...(token.expiresAt !== undefined ? { expires: ms(now, token.expiresAt) } : {}),
+      });
     }
-    for (const u of t.users ?? []) world.users.set(u.username, { username: u.username, apiKey: u.apiKey, password: u.password, tenantId: t.id, role: u.role ?? "cloudBackup:admin" });
+    for (const u of t.users ?? [])
+      world.users.set(u.username, {
+        username: u.username,
+        apiKey: u.apiKey,
+        password: u.password,
+        tenantId: t.id,
+        role: u.role ?? "cloudBackup:admin",
+      });
     for (const a of t.agents ?? []) {
-      const agent = world.addAgent(tenant, { id: a.id, name: a.name, os: a.os, windows: a.windows, datacenter: a.datacenter, ip: a.ip, hostServerId: a.hostServerId, online: a.online }, now);
+      const agent = world.addAgent(
+        tenant,
+        {
+          id: a.id,
+          name: a.name,
+          os: a.os,
+          windows: a.windows,
+          datacenter: a.datacenter,
+          ip: a.ip,
+          hostServerId: a.hostServerId,
+          online: a.online,
+        },
+        now,
+      );
       if (a.osVersion !== undefined) agent.osVersion = a.osVersion;
       if (a.architecture !== undefined) agent.architecture = a.architecture;
       if (a.agentVersion !== undefined) agent.agentVersion = a.agentVersion;
@@ -81,14 +105,26 @@ export function loadSeed(world: World, seed: WorldSeed, now: number): void {
         notifyRecipients: c.notifyRecipients ?? "",
         notifySuccess: c.notifySuccess ?? false,
         notifyFailure: c.notifyFailure ?? true,
-        inclusions: (c.inclusions ?? []).map((i) => ({ FileId: i.FileId ?? world.newFileId(), FilePath: i.FilePath, FileItemType: i.FileItemType ?? "Folder" })),
-        exclusions: (c.exclusions ?? []).map((i) => ({ FileId: i.FileId ?? world.newFileId(), FilePath: i.FilePath, FileItemType: i.FileItemType ?? "Folder" })),
+        inclusions: (c.inclusions ?? []).map((i) => ({
+          FileId: i.FileId ?? world.newFileId(),
+          FilePath: i.FilePath,
+          FileItemType: i.FileItemType ?? "Folder",
+        })),
+        exclusions: (c.exclusions ?? []).map((i) => ({
+          FileId: i.FileId ?? world.newFileId(),
+          FilePath: i.FilePath,
+          FileItemType: i.FileItemType ?? "Folder",
+        })),
         prescript: c.prescript ?? "",
         postscript: c.postscript ?? "",
         makeUpPending: c.makeUpPending ?? false,
         failurePercent: c.failurePercent ?? 0,
       };
-      world.bumpIds({ config: config.id, schedule: config.scheduleId, file: Math.max(0, ...[...config.inclusions, ...config.exclusions].map((i) => i.FileId)) });
+      world.bumpIds({
+        config: config.id,
+        schedule: config.scheduleId,
+        file: Math.max(0, ...[...config.inclusions, ...config.exclusions].map((i) => i.FileId)),
+      });
       putConfig(world, tenant, config);
       if (c.nextRun !== undefined) {
         // As exported: the next run is known, the runs before it are in the backups.
@@ -108,7 +144,8 @@ export function loadSeed(world: World, seed: WorldSeed, now: number): void {
         run: () => {
           const config = tenant.configs.get(b.configurationId)!;
           const backup = b.timeline ? explicitBackup(world, tenant, config, b, now) : simulatedBackup(world, tenant, config, b, started);
-          if (ids.has(backup.id)) throw new SeedError([{ pointer: `/tenants/${ti}/backups/${bi}/id`, message: `repeats backup id ${backup.id}` }]);
+          if (ids.has(backup.id))
+            throw new SeedError([{ pointer: `/tenants/${ti}/backups/${bi}/id`, message: `repeats backup id ${backup.id}` }]);
           ids.set(backup.id, backup);
         },
       });
@@ -120,7 +157,13 @@ export function loadSeed(world: World, seed: WorldSeed, now: number): void {
         order: order++,
         run: () => {
           const backup = ids.get(r.backupId);
-          if (!backup) throw new SeedError([{ pointer: `/tenants/${ti}/restores/${ri}/backupId`, message: `is not a backup of tenant ${tenant.id} created before the restore` }]);
+          if (!backup)
+            throw new SeedError([
+              {
+                pointer: `/tenants/${ti}/restores/${ri}/backupId`,
+                message: `is not a backup of tenant ${tenant.id} created before the restore`,
+              },
+            ]);
           addRestore(world, tenant, backup, r, now, created);
         },
       });

@@ -1,5 +1,4 @@
 import type { Agent, BackupConfiguration, Role, Tenant, World } from "./world.js";
-import { encryptPassphrase } from "@cloud-backup/spec/crypto";
 import { RESTORE_ID } from "./states.js";
 import { putConfig } from "../resources/backup-configurations/model.js";
 import { putRestore } from "../resources/restore-configurations/model.js";
@@ -46,7 +45,13 @@ export function applyTenant(world: World, spec: TenantSpec, now: number): Agent[
   const agents = addDemoAgents(world, tenant, spec.agents, now);
   const roles = Object.keys(spec.tokens) as Role[];
   for (const role of roles) world.tokens.set(spec.tokens[role]!, { tenantId: spec.tenantId, role });
-  world.users.set(spec.username, { username: spec.username, apiKey: spec.apiKey, password: spec.password, tenantId: spec.tenantId, role: roles[0] ?? "cloudBackup:admin" });
+  world.users.set(spec.username, {
+    username: spec.username,
+    apiKey: spec.apiKey,
+    password: spec.password,
+    tenantId: spec.tenantId,
+    role: roles[0] ?? "cloudBackup:admin",
+  });
   return agents;
 }
 
@@ -56,13 +61,23 @@ export function addDemoAgents(world: World, tenant: Tenant, count: number, now: 
   for (let i = 0; i < count; i++) {
     const windows = i % 2 === 1;
     agents.push(
-      world.addAgent(tenant, { name: windows ? `win-${i + 1}` : `web-${i + 1}`, os: windows ? "Windows Server 2019" : "Ubuntu", windows, datacenter: "DFW" }, now),
+      world.addAgent(
+        tenant,
+        { name: windows ? `win-${i + 1}` : `web-${i + 1}`, os: windows ? "Windows Server 2019" : "Ubuntu", windows, datacenter: "DFW" },
+        now,
+      ),
     );
   }
   return agents;
 }
 
-function config(world: World, tenant: Tenant, agent: Agent, fields: Partial<BackupConfiguration> & Pick<BackupConfiguration, "name" | "schedule">, at: number): BackupConfiguration {
+function config(
+  world: World,
+  tenant: Tenant,
+  agent: Agent,
+  fields: Partial<BackupConfiguration> & Pick<BackupConfiguration, "name" | "schedule">,
+  at: number,
+): BackupConfiguration {
   const c: BackupConfiguration = {
     id: world.newConfigId(),
     tenantId: tenant.id,
@@ -98,12 +113,67 @@ function seedDefault(world: World, now: number): void {
   world.tokens.set(DEMO.token, { tenantId: tenant.id, role: "cloudBackup:admin" });
   world.tokens.set(DEMO.creatorToken, { tenantId: tenant.id, role: "cloudBackup:creator" });
   world.tokens.set(DEMO.observerToken, { tenantId: tenant.id, role: "cloudBackup:observer" });
-  world.users.set(DEMO.username, { username: DEMO.username, apiKey: DEMO.apiKey, password: DEMO.password, tenantId: tenant.id, role: "cloudBackup:admin" });
+  world.users.set(DEMO.username, {
+    username: DEMO.username,
+    apiKey: DEMO.apiKey,
+    password: DEMO.password,
+    tenantId: tenant.id,
+    role: "cloudBackup:admin",
+  });
 
-  const web = world.addAgent(tenant, { id: 213564, name: "Web Server", os: "Windows Server 2012", windows: true, datacenter: "DFW", ip: "192.168.1.1", hostServerId: "87c3b6e1-fb1a-41f9-91e5-313ae35a5a06" }, start);
-  world.addAgent(tenant, { id: 213563, name: "Web Server2", os: "Windows Server 2012", windows: true, datacenter: "DFW", ip: "192.168.1.3", hostServerId: "5f0c2a4e-8b7d-4c1e-9a36-2d4b6e8f0a13", online: false }, start);
-  const linux = world.addAgent(tenant, { id: 202743, name: "web2", os: "Ubuntu", windows: false, datacenter: "DFW", ip: "192.168.1.7", hostServerId: "0b7e6c2d-3f1a-4e58-9c47-6a2d8e1f5b90" }, start);
-  const db = world.addAgent(tenant, { id: 95874, name: "Database Server", os: "Windows Server 2012", windows: true, datacenter: "ORD", ip: "192.168.2.10", hostServerId: "c41d7e9a-2b6f-4a83-8e15-7f9b3c0d2e64" }, start);
+  const web = world.addAgent(
+    tenant,
+    {
+      id: 213564,
+      name: "Web Server",
+      os: "Windows Server 2012",
+      windows: true,
+      datacenter: "DFW",
+      ip: "192.168.1.1",
+      hostServerId: "87c3b6e1-fb1a-41f9-91e5-313ae35a5a06",
+    },
+    start,
+  );
+  world.addAgent(
+    tenant,
+    {
+      id: 213563,
+      name: "Web Server2",
+      os: "Windows Server 2012",
+      windows: true,
+      datacenter: "DFW",
+      ip: "192.168.1.3",
+      hostServerId: "5f0c2a4e-8b7d-4c1e-9a36-2d4b6e8f0a13",
+      online: false,
+    },
+    start,
+  );
+  const linux = world.addAgent(
+    tenant,
+    {
+      id: 202743,
+      name: "web2",
+      os: "Ubuntu",
+      windows: false,
+      datacenter: "DFW",
+      ip: "192.168.1.7",
+      hostServerId: "0b7e6c2d-3f1a-4e58-9c47-6a2d8e1f5b90",
+    },
+    start,
+  );
+  const db = world.addAgent(
+    tenant,
+    {
+      id: 95874,
+      name: "Database Server",
+      os: "Windows Server 2012",
+      windows: true,
+      datacenter: "ORD",
+      ip: "192.168.2.10",
+      hostServerId: "c41d7e9a-2b6f-4a83-8e15-7f9b3c0d2e64",
+    },
+    start,
+  );
 
   // The database server is encrypted with the demo passphrase.
   db.isEncrypted = true;
@@ -119,27 +189,49 @@ function seedDefault(world: World, now: number): void {
     ...fields,
   });
   let fileId = 0;
-  const item = (path: string, type: "File" | "Folder" = "Folder") => ({ FileId: world.newFileId() + 0 * fileId++, FilePath: path, FileItemType: type });
+  const item = (path: string, type: "File" | "Folder" = "Folder") => ({
+    FileId: world.newFileId() + 0 * fileId++,
+    FilePath: path,
+    FileItemType: type,
+  });
 
-  config(world, tenant, linux, {
-    name: "Weekly Website Backup",
-    schedule: schedule({ Frequency: "Weekly", StartTimeHour: 7, StartTimeMinute: 30, StartTimeAmPm: "PM", DayOfWeekId: 5 }),
-    inclusions: [item("/var/www/html"), item("/etc")],
-    exclusions: [item("/var/www/html/uploads")],
-  }, start);
-  config(world, tenant, db, {
-    name: "Database Server Backup",
-    schedule: schedule({ Frequency: "Daily", StartTimeHour: 2, StartTimeMinute: 0, StartTimeAmPm: "AM" }),
-    inclusions: [item("C:\\Program Files\\Microsoft SQL Server\\MSSQL\\DATA")],
-    versionRetention: 30,
-  }, start);
-  const manual = config(world, tenant, web, {
-    name: "Manual Website Backup",
-    schedule: schedule({ Frequency: "Manually" }),
-    inclusions: [item("C:\\Websites")],
-    exclusions: [item("C:\\Websites\\Logs")],
-    versionRetention: 60,
-  }, start);
+  config(
+    world,
+    tenant,
+    linux,
+    {
+      name: "Weekly Website Backup",
+      schedule: schedule({ Frequency: "Weekly", StartTimeHour: 7, StartTimeMinute: 30, StartTimeAmPm: "PM", DayOfWeekId: 5 }),
+      inclusions: [item("/var/www/html"), item("/etc")],
+      exclusions: [item("/var/www/html/uploads")],
+    },
+    start,
+  );
+  config(
+    world,
+    tenant,
+    db,
+    {
+      name: "Database Server Backup",
+      schedule: schedule({ Frequency: "Daily", StartTimeHour: 2, StartTimeMinute: 0, StartTimeAmPm: "AM" }),
+      inclusions: [item("C:\\Program Files\\Microsoft SQL Server\\MSSQL\\DATA")],
+      versionRetention: 30,
+    },
+    start,
+  );
+  const manual = config(
+    world,
+    tenant,
+    web,
+    {
+      name: "Manual Website Backup",
+      schedule: schedule({ Frequency: "Manually" }),
+      inclusions: [item("C:\\Websites")],
+      exclusions: [item("C:\\Websites\\Logs")],
+      versionRetention: 60,
+    },
+    start,
+  );
 
   // Two weeks of scheduled runs, a manual run two days ago and a restore of it yesterday.
   world.catchUp(now - 2 * DAY);

@@ -208,4 +208,3 @@ export interface AgentSpec {
   hostServerId?: string;
   online?: boolean;
 }
-

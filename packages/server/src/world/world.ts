@@ -6,19 +6,18 @@ import * as configurations from "../resources/backup-configurations/model.js";
 import * as backups from "../resources/backups/model.js";
 import * as restores from "../resources/restores/model.js";
 import { DueQueue } from "./due-queue.js";
+import { IdSource } from "./ids.js";
 import { ReadHorizon } from "./read-horizon.js";
 import { RandomSource } from "./random-source.js";
 import { loadSnapshot, snapshotOf } from "./snapshot.js";
-import type { Agent, AgentSpec, Backup, BackupConfiguration, BackupState, IdCounters, IdentityUser, Restore, Step, Tenant, TokenInfo, WorldSnapshot } from "./types.js";
+import type { Agent, AgentSpec, Backup, BackupConfiguration, BackupState, IdCounters, IdentityUser } from "./types.js";
+import type { Restore, Step, Tenant, TokenInfo, WorldSnapshot } from "./types.js";
 import { NEVER } from "./types.js";
 
 export * from "./types.js";
 export { TERMINAL_RESTORE } from "../resources/restores/model.js";
 
 type S = components["schemas"];
-
-/** The first id of each kind in an empty world. */
-const FIRST_IDS: IdCounters = { agent: 300_000, config: 180_000, schedule: 175_000, backup: 400_000, restore: 20_000, file: 700_000 };
 
 /**
  * The simulated Cloud Backup service: tenants, agents, configurations, backups, restores
@@ -37,7 +36,7 @@ export class World {
   /** Identity users (username to credentials). */
   readonly users = new Map<string, IdentityUser>();
   /** Global id counters, shared by all tenants, as the real service's ids are. */
-  private nextId: IdCounters = { ...FIRST_IDS };
+  private readonly idSource = new IdSource();
   private readonly due = new DueQueue();
   private readonly random = new RandomSource();
   /** The tenant of each configuration id (configuration ids are global). */
@@ -116,7 +115,7 @@ export class World {
 
   /** The next id of a kind (ids are global, shared by all tenants). */
   newId(kind: keyof IdCounters): number {
-    return this.nextId[kind]++;
+    return this.idSource.take(kind);
   }
   newConfigId(): number {
     return this.newId("config");
@@ -137,16 +136,12 @@ export class World {
 
   /** Raises the id counters above ids given by a seed (`exact`: to the given next ids, never below ids in use). */
   bumpIds(ids: Partial<IdCounters>, exact = false): void {
-    for (const [key, value] of Object.entries(ids) as Array<[keyof IdCounters, number | undefined]>) {
-      if (value === undefined) continue;
-      const next = exact ? value : value + 1;
-      if (next > this.nextId[key]) this.nextId[key] = next;
-    }
+    this.idSource.bump(ids, exact);
   }
 
   /** The id counters (for snapshots). */
   ids(): IdCounters {
-    return { ...this.nextId };
+    return this.idSource.current();
   }
 
   /** Queues a configuration's next run. */
@@ -172,7 +167,17 @@ export class World {
   // ---------------------------------------------------------------- tenants and the configuration index
 
   createTenant(id: string): Tenant {
-    const tenant: Tenant = { id, agents: new Map(), configs: new Map(), backups: new Map(), restores: new Map(), hostIndex: new Map(), byConfig: new Map(), byName: new Map(), changedAt: 0 };
+    const tenant: Tenant = {
+      id,
+      agents: new Map(),
+      configs: new Map(),
+      backups: new Map(),
+      restores: new Map(),
+      hostIndex: new Map(),
+      byConfig: new Map(),
+      byName: new Map(),
+      changedAt: 0,
+    };
     this.tenants.set(id, tenant);
     return tenant;
   }
@@ -277,7 +282,7 @@ export class World {
   /** Replaces this world's state with a snapshot made by `toJSON`. */
   load(snapshot: WorldSnapshot): void {
     this.clear();
-    this.nextId = { ...snapshot.nextId };
+    this.idSource.reset(snapshot.nextId);
     loadSnapshot(this, snapshot);
   }
 
@@ -290,6 +295,6 @@ export class World {
     this.configIndex.clear();
     this.due.clear();
     this.random.state = 0x5eed;
-    this.nextId = { ...FIRST_IDS };
+    this.idSource.reset();
   }
 }

@@ -2,7 +2,17 @@
 import type { Handlers } from "../../handler-types.js";
 import { badField } from "../../problem.js";
 import { randomUUID } from "../../random.js";
-import { agentOf, agentOnHost, changePassphrase, deleteAgent, enableEncryption, migrateVault, setBackupBehavior, setEnabled, setLogLevel } from "./model.js";
+import {
+  agentOf,
+  agentOnHost,
+  changePassphrase,
+  deleteAgent,
+  enableEncryption,
+  migrateVault,
+  setBackupBehavior,
+  setEnabled,
+  setLogLevel,
+} from "./model.js";
 import { agentView } from "./views.js";
 
 type AgentOperation =

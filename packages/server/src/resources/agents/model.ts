@@ -147,7 +147,8 @@ export function vaultBytes(world: World, tenant: Tenant, agent: Agent, now: numb
 /** The passphrase in `hex`, encrypted with the agent's public key; a 400 naming `pointer` otherwise. */
 export function decryptOrFail(agent: Agent, hex: string, pointer: string): string {
   const passphrase = decryptPassphrase(agent.keys.privateKeyPem, hex);
-  if (passphrase === null) throw badField(pointer, `is not a passphrase encrypted with agent ${agent.id}'s public key (RSA PKCS#1 v1.5, hex)`);
+  if (passphrase === null)
+    throw badField(pointer, `is not a passphrase encrypted with agent ${agent.id}'s public key (RSA PKCS#1 v1.5, hex)`);
   return passphrase;
 }
 
@@ -187,7 +188,9 @@ export function deleteAgent(tenant: Tenant, agent: Agent): void {
 /** Moves the vault, configurations and backups of `source` to `destination` (both unencrypted; the destination has no configurations). */
 export function migrateVault(world: World, tenant: Tenant, source: Agent, destination: Agent, now: number): void {
   if (source.isEncrypted || destination.isEncrypted) {
-    throw conflict(`Vaults can only move between unencrypted agents; agent ${source.isEncrypted ? source.id : destination.id} is encrypted.`);
+    throw conflict(
+      `Vaults can only move between unencrypted agents; agent ${source.isEncrypted ? source.id : destination.id} is encrypted.`,
+    );
   }
   const busy = [...tenant.configs.values()].some((c) => c.agentId === destination.id && !c.isDeleted);
   if (busy) throw conflict(`Agent ${destination.id} already has backup configurations; the destination must have none.`);

@@ -32,7 +32,8 @@ export function liveConfigOf(tenant: Tenant, id: number, what = "deleted"): Back
 /** The live configurations of a tenant, or of one of its agents. */
 export function liveConfigs(tenant: Tenant, agentId?: number): BackupConfiguration[] {
   const list: BackupConfiguration[] = [];
-  for (const config of tenant.configs.values()) if (!config.isDeleted && (agentId === undefined || config.agentId === agentId)) list.push(config);
+  for (const config of tenant.configs.values())
+    if (!config.isDeleted && (agentId === undefined || config.agentId === agentId)) list.push(config);
   return list;
 }
 
@@ -61,7 +62,7 @@ function scheduleOf(body: ConfigBody): ScheduleInput {
   };
 }
 
-function checkConfigBody(world: World, tenant: Tenant, body: ConfigBody, exceptId?: number): Agent {
+function checkConfigBody(_world: World, tenant: Tenant, body: ConfigBody, exceptId?: number): Agent {
   if (!isKnownTimeZone(body.TimeZoneId)) {
     throw badField("/TimeZoneId", `is not a known Windows time-zone name (for example "Eastern Standard Time")`);
   }
@@ -71,9 +72,11 @@ function checkConfigBody(world: World, tenant: Tenant, body: ConfigBody, exceptI
   const sameName = configByName(tenant, agent.id, body.BackupConfigurationName);
   if (sameName && sameName.id !== exceptId) {
     // createBackupConfiguration documents 409 for this; updateBackupConfiguration documents no 409, so 400 there.
-    throw new ApiError(exceptId === undefined ? 409 : 400, `Agent ${agent.id} already has a configuration named "${body.BackupConfigurationName}".`, [
-      { in: "body", pointer: "/BackupConfigurationName", message: "is already used by another configuration of this agent" },
-    ]);
+    throw new ApiError(
+      exceptId === undefined ? 409 : 400,
+      `Agent ${agent.id} already has a configuration named "${body.BackupConfigurationName}".`,
+      [{ in: "body", pointer: "/BackupConfigurationName", message: "is already used by another configuration of this agent" }],
+    );
   }
   return agent;
 }
@@ -92,7 +95,9 @@ export function putConfig(world: World, tenant: Tenant, config: BackupConfigurat
 export function createConfig(world: World, tenant: Tenant, body: ConfigBody, now: number): BackupConfiguration {
   const agent = checkConfigBody(world, tenant, body);
   if (tenant.configs.size >= MAX_CONFIGURATIONS_PER_TENANT) {
-    throw conflict(`The account holds ${tenant.configs.size} backup configurations, the most an account may hold (${MAX_CONFIGURATIONS_PER_TENANT}, deleted ones included).`);
+    throw conflict(
+      `The account holds ${tenant.configs.size} backup configurations, the most an account may hold (${MAX_CONFIGURATIONS_PER_TENANT}, deleted ones included).`,
+    );
   }
   const config: BackupConfiguration = {
     id: world.newId("config"),
@@ -203,7 +208,8 @@ const echoes = new WeakMap<BackupConfiguration, { key: number; schedule: Schedul
 export function echo(world: World, config: BackupConfiguration, now: number): ReturnType<typeof utcEcho> {
   const key = config.nextRun !== null && config.nextRun > now ? config.nextRun : -Math.floor(now / 3_600_000);
   // Only daily and weekly echoes depend on the time; one kept per hour changes on the hour.
-  if (key < 0 && (config.schedule.Frequency === "Daily" || config.schedule.Frequency === "Weekly")) world.until((Math.floor(now / 3_600_000) + 1) * 3_600_000);
+  if (key < 0 && (config.schedule.Frequency === "Daily" || config.schedule.Frequency === "Weekly"))
+    world.until((Math.floor(now / 3_600_000) + 1) * 3_600_000);
   const cached = echoes.get(config);
   if (cached && cached.key === key && cached.schedule === config.schedule) return cached.value;
   const value = utcEcho(config.schedule, now);

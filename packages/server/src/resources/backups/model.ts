@@ -6,7 +6,17 @@
 import { MAX_BACKUPS_PER_TENANT } from "../../limits.js";
 import { selectFiles, type Selection } from "../../world/filetree.js";
 import { BACKUP_LIFECYCLE } from "../../world/states.js";
-import { type Agent, type Backup, type BackupConfiguration, type BackupState, type ConfigItem, SCAN_FILES_PER_SECOND, type Step, type Tenant, UPLOAD_BYTES_PER_SECOND } from "../../world/types.js";
+import {
+  type Agent,
+  type Backup,
+  type BackupConfiguration,
+  type BackupState,
+  type ConfigItem,
+  SCAN_FILES_PER_SECOND,
+  type Step,
+  type Tenant,
+  UPLOAD_BYTES_PER_SECOND,
+} from "../../world/types.js";
 import type { World } from "../../world/world.js";
 import { conflict, forbidden, notFound } from "../../problem.js";
 import { agentOf, isOnline, touch } from "../agents/model.js";
@@ -65,7 +75,10 @@ export function startBackup(world: World, tenant: Tenant, config: BackupConfigur
   const selection = selectionOf(config);
   const files = selectFiles(agent.tree, selection);
   const previous = (tenant.byConfig.get(config.id) ?? []).some(
-    (b) => tenant.backups.has(b.id) && (b.outcome === "Completed" || b.outcome === "CompletedWithErrors") && b.timeline[b.timeline.length - 1]!.at <= at,
+    (b) =>
+      tenant.backups.has(b.id) &&
+      (b.outcome === "Completed" || b.outcome === "CompletedWithErrors") &&
+      b.timeline[b.timeline.length - 1]!.at <= at,
   );
   const readable = files.filter((f) => !f.locked);
   const uploaded = previous ? readable.filter((f) => f.changes) : readable;
@@ -168,7 +181,8 @@ export function stopBackup(backup: Backup, now: number): void {
 /** Stops a running backup (StopManual); a 409 when it is not running. */
 export function stopManual(world: World, backup: Backup, now: number): void {
   const state = world.backupState(backup, now).state;
-  if (isTerminalBackup(state) || state === "StopRequested") throw conflict(`Backup ${backup.id} is ${state}; only a running backup can be stopped.`);
+  if (isTerminalBackup(state) || state === "StopRequested")
+    throw conflict(`Backup ${backup.id} is ${state}; only a running backup can be stopped.`);
   stopBackup(backup, now);
 }
 

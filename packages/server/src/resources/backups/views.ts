@@ -28,7 +28,9 @@ export function backupView(world: World, tenant: Tenant, backup: Backup, now: nu
     MachineName: backup.machineName,
     StateChangeTime: msDate(step.at),
     IsEncrypted: backup.encrypted,
-    ...(agent ? { EncryptionKey: agent.keys.publicKey as S["PublicKey"], Datacenter: agent.datacenter, BackupDatacenter: agent.backupDatacenter } : {}),
+    ...(agent
+      ? { EncryptionKey: agent.keys.publicKey as S["PublicKey"], Datacenter: agent.datacenter, BackupDatacenter: agent.backupDatacenter }
+      : {}),
   };
 }
 

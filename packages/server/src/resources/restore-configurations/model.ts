@@ -27,7 +27,10 @@ export function restoreOf(tenant: Tenant, id: number, pointer?: string): Restore
 
 function requireCreating(world: World, restore: Restore, now: number): void {
   const state = world.restoreState(restore, now).state;
-  if (state !== RESTORE_ID.Creating) throw conflict(`Restore ${restore.id} has started (state ${state}); only a restore in state ${RESTORE_ID.Creating} (Creating) can be changed.`);
+  if (state !== RESTORE_ID.Creating)
+    throw conflict(
+      `Restore ${restore.id} has started (state ${state}); only a restore in state ${RESTORE_ID.Creating} (Creating) can be changed.`,
+    );
 }
 
 /** Creates a restore (state Creating) of a backup that can still be restored. */
@@ -37,7 +40,8 @@ export function createRestore(world: World, tenant: Tenant, body: RequestBody<"c
   if (!config || !restorableBackups(world, tenant, config, now).includes(backup)) {
     throw badField("/BackupId", `is not a completed backup that can still be restored`);
   }
-  if (body.BackupMachineId !== backup.agentId) throw badField("/BackupMachineId", `must be the agent that made backup ${backup.id} (${backup.agentId})`);
+  if (body.BackupMachineId !== backup.agentId)
+    throw badField("/BackupMachineId", `must be the agent that made backup ${backup.id} (${backup.agentId})`);
   const destination = agentOf(tenant, body.DestinationMachineId, "/DestinationMachineId");
   if (!isAbsolute(body.DestinationPath, destination.windows)) {
     throw badField("/DestinationPath", `must be an absolute ${destination.windows ? "Windows" : "Linux"} path on agent ${destination.id}`);
@@ -74,13 +78,15 @@ export function updateRestore(world: World, tenant: Tenant, body: RequestBody<"u
   const restore = restoreOf(tenant, body.RestoreId, "/RestoreId");
   requireCreating(world, restore, now);
   if (body.BackupId !== restore.backupId) throw badField("/BackupId", `must be the restore's backup (${restore.backupId})`);
-  if (body.BackupMachineId !== restore.backupAgentId) throw badField("/BackupMachineId", `must be the agent that made the backup (${restore.backupAgentId})`);
+  if (body.BackupMachineId !== restore.backupAgentId)
+    throw badField("/BackupMachineId", `must be the agent that made the backup (${restore.backupAgentId})`);
   const backup = tenant.backups.get(restore.backupId);
   if (backup && body.BackupConfigurationId !== backup.configId) {
     throw badField("/BackupConfigurationId", `must be the backup's configuration (${backup.configId})`);
   }
   const destination = agentOf(tenant, body.DestinationMachineId, "/DestinationMachineId");
-  if (!isAbsolute(body.DestinationPath, destination.windows)) throw badField("/DestinationPath", "must be an absolute path on the destination agent");
+  if (!isAbsolute(body.DestinationPath, destination.windows))
+    throw badField("/DestinationPath", "must be an absolute path on the destination agent");
   restore.destinationAgentId = destination.id;
   restore.destinationPath = body.DestinationPath;
   restore.overwrite = body.OverwriteFiles;
@@ -107,4 +113,3 @@ export function deleteRestoreFile(world: World, tenant: Tenant, fileId: number, 
   }
   throw notFound(`Restore file ${fileId}`);
 }
-

@@ -8,7 +8,10 @@ type RestoreOperation = "listBackupsAvailableForRestore" | "requestRestoreAction
 
 export const restoreHandlers: Pick<Handlers, RestoreOperation> = {
   listBackupsAvailableForRestore({ world, tenant, now }) {
-    return { status: 200, body: availableBackups(world, tenant, now).map(({ config, agent, last }) => availableBackupView(world, config, agent, last, now)) };
+    return {
+      status: 200,
+      body: availableBackups(world, tenant, now).map(({ config, agent, last }) => availableBackupView(world, config, agent, last, now)),
+    };
   },
 
   requestRestoreAction({ world, tenant, body, now }) {

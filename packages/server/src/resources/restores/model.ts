@@ -6,7 +6,14 @@ import type { RequestBody } from "../../handler-types.js";
 import { badField, conflict, forbidden } from "../../problem.js";
 import { isUnder, selectFiles, type SimFile } from "../../world/filetree.js";
 import { RESTORE_ID, RESTORE_LIFECYCLE } from "../../world/states.js";
-import { type Agent, type Backup, type BackupConfiguration, type Restore, type Tenant, UPLOAD_BYTES_PER_SECOND } from "../../world/types.js";
+import {
+  type Agent,
+  type Backup,
+  type BackupConfiguration,
+  type Restore,
+  type Tenant,
+  UPLOAD_BYTES_PER_SECOND,
+} from "../../world/types.js";
 import type { World } from "../../world/world.js";
 import { agentOf, decryptOrFail, isOnline, touch } from "../agents/model.js";
 import { liveConfigs } from "../backup-configurations/model.js";
@@ -36,7 +43,10 @@ export function startRestore(tenant: Tenant, restore: Restore, now: number): voi
   const files = restoreFiles(tenant, restore);
   const destination = tenant.agents.get(restore.destinationAgentId)!;
   // Overwriting in place fails for files another process holds open on the destination.
-  const errors = restore.overwrite && restore.destinationAgentId === restore.backupAgentId ? files.filter((f) => f.changes && /\.(mdf|log)$|ibdata1|syslog/.test(f.path)) : [];
+  const errors =
+    restore.overwrite && restore.destinationAgentId === restore.backupAgentId
+      ? files.filter((f) => f.changes && /\.(mdf|log)$|ibdata1|syslog/.test(f.path))
+      : [];
   const ok = files.filter((f) => !errors.includes(f));
   const bytes = ok.reduce((sum, f) => sum + f.size, 0);
   const slow = destination.isEncrypted || restore.encryptedPassword ? 1.5 : 1;
@@ -95,7 +105,11 @@ export function restoreAction(world: World, tenant: Tenant, body: RequestBody<"r
 }
 
 /** The live configurations with backups that can be restored, each with its agent and newest such backup. */
-export function availableBackups(world: World, tenant: Tenant, now: number): Array<{ config: BackupConfiguration; agent: Agent; last: Backup }> {
+export function availableBackups(
+  world: World,
+  tenant: Tenant,
+  now: number,
+): Array<{ config: BackupConfiguration; agent: Agent; last: Backup }> {
   const list: Array<{ config: BackupConfiguration; agent: Agent; last: Backup }> = [];
   for (const config of liveConfigs(tenant)) {
     const backups = restorableBackups(world, tenant, config, now);

@@ -14,10 +14,7 @@ export function restoreView(world: World, tenant: Tenant, restore: Restore, now:
   const backup = tenant.backups.get(restore.backupId);
   const source = tenant.agents.get(restore.backupAgentId);
   const destination = tenant.agents.get(restore.destinationAgentId);
-  const files = (filter: 1 | 2) =>
-    restore.files
-      .filter((f) => f.filter === filter)
-      .map((f) => restoreFileView(restore, f));
+  const files = (filter: 1 | 2) => restore.files.filter((f) => f.filter === filter).map((f) => restoreFileView(restore, f));
   return {
     RestoreId: restore.id,
     BackupId: restore.backupId,
@@ -78,7 +75,13 @@ export function restoreReportView(world: World, tenant: Tenant, restore: Restore
 }
 
 /** A configuration with backups that can be restored, as `listBackupsAvailableForRestore` lists it. */
-export function availableBackupView(world: World, config: BackupConfiguration, agent: Agent, last: Backup, now: number): S["AvailableBackup"] {
+export function availableBackupView(
+  world: World,
+  config: BackupConfiguration,
+  agent: Agent,
+  last: Backup,
+  now: number,
+): S["AvailableBackup"] {
   return {
     BackupConfigurationId: config.id,
     BackupConfigurationName: config.name,

@@ -1,8 +1,10 @@
 // What the bench expects of the answers it measures: every load scenario, the fairness loads and
 // the session replay expect success, so a non-2xx answer makes the run fail.
 
-/** The server's cap on configurations per tenant (a create beyond it answers 409). */
-export const CONFIGURATIONS_PER_TENANT = 10_000;
+import { limits } from "@cloud-backup/spec";
+
+/** The server's cap on configurations per tenant (a create beyond it answers 409), from the description. */
+export const CONFIGURATIONS_PER_TENANT = limits.maxConfigurationsPerTenant;
 /** The most creates per second any target is expected to answer (several times the fastest seen). */
 export const CREATES_PER_SECOND_BOUND = 25_000;
 

@@ -121,11 +121,9 @@ describe("operation methods", () => {
     void client.requestBackupAction({ body: { Action: "Start", Id: 1 } });
     // @ts-expect-error not a Frequency of the API
     void client.createBackupConfiguration({ body: { ...({} as Schemas["CreateBackupConfigurationRequest"]), Frequency: "Monthly" } });
+    const retention90 = { ...({} as Schemas["UpdateBackupConfigurationRequest"]), VersionRetention: 90 as const };
     // @ts-expect-error VersionRetention is 0, 30 or 60
-    void client.updateBackupConfiguration({
-      backupConfigurationId: 1,
-      body: { ...({} as Schemas["UpdateBackupConfigurationRequest"]), VersionRetention: 90 },
-    });
+    void client.updateBackupConfiguration({ backupConfigurationId: 1, body: retention90 });
     // @ts-expect-error listAgents takes no body
     void client.listAgents({ body: {} });
     // @ts-expect-error no such operation

@@ -6,6 +6,7 @@ import type { Context } from "hono";
 import type { AnswerCache, PendingAnswer } from "./answer-cache.js";
 import { CHUNKED_MIN_ITEMS, ChunkedJson, PIECEWISE_MIN_BYTES, piecewise } from "./stream.js";
 import type { World } from "./world/world.js";
+import { SECURED } from "./guard.js";
 
 const encoder = new TextEncoder();
 
@@ -20,9 +21,15 @@ function jsonAnswer(
   requestId: string,
   length?: number,
 ): Response {
-  const headers: Record<string, string> = { "content-type": "application/json", "x-request-id": requestId };
+  const headers: Record<string, string> = {
+    "content-type": "application/json",
+    "x-request-id": requestId,
+    "x-content-type-options": "nosniff",
+  };
   if (length !== undefined) headers["content-length"] = String(length);
-  return new Response(body, { status, headers });
+  const response = new Response(body, { status, headers });
+  SECURED.add(response);
+  return response;
 }
 
 /** The kept answer for `key`, or one being made that will hold now, as a response; undefined otherwise. */

@@ -1,11 +1,10 @@
 /**
  * The data file's identity and the messages about it: the schema version and application id
- * this server writes, the `.lock` note naming the holder, and the checks and hints met while
+ * this server writes, the `.lock` note naming the holder, and the hints for errors met while
  * opening a file (each a `StoreError` naming the file).
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
-import Database from "better-sqlite3";
 import { StoreError } from "./world-store.js";
 
 /** The newest schema this server writes. A file with a higher `user_version` is refused. */
@@ -18,7 +17,7 @@ export const SCHEMA_VERSION = 2;
 export const APPLICATION_ID = 0x43425253;
 
 /** The tables of each schema version (schema 1 files were written before the application id). */
-const TABLES = ["commands", "snapshots"];
+export const TABLES = ["commands", "snapshots"];
 
 /** Who holds a data file: written next to it (`<file>.lock`) for the messages of other servers. */
 export interface Holder {
@@ -88,46 +87,4 @@ export function openError(file: string, error: unknown): StoreError {
   if (c === "SQLITE_FULL")
     return new StoreError(`the data file ${file} cannot be written: the disk is full. Free some space, or give a file on another disk`);
   return new StoreError(`the data file ${file} cannot be used (${why(error)}). Give a new file name: the server creates the file`);
-}
-
-/**
- * Checks that a file is a data file of this server (or an empty one): `read-only` opens it
- * read-only first, `locked` checks again on the locked connection. Throws `StoreError` when not.
- */
-export function inspect(file: string, how: "read-only" | "locked", locked?: Database.Database): void {
-  let db: Database.Database | undefined = locked;
-  try {
-    db ??= new Database(file, { readonly: true, fileMustExist: true, timeout: 0 });
-    const id = db.pragma("application_id", { simple: true }) as number;
-    const version = db.pragma("user_version", { simple: true }) as number;
-    const tables = (
-      db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as Array<{
-        name: string;
-      }>
-    ).map((t) => t.name);
-    const ours =
-      id === APPLICATION_ID || (id === 0 && version === 1 && TABLES.every((t) => tables.includes(t)) && tables.length === TABLES.length);
-    const empty = id === 0 && version === 0 && tables.length === 0;
-    if (!ours && !empty) {
-      const what = tables.length ? `tables ${tables.slice(0, 5).join(", ")}${tables.length > 5 ? ", ..." : ""}` : "no tables";
-      throw new StoreError(
-        `the data file ${file} is a SQLite database of another program (${what}; application_id ${id}, user_version ${version}). The server does not change it: give a new file name`,
-      );
-    }
-    if (ours && version > SCHEMA_VERSION) {
-      throw new StoreError(
-        `the data file ${file} was written by a newer reference server (schema ${version}; this one knows up to ${SCHEMA_VERSION}). Upgrade the server or give another file`,
-      );
-    }
-    if (ours && version >= 1 && !TABLES.every((t) => tables.includes(t))) {
-      throw new StoreError(
-        `the data file ${file} is damaged (tables ${TABLES.join(" and ")} are missing). Restore it from a copy, or give a new file`,
-      );
-    }
-  } catch (error) {
-    if (how === "read-only") db?.close();
-    if (error instanceof StoreError) throw error;
-    throw openError(file, error);
-  }
-  if (how === "read-only") db.close();
 }

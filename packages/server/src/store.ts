@@ -3,7 +3,7 @@ import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
 import type { WorldSnapshot } from "./world/world.js";
 import { type Command, StoreError, type WorldStore } from "./world-store.js";
-import { APPLICATION_ID, code, inspect, openError, SCHEMA_VERSION, writeHolder } from "./store-file.js";
+import { APPLICATION_ID, code, openError, SCHEMA_VERSION, TABLES, writeHolder } from "./store-file.js";
 
 export { APPLICATION_ID, type Holder, openError, readHolder, SCHEMA_VERSION } from "./store-file.js";
 
@@ -204,4 +204,46 @@ export class Store implements WorldStore {
       // Already gone, or never written: the lock itself was SQLite's.
     }
   }
+}
+
+/**
+ * Checks that a file is a data file of this server (or an empty one): `read-only` opens it
+ * read-only first, `locked` checks again on the locked connection. Throws `StoreError` when not.
+ */
+function inspect(file: string, how: "read-only" | "locked", locked?: Database.Database): void {
+  let db: Database.Database | undefined = locked;
+  try {
+    db ??= new Database(file, { readonly: true, fileMustExist: true, timeout: 0 });
+    const id = db.pragma("application_id", { simple: true }) as number;
+    const version = db.pragma("user_version", { simple: true }) as number;
+    const tables = (
+      db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as Array<{
+        name: string;
+      }>
+    ).map((t) => t.name);
+    const ours =
+      id === APPLICATION_ID || (id === 0 && version === 1 && TABLES.every((t) => tables.includes(t)) && tables.length === TABLES.length);
+    const empty = id === 0 && version === 0 && tables.length === 0;
+    if (!ours && !empty) {
+      const what = tables.length ? `tables ${tables.slice(0, 5).join(", ")}${tables.length > 5 ? ", ..." : ""}` : "no tables";
+      throw new StoreError(
+        `the data file ${file} is a SQLite database of another program (${what}; application_id ${id}, user_version ${version}). The server does not change it: give a new file name`,
+      );
+    }
+    if (ours && version > SCHEMA_VERSION) {
+      throw new StoreError(
+        `the data file ${file} was written by a newer reference server (schema ${version}; this one knows up to ${SCHEMA_VERSION}). Upgrade the server or give another file`,
+      );
+    }
+    if (ours && version >= 1 && !TABLES.every((t) => tables.includes(t))) {
+      throw new StoreError(
+        `the data file ${file} is damaged (tables ${TABLES.join(" and ")} are missing). Restore it from a copy, or give a new file`,
+      );
+    }
+  } catch (error) {
+    if (how === "read-only") db?.close();
+    if (error instanceof StoreError) throw error;
+    throw openError(file, error);
+  }
+  if (how === "read-only") db.close();
 }

@@ -5,7 +5,7 @@
  *
  * - The API reference (`reference/api.html`) is Redoc, built by `redocly build-docs
  *   --inlineBundle` from the bundled description of @cloud-backup/spec, which carries the
- *   `x-codeSamples` of every operation. The control API and Identity get their own pages.
+ *   `x-codeSamples` of every operation (the files of `openapi/code-samples/`, inlined by the bundle). The control API and Identity get their own pages.
  * - The guides are the Markdown files of `docs/` (and `openapi/ERRATA.md`), rendered with marked.
  * - Diagrams: the lifecycles come from `BACKUP_LIFECYCLE` / `RESTORE_LIFECYCLE` / `toMermaid` of
  *   @cloud-backup/server; a guide asks for one with `<!-- diagram: backup-lifecycle -->`, and

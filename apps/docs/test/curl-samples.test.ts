@@ -17,7 +17,7 @@ afterAll(async () => {
 });
 
 describe("code samples in the reference", () => {
-  it("cover all 33 operations, in curl and TypeScript, and match apps/docs/samples/", async () => {
+  it("cover all 33 operations, in curl and TypeScript, referenced from openapi/code-samples/", async () => {
     expect(operations).toHaveLength(33);
     for (const op of operations) {
       expect(

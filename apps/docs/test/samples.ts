@@ -1,6 +1,7 @@
 /**
  * Shared by curl-samples.test.ts and ts-samples.test.ts, which run every code sample of the API
- * reference (the `x-codeSamples` of the bundled description)
+ * reference (the `x-codeSamples` of the bundled description, where `redocly bundle` put the text
+ * of the files in `openapi/code-samples/` that the path files reference)
  * against a real reference server on a free port: curl samples through bash, TypeScript samples
  * type-checked, compiled and then executed. A sample passes when it exits 0, every API call it
  * made succeeded, and it called its own operation.

@@ -100,7 +100,15 @@ export function operationsOf(doc) {
   for (const [path, item] of Object.entries(doc.paths ?? {})) {
     for (const method of ["get", "put", "post", "delete", "patch"]) {
       const op = item[method];
-      if (op?.operationId) ops.push({ method: method.toUpperCase(), path, operationId: op.operationId, summary: op.summary ?? "", tag: op.tags?.[0] ?? "", samples: op["x-codeSamples"] ?? [] });
+      if (op?.operationId)
+        ops.push({
+          method: method.toUpperCase(),
+          path,
+          operationId: op.operationId,
+          summary: op.summary ?? "",
+          tag: op.tags?.[0] ?? "",
+          samples: op["x-codeSamples"] ?? [],
+        });
     }
   }
   return ops;
@@ -111,24 +119,43 @@ export function operationsOf(doc) {
 async function lifecycleDiagrams() {
   const server = await import("@cloud-backup/server");
   return {
-    "backup-lifecycle": { code: server.toMermaid(server.BACKUP_LIFECYCLE), caption: "The backup lifecycle (generated from BACKUP_LIFECYCLE)" },
-    "restore-lifecycle": { code: server.toMermaid(server.RESTORE_LIFECYCLE), caption: "The restore lifecycle (generated from RESTORE_LIFECYCLE)" },
+    "backup-lifecycle": {
+      code: server.toMermaid(server.BACKUP_LIFECYCLE),
+      caption: "The backup lifecycle (generated from BACKUP_LIFECYCLE)",
+    },
+    "restore-lifecycle": {
+      code: server.toMermaid(server.RESTORE_LIFECYCLE),
+      caption: "The restore lifecycle (generated from RESTORE_LIFECYCLE)",
+    },
   };
 }
 
-const MERMAID_CONFIG = { startOnLoad: false, securityLevel: "strict", theme: "neutral", state: { useMaxWidth: true }, sequence: { useMaxWidth: true } };
+const MERMAID_CONFIG = {
+  startOnLoad: false,
+  securityLevel: "strict",
+  theme: "neutral",
+  state: { useMaxWidth: true },
+  sequence: { useMaxWidth: true },
+};
 
 /** Renders mermaid sources to SVG in headless Chromium. Returns undefined when Chromium is missing. */
 async function prerender(diagrams, log) {
   if (!existsSync(CHROMIUM_PATH)) return undefined;
   const { chromium } = await import("playwright-core");
   const userDataDir = mkdtempSync(join(tmpdir(), "cb-docs-chromium-"));
-  const context = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM_PATH,
+    args: CHROMIUM_ARGS,
+    headless: true,
+  });
   try {
     const page = await context.newPage();
     // Loading mermaid from a file is much faster than injecting its 3 MB as a script tag.
     const host = join(userDataDir, "render.html");
-    writeFileSync(host, `<!doctype html><html><body><script src="${pathToFileURL(require.resolve("mermaid/dist/mermaid.min.js")).href}"></script></body></html>`);
+    writeFileSync(
+      host,
+      `<!doctype html><html><body><script src="${pathToFileURL(require.resolve("mermaid/dist/mermaid.min.js")).href}"></script></body></html>`,
+    );
     await page.goto(pathToFileURL(host).href);
     const svgs = await page.evaluate(
       async ({ items, config }) => {
@@ -204,7 +231,13 @@ function renderMarkdown(markdown, ctx) {
     renderer: {
       heading({ tokens, depth }) {
         const html = this.parser.parseInline(tokens);
-        const text = html.replace(/<[^>]+>/g, "").replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, "&").replace(/&lt;/g, "<").replace(/&gt;/g, ">");
+        const text = html
+          .replace(/<[^>]+>/g, "")
+          .replace(/&quot;/g, '"')
+          .replace(/&#39;/g, "'")
+          .replace(/&amp;/g, "&")
+          .replace(/&lt;/g, "<")
+          .replace(/&gt;/g, ">");
         let id = slugify(text);
         const n = used.get(id) ?? 0;
         used.set(id, n + 1);
@@ -241,7 +274,10 @@ function layout({ title, body, nav, current, depth = 0, scripts = "", head = "" 
     .map(
       (group) =>
         `<h2>${escapeHtml(group.title)}</h2><ul>${group.items
-          .map((item) => `<li><a href="${up}${item.href}"${item.href === current ? ' aria-current="page"' : ""}>${escapeHtml(item.title)}</a></li>`)
+          .map(
+            (item) =>
+              `<li><a href="${up}${item.href}"${item.href === current ? ' aria-current="page"' : ""}>${escapeHtml(item.title)}</a></li>`,
+          )
           .join("")}</ul>`,
     )
     .join("");
@@ -321,7 +357,9 @@ async function buildReference(ref, doc, outFile, tmp) {
   let html = readFileSync(outFile, "utf8");
   // Redoc's "API docs by" badge loads its logo from a CDN: use an inline one instead.
   const badge = `data:image/svg+xml;base64,${Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="58" height="16"><text x="0" y="12" font-family="sans-serif" font-size="11" fill="#555">Redocly</text></svg>').toString("base64")}`;
-  html = html.replaceAll("https://cdn.redoc.ly/redoc/logo-mini-full.svg", badge).replaceAll("https://cdn.redoc.ly/redoc/logo-mini.svg", badge);
+  html = html
+    .replaceAll("https://cdn.redoc.ly/redoc/logo-mini-full.svg", badge)
+    .replaceAll("https://cdn.redoc.ly/redoc/logo-mini.svg", badge);
   // Redoc routes by the hash (file:// has no server to answer /agents), but renders its menu links
   // as /agents: make them #/agents too, so that opening one in a new tab works.
   const end = html.lastIndexOf("</body>");
@@ -376,7 +414,12 @@ function checkLinks(outDir, pages) {
  * Builds the site. Resolves with a summary: output folder, bytes, files, pages, diagrams
  * mode and the number of code samples shown.
  */
-export async function build({ outDir = join(docsRoot, "dist"), diagrams = "auto", references: withReferences = true, log = console.log } = {}) {
+export async function build({
+  outDir = join(docsRoot, "dist"),
+  diagrams = "auto",
+  references: withReferences = true,
+  log = console.log,
+} = {}) {
   const started = Date.now();
   const docs = Object.fromEntries(REFERENCES.map((r) => [r.name, readJson(`@cloud-backup/spec/${r.file}`)]));
   rmSync(outDir, { recursive: true, force: true });
@@ -388,7 +431,11 @@ export async function build({ outDir = join(docsRoot, "dist"), diagrams = "auto"
   const operations = new Map();
   for (const ref of REFERENCES) {
     for (const op of operationsOf(docs[ref.name])) {
-      operations.set(op.operationId, { ...op, reference: ref.name, url: `reference/${ref.name}.html${redocAnchor(op.tag, op.operationId)}` });
+      operations.set(op.operationId, {
+        ...op,
+        reference: ref.name,
+        url: `reference/${ref.name}.html${redocAnchor(op.tag, op.operationId)}`,
+      });
     }
   }
   const apiOps = operationsOf(docs.api);
@@ -398,7 +445,11 @@ export async function build({ outDir = join(docsRoot, "dist"), diagrams = "auto"
   // (`references: false` skips Redoc, for a quick build of the guides alone.)
   const references = withReferences
     ? Promise.all(REFERENCES.map((ref) => buildReference(ref, docs[ref.name], join(outDir, "reference", `${ref.name}.html`), tmp)))
-    : Promise.resolve(REFERENCES.map((ref) => writeFileSync(join(outDir, "reference", `${ref.name}.html`), `<!doctype html><title>${ref.title}</title><p>Not built.</p>`)));
+    : Promise.resolve(
+        REFERENCES.map((ref) =>
+          writeFileSync(join(outDir, "reference", `${ref.name}.html`), `<!doctype html><title>${ref.title}</title><p>Not built.</p>`),
+        ),
+      );
 
   // Guides.
   const present = new Set(GUIDES.filter((g) => existsSync(join(repoRoot, g.source))).map((g) => g.slug));
@@ -406,21 +457,34 @@ export async function build({ outDir = join(docsRoot, "dist"), diagrams = "auto"
   const lifecycles = await lifecycleDiagrams();
   const repoUrl = String(docs.api.info?.contact?.url ?? "").replace(/\/+$/, "");
   const captions = new Map(Object.values(lifecycles).map((d) => [d.code, d.caption]));
-  const sources = GUIDES.filter((g) => present.has(g.slug)).map((g) => ({ ...g, markdown: readFileSync(join(repoRoot, g.source), "utf8") }));
+  const sources = GUIDES.filter((g) => present.has(g.slug)).map((g) => ({
+    ...g,
+    markdown: readFileSync(join(repoRoot, g.source), "utf8"),
+  }));
   sources.unshift({ slug: "index", source: "docs/index.md", markdown: readFileSync(join(repoRoot, "docs/index.md"), "utf8") });
-  const guideNav = sources.filter((s) => s.slug !== "index").map((s) => ({ title: s.nav ?? titleOf(s.markdown, s.slug), href: `${s.slug}.html` }));
+  const guideNav = sources
+    .filter((s) => s.slug !== "index")
+    .map((s) => ({ title: s.nav ?? titleOf(s.markdown, s.slug), href: `${s.slug}.html` }));
   const nav = [
     { title: "Guides", items: guideNav },
-    { title: "Reference", items: [...REFERENCES.map((r) => ({ title: r.nav, href: `reference/${r.name}.html` })), { title: "Try it (in your browser)", href: TRYIT_PAGE }] },
+    {
+      title: "Reference",
+      items: [
+        ...REFERENCES.map((r) => ({ title: r.nav, href: `reference/${r.name}.html` })),
+        { title: "Try it (in your browser)", href: TRYIT_PAGE },
+      ],
+    },
   ];
 
   const allDiagrams = [];
   const rendered = sources.map((s) => {
-    const kept = s.markdown.replace(/<!--\s*if:([a-z-]+)\s*-->\n?([\s\S]*?)<!--\s*endif\s*-->\n?/g, (_, slug, inner) => (present.has(slug) ? inner : ""));
+    const kept = s.markdown.replace(/<!--\s*if:([a-z-]+)\s*-->\n?([\s\S]*?)<!--\s*endif\s*-->\n?/g, (_, slug, inner) =>
+      present.has(slug) ? inner : "",
+    );
     const withDiagrams = kept.replace(/<!--\s*diagram:\s*([a-z-]+)\s*-->/g, (_, name) => {
       const d = lifecycles[name];
       if (!d) throw new Error(`${s.source}: unknown diagram ${name}`);
-      return "```mermaid\n" + d.code + "\n```";
+      return `\`\`\`mermaid\n${d.code}\n\`\`\``;
     });
     const ctx = { slug: s.slug, source: s.source, operations, present, diagrams: [], captions, repoUrl };
     const { html, headings } = renderMarkdown(withDiagrams, ctx);
@@ -457,7 +521,13 @@ export async function build({ outDir = join(docsRoot, "dist"), diagrams = "auto"
     const title = page.slug === "index" ? "Home" : titleOf(page.markdown, page.slug);
     return { file, title, headings: page.headings, html: layout({ title, body, nav, current: file, scripts }) };
   });
-  pages.push(tryItPage({ doc: docs.api, layout: (page) => layout({ ...page, nav }), referenceUrl: (tag, id) => `reference/api.html${redocAnchor(tag, id)}` }));
+  pages.push(
+    tryItPage({
+      doc: docs.api,
+      layout: (page) => layout({ ...page, nav }),
+      referenceUrl: (tag, id) => `reference/api.html${redocAnchor(tag, id)}`,
+    }),
+  );
   for (const page of pages) writeFileSync(join(outDir, page.file), page.html);
 
   // Assets and the search index.
@@ -474,7 +544,9 @@ export async function build({ outDir = join(docsRoot, "dist"), diagrams = "auto"
     })),
     ...pages.flatMap((p) => [
       { title: p.title, kind: "Guide", keys: p.file, url: p.file },
-      ...p.headings.filter((h) => h.depth >= 2 && h.depth <= 3).map((h) => ({ title: h.text, kind: `Guide · ${p.title}`, keys: "", url: `${p.file}#${h.id}` })),
+      ...p.headings
+        .filter((h) => h.depth >= 2 && h.depth <= 3)
+        .map((h) => ({ title: h.text, kind: `Guide · ${p.title}`, keys: "", url: `${p.file}#${h.id}` })),
     ]),
   ];
   writeFileSync(join(outDir, "assets", "search-index.js"), `window.CLOUD_BACKUP_SEARCH = ${JSON.stringify(index)};\n`);
@@ -487,7 +559,17 @@ export async function build({ outDir = join(docsRoot, "dist"), diagrams = "auto"
 
   const size = dirSize(outDir);
   const samples = apiOps.reduce((n, op) => n + op.samples.length, 0);
-  const summary = { outDir, bytes: size.bytes, files: size.files, pages: pages.length + REFERENCES.length, operations: apiOps.length, samples, diagrams: allDiagrams.length, mode, seconds: (Date.now() - started) / 1000 };
+  const summary = {
+    outDir,
+    bytes: size.bytes,
+    files: size.files,
+    pages: pages.length + REFERENCES.length,
+    operations: apiOps.length,
+    samples,
+    diagrams: allDiagrams.length,
+    mode,
+    seconds: (Date.now() - started) / 1000,
+  };
   log(
     `Built ${relative(process.cwd(), outDir) || "."}: ${summary.pages} pages (${apiOps.length} operations, ${samples} code samples, ${summary.diagrams} diagrams, ${mode}), ${size.files} files, ${(size.bytes / 1024 / 1024).toFixed(1)} MiB in ${summary.seconds.toFixed(1)} s`,
   );

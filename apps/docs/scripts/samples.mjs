@@ -53,7 +53,9 @@ export function checkSamples({ paths = pathsDir, samples = samplesDir } = {}) {
   const problems = [];
   const stale = [];
   const seen = new Set();
-  for (const name of readdirSync(paths).filter((f) => f.endsWith(".yaml")).sort()) {
+  for (const name of readdirSync(paths)
+    .filter((f) => f.endsWith(".yaml"))
+    .sort()) {
     const doc = parseDocument(readFileSync(join(paths, name), "utf8"));
     for (const method of METHODS) {
       const op = doc.get(method);
@@ -81,7 +83,8 @@ export function checkSamples({ paths = pathsDir, samples = samplesDir } = {}) {
   if (orphans.length) problems.push(`sample files referenced by no operation: ${orphans.join(", ")}`);
   for (const f of files) {
     const text = readFileSync(join(samples, f), "utf8");
-    if (text !== text.replace(/\s+$/, "") + "\n") problems.push(`openapi/code-samples/${f} must end in exactly one newline, with no trailing blank lines or spaces`);
+    if (text !== `${text.replace(/\s+$/, "")}\n`)
+      problems.push(`openapi/code-samples/${f} must end in exactly one newline, with no trailing blank lines or spaces`);
   }
   return { problems, stale, operations: seen.size };
 }
@@ -90,7 +93,9 @@ function main() {
   const check = process.argv.includes("--check");
   if (!check) {
     let wrote = 0;
-    for (const name of readdirSync(pathsDir).filter((f) => f.endsWith(".yaml")).sort()) {
+    for (const name of readdirSync(pathsDir)
+      .filter((f) => f.endsWith(".yaml"))
+      .sort()) {
       const file = join(pathsDir, name);
       const text = readFileSync(file, "utf8");
       const doc = parseDocument(text);
@@ -105,7 +110,9 @@ function main() {
       const out = doc.toString({ lineWidth: 0, flowCollectionPadding: false });
       if (out !== text) writeFileSync(file, out);
     }
-    console.log(wrote ? `Wrote the x-codeSamples $refs of ${wrote} operation(s). Now run: npm run codegen` : "x-codeSamples are up to date.");
+    console.log(
+      wrote ? `Wrote the x-codeSamples $refs of ${wrote} operation(s). Now run: npm run codegen` : "x-codeSamples are up to date.",
+    );
   }
   const { problems, operations } = checkSamples();
   if (problems.length) {

@@ -1,7 +1,6 @@
 // Site search: filters window.CLOUD_BACKUP_SEARCH (assets/search-index.js) as you type.
 // Works from file:// too: the index is a script, not a fetched JSON file.
-(function () {
-  "use strict";
+(() => {
   var input = document.getElementById("search");
   var list = document.getElementById("search-results");
   var index = window.CLOUD_BACKUP_SEARCH || [];
@@ -12,7 +11,7 @@
 
   function score(entry, words) {
     var title = entry.title.toLowerCase();
-    var keys = (entry.keys + " " + (entry.operationId || "")).toLowerCase();
+    var keys = `${entry.keys} ${entry.operationId || ""}`.toLowerCase();
     var total = 0;
     for (var i = 0; i < words.length; i++) {
       var w = words[i];
@@ -25,26 +24,32 @@
   }
 
   var status = document.getElementById("search-status");
-  function announce(text) { if (status) status.textContent = text; }
+  function announce(text) {
+    if (status) status.textContent = text;
+  }
 
   function render() {
     var q = input.value.trim().toLowerCase();
     list.innerHTML = "";
     active = -1;
-    if (!q) { list.hidden = true; announce(""); return; }
+    if (!q) {
+      list.hidden = true;
+      announce("");
+      return;
+    }
     var words = q.split(/\s+/);
     var hits = index
-      .map(function (e) { return { e: e, s: score(e, words) }; })
-      .filter(function (h) { return h.s > 0; })
-      .sort(function (a, b) { return b.s - a.s; })
+      .map((e) => ({ e: e, s: score(e, words) }))
+      .filter((h) => h.s > 0)
+      .sort((a, b) => b.s - a.s)
       .slice(0, 12);
     if (!hits.length) {
       var li = document.createElement("li");
       li.className = "empty";
-      li.textContent = "Nothing found for \u201c" + input.value.trim() + "\u201d";
+      li.textContent = `Nothing found for \u201c${input.value.trim()}\u201d`;
       list.appendChild(li);
     }
-    hits.forEach(function (h) {
+    hits.forEach((h) => {
       var li = document.createElement("li");
       var a = document.createElement("a");
       a.href = base + h.e.url;
@@ -63,7 +68,7 @@
       list.appendChild(li);
     });
     list.hidden = false;
-    announce(hits.length ? hits.length + (hits.length === 1 ? " result" : " results") + "; press Down to reach them" : "Nothing found");
+    announce(hits.length ? `${hits.length + (hits.length === 1 ? " result" : " results")}; press Down to reach them` : "Nothing found");
   }
 
   // Keyboard: Down from the box moves the focus to the first result, Up and Down move between
@@ -73,7 +78,11 @@
     if (!links.length) return;
     if (active >= 0) links[active].classList.remove("active");
     active += delta;
-    if (active < 0) { active = -1; input.focus(); return; }
+    if (active < 0) {
+      active = -1;
+      input.focus();
+      return;
+    }
     if (active >= links.length) active = links.length - 1;
     links[active].classList.add("active");
     links[active].focus();
@@ -81,20 +90,36 @@
   }
 
   input.addEventListener("input", render);
-  input.addEventListener("keydown", function (event) {
-    if (event.key === "ArrowDown") { if (list.hidden) render(); active = -1; move(1); event.preventDefault(); }
-    else if (event.key === "Enter") {
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "ArrowDown") {
+      if (list.hidden) render();
+      active = -1;
+      move(1);
+      event.preventDefault();
+    } else if (event.key === "Enter") {
       var links = list.querySelectorAll("a");
-      var target = links[active >= 0 ? active : 0];
+      var target = links[Math.max(active, 0)];
       if (target) window.location.href = target.href;
-    } else if (event.key === "Escape") { input.value = ""; render(); }
+    } else if (event.key === "Escape") {
+      input.value = "";
+      render();
+    }
   });
-  list.addEventListener("keydown", function (event) {
-    if (event.key === "ArrowDown") { move(1); event.preventDefault(); }
-    else if (event.key === "ArrowUp") { move(-1); event.preventDefault(); }
-    else if (event.key === "Escape") { input.value = ""; render(); input.focus(); event.preventDefault(); }
+  list.addEventListener("keydown", (event) => {
+    if (event.key === "ArrowDown") {
+      move(1);
+      event.preventDefault();
+    } else if (event.key === "ArrowUp") {
+      move(-1);
+      event.preventDefault();
+    } else if (event.key === "Escape") {
+      input.value = "";
+      render();
+      input.focus();
+      event.preventDefault();
+    }
   });
-  list.addEventListener("focusin", function (event) {
+  list.addEventListener("focusin", (event) => {
     var links = Array.prototype.slice.call(list.querySelectorAll("a"));
     var i = links.indexOf(event.target);
     if (i < 0) return;
@@ -103,26 +128,30 @@
     links[active].classList.add("active");
   });
   // Leaving the search with Tab closes the results, as a click elsewhere does.
-  input.parentNode.addEventListener("focusout", function (event) {
+  input.parentNode.addEventListener("focusout", (event) => {
     if (!event.relatedTarget || !input.parentNode.contains(event.relatedTarget)) list.hidden = true;
   });
-  document.addEventListener("keydown", function (event) {
+  document.addEventListener("keydown", (event) => {
     var el = document.activeElement;
     var typing = el && (el.tagName === "INPUT" || el.tagName === "TEXTAREA" || el.isContentEditable);
-    if (event.key === "/" && !typing) { input.focus(); event.preventDefault(); }
+    if (event.key === "/" && !typing) {
+      input.focus();
+      event.preventDefault();
+    }
   });
-  document.addEventListener("click", function (event) {
+  document.addEventListener("click", (event) => {
     if (!list.contains(event.target) && event.target !== input) list.hidden = true;
   });
-  input.addEventListener("focus", function () { if (input.value.trim()) render(); });
+  input.addEventListener("focus", () => {
+    if (input.value.trim()) render();
+  });
 })();
 
 // Code blocks: a copy button on each (a real, named button, reachable with Tab).
-(function () {
-  "use strict";
+(() => {
   function copyText(text) {
     if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text);
-    return new Promise(function (resolve, reject) {
+    return new Promise((resolve, reject) => {
       var area = document.createElement("textarea");
       area.value = text;
       area.setAttribute("readonly", "");
@@ -131,14 +160,19 @@
       document.body.appendChild(area);
       area.select();
       var ok = false;
-      try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+      try {
+        ok = document.execCommand("copy");
+      } catch (_e) {
+        ok = false;
+      }
       document.body.removeChild(area);
-      if (ok) resolve(); else reject(new Error("copy failed"));
+      if (ok) resolve();
+      else reject(new Error("copy failed"));
     });
   }
   var blocks = document.querySelectorAll("main pre > code");
   for (var i = 0; i < blocks.length; i++) {
-    (function (code) {
+    ((code) => {
       var pre = code.parentNode;
       var wrap = document.createElement("div");
       wrap.className = "code-block";
@@ -149,18 +183,27 @@
       button.className = "copy";
       button.textContent = "Copy";
       var lang = /language-([\w-]+)/.exec(code.className);
-      button.setAttribute("aria-label", "Copy the " + (lang ? lang[1] + " " : "") + "code");
+      button.setAttribute("aria-label", `Copy the ${lang ? `${lang[1]} ` : ""}code`);
       var status = document.createElement("span");
       status.className = "visually-hidden";
       status.setAttribute("role", "status");
       wrap.appendChild(button);
       wrap.appendChild(status);
-      button.addEventListener("click", function () {
+      button.addEventListener("click", () => {
         copyText(code.textContent).then(
-          function () { button.textContent = "Copied"; status.textContent = "Copied to the clipboard"; },
-          function () { button.textContent = "Copy failed"; status.textContent = "Could not copy; select the text instead"; },
+          () => {
+            button.textContent = "Copied";
+            status.textContent = "Copied to the clipboard";
+          },
+          () => {
+            button.textContent = "Copy failed";
+            status.textContent = "Could not copy; select the text instead";
+          },
         );
-        setTimeout(function () { button.textContent = "Copy"; status.textContent = ""; }, 2000);
+        setTimeout(() => {
+          button.textContent = "Copy";
+          status.textContent = "";
+        }, 2000);
       });
     })(blocks[i]);
   }

@@ -8,7 +8,18 @@ import { document as description } from "@cloud-backup/spec";
 
 /** Shown as the request's host: where a real client would send it (a region's endpoint). */
 const SHOWN_ORIGIN = "https://dfw.backup.api.rackspacecloud.com";
-const STATUS_TEXT = { 200: "OK", 201: "Created", 204: "No Content", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 409: "Conflict", 500: "Internal Server Error", 503: "Service Unavailable" };
+const STATUS_TEXT = {
+  200: "OK",
+  201: "Created",
+  204: "No Content",
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  409: "Conflict",
+  500: "Internal Server Error",
+  503: "Service Unavailable",
+};
 
 // ------------------------------------------------------------------------------ the simulation
 
@@ -18,7 +29,14 @@ let ids;
 
 /** The demo world's account and the ids the forms start with, read through the API itself. */
 async function demoIds() {
-  const found = { tenant_id: "1234", token: "demo-token", machineAgentId: 202743, otherAgentId: 213564, encryptedAgentId: 95874, created: 0 };
+  const found = {
+    tenant_id: "1234",
+    token: "demo-token",
+    machineAgentId: 202743,
+    otherAgentId: 213564,
+    encryptedAgentId: 95874,
+    created: 0,
+  };
   const get = async (path) => {
     const res = await call("GET", `/v1.0/${found.tenant_id}${path}`, { "X-Auth-Token": found.token });
     return res.status === 200 ? res.json() : undefined;
@@ -53,7 +71,11 @@ function call(method, path, headers = {}, body) {
 // ------------------------------------------------------------------------------ the description
 
 const resolve = (node) => {
-  while (node && node.$ref) node = node.$ref.slice(2).split("/").reduce((acc, key) => acc?.[key.replaceAll("~1", "/").replaceAll("~0", "~")], description);
+  while (node?.$ref)
+    node = node.$ref
+      .slice(2)
+      .split("/")
+      .reduce((acc, key) => acc?.[key.replaceAll("~1", "/").replaceAll("~0", "~")], description);
   return node;
 };
 
@@ -64,9 +86,20 @@ function operation(id) {
       if (op?.operationId !== id) continue;
       const parameters = [...(item.parameters ?? []), ...(op.parameters ?? [])].map(resolve).filter((p) => p.in === "path");
       const media = op.requestBody ? resolve(op.requestBody).content?.["application/json"] : undefined;
-      const examples = media?.examples ? Object.entries(media.examples).map(([name, ex]) => ({ name, summary: resolve(ex).summary ?? name, value: resolve(ex).value })) : [];
+      const examples = media?.examples
+        ? Object.entries(media.examples).map(([name, ex]) => ({ name, summary: resolve(ex).summary ?? name, value: resolve(ex).value }))
+        : [];
       if (!examples.length && media?.example !== undefined) examples.push({ name: "example", summary: "Example", value: media.example });
-      return { id, method: method.toUpperCase(), path, summary: op.summary ?? id, parameters, hasBody: Boolean(media), examples, tag: op.tags?.[0] ?? "" };
+      return {
+        id,
+        method: method.toUpperCase(),
+        path,
+        summary: op.summary ?? id,
+        parameters,
+        hasBody: Boolean(media),
+        examples,
+        tag: op.tags?.[0] ?? "",
+      };
     }
   }
   return undefined;
@@ -111,7 +144,8 @@ function fillBody(op, example) {
     if (Array.isArray(value.Exclusions)) value.Exclusions = [{ FilePath: "/var/www/html/uploads", FileItemType: "Folder" }];
   }
   // Names are unique per agent: each fill proposes a new one.
-  if (op.id === "createBackupConfiguration" && typeof value.BackupConfigurationName === "string") value.BackupConfigurationName = `${value.BackupConfigurationName} (console ${++ids.created})`;
+  if (op.id === "createBackupConfiguration" && typeof value.BackupConfigurationName === "string")
+    value.BackupConfigurationName = `${value.BackupConfigurationName} (console ${++ids.created})`;
   if ("DestinationPath" in value) value.DestinationPath = ids.windows[ids.backupAgentId] ? "C:\\Restored" : "/var/restored";
   if (op.id === "addRestoreFile" && !ids.windows[ids.backupAgentId]) value.FilePath = "/var/www/html";
   if (op.id === "requestBackupAction") set("Id", value.Action === "StopManual" ? ids.backupId : ids.backupConfigurationId);
@@ -183,7 +217,11 @@ const el = (tag, attrs = {}, ...children) => {
 
 function showTime() {
   const output = document.getElementById("tryit-now");
-  if (output) output.textContent = `${new Date(app.clock.now()).toISOString().replace("T", " ").replace(/\.\d+Z$/, " UTC")}`;
+  if (output)
+    output.textContent = `${new Date(app.clock.now())
+      .toISOString()
+      .replace("T", " ")
+      .replace(/\.\d+Z$/, " UTC")}`;
 }
 
 const consoles = new Map();
@@ -201,7 +239,15 @@ function buildConsole(container, op) {
   }
   if (op.parameters.length) form.append(paramsBox);
   const token = el("input", { id: `${prefix}token`, name: "X-Auth-Token", type: "text", autocomplete: "off", spellcheck: "false" });
-  const prefer = el("input", { id: `${prefix}prefer`, name: "Prefer", type: "text", autocomplete: "off", spellcheck: "false", placeholder: "code=503, example=…, latency=250", "aria-describedby": `${prefix}prefer-hint` });
+  const prefer = el("input", {
+    id: `${prefix}prefer`,
+    name: "Prefer",
+    type: "text",
+    autocomplete: "off",
+    spellcheck: "false",
+    placeholder: "code=503, example=…, latency=250",
+    "aria-describedby": `${prefix}prefer-hint`,
+  });
   form.append(
     el(
       "fieldset",
@@ -209,7 +255,11 @@ function buildConsole(container, op) {
       el("legend", { text: "Headers" }),
       el("div", { class: "tryit-field" }, el("label", { for: token.id, text: "X-Auth-Token" }), token),
       el("div", { class: "tryit-field" }, el("label", { for: prefer.id, text: "Prefer (optional)" }), prefer),
-      el("p", { id: `${prefix}prefer-hint`, class: "tryit-hint", text: "Provoke a fault: code=503 (a documented error status), example=NAME (a named example), latency=MS." }),
+      el("p", {
+        id: `${prefix}prefer-hint`,
+        class: "tryit-hint",
+        text: "Provoke a fault: code=503 (a documented error status), example=NAME (a named example), latency=MS.",
+      }),
     ),
   );
   let body;
@@ -287,7 +337,14 @@ async function sendRequest(op, { fields, token, prefer, body, response }) {
   try {
     res = await call(op.method, path, headers, text);
   } catch (error) {
-    response.append(requestLine, el("p", { class: "tryit-status tryit-error", role: "status", text: `No answer: ${error instanceof Error ? error.message : String(error)}` }));
+    response.append(
+      requestLine,
+      el("p", {
+        class: "tryit-status tryit-error",
+        role: "status",
+        text: `No answer: ${error instanceof Error ? error.message : String(error)}`,
+      }),
+    );
     return;
   }
   const elapsed = performance.now() - started;
@@ -309,11 +366,17 @@ async function sendRequest(op, { fields, token, prefer, body, response }) {
   for (const [name, value] of res.headers) headerList.append(el("dt", { text: name }), el("dd", { text: value }));
   response.append(
     requestLine,
-    el("p", { class: `tryit-status tryit-status-${Math.floor(res.status / 100)}xx`, role: "status", text: `${res.status} ${STATUS_TEXT[res.status] ?? ""}`.trim() + ` · ${elapsed.toFixed(0)} ms` }),
+    el("p", {
+      class: `tryit-status tryit-status-${Math.floor(res.status / 100)}xx`,
+      role: "status",
+      text: `${`${res.status} ${STATUS_TEXT[res.status] ?? ""}`.trim()} · ${elapsed.toFixed(0)} ms`,
+    }),
     el("h4", { text: "Headers" }),
     headerList,
     el("h4", { text: "Body" }),
-    raw ? el("pre", { class: "tryit-response-body", tabindex: "0", "aria-label": "Response body" }, el("code", { text: shown })) : el("p", { class: "tryit-empty", text: "(no body)" }),
+    raw
+      ? el("pre", { class: "tryit-response-body", tabindex: "0", "aria-label": "Response body" }, el("code", { text: shown }))
+      : el("p", { class: "tryit-empty", text: "(no body)" }),
   );
 }
 
@@ -333,7 +396,7 @@ function toggle(section, open) {
 function openFromHash() {
   const id = decodeURIComponent(window.location.hash.slice(1));
   const section = id && document.getElementById(id);
-  if (!section || !section.classList.contains("tryit-op")) return;
+  if (!section?.classList.contains("tryit-op")) return;
   toggle(section, true);
   section.scrollIntoView({ block: "start" });
   section.querySelector(".tryit-toggle").focus({ preventScroll: true });
@@ -349,7 +412,12 @@ async function main() {
   for (const button of document.querySelectorAll("[data-advance]")) {
     button.disabled = false;
     button.addEventListener("click", async () => {
-      const res = await call("POST", "/__admin/clock/advance", { "Content-Type": "application/json" }, JSON.stringify({ seconds: Number(button.dataset.advance) }));
+      const res = await call(
+        "POST",
+        "/__admin/clock/advance",
+        { "Content-Type": "application/json" },
+        JSON.stringify({ seconds: Number(button.dataset.advance) }),
+      );
       if (!res.ok) throw new Error(`the clock did not move: ${res.status}`);
       showTime();
     });

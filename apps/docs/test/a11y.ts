@@ -26,18 +26,41 @@ export interface Violation {
 export async function axeCheck(page: Page, where: string, include?: string): Promise<Violation[]> {
   const loaded = await page.evaluate(() => "axe" in window);
   if (!loaded) await page.addScriptTag({ content: axeSource });
-  const found = await page.evaluate(async ({ tags, include }) => {
-    const axe = (window as unknown as { axe: { run: (context: object, options: object) => Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[] }> } }).axe;
-    const result = await axe.run(include ? { include: [[include]] } : document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] });
-    return result.violations.map((v) => ({ rule: v.id, impact: v.impact ?? "", help: v.help, elements: v.nodes.map((n) => n.target.join(" ")) }));
-  }, { tags: WCAG_TAGS, include });
+  const found = await page.evaluate(
+    async ({ tags, include }) => {
+      const axe = (
+        window as unknown as {
+          axe: {
+            run: (
+              context: object,
+              options: object,
+            ) => Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[] }>;
+          };
+        }
+      ).axe;
+      const result = await axe.run(include ? { include: [[include]] } : document, {
+        runOnly: { type: "tag", values: tags },
+        resultTypes: ["violations"],
+      });
+      return result.violations.map((v) => ({
+        rule: v.id,
+        impact: v.impact ?? "",
+        help: v.help,
+        elements: v.nodes.map((n) => n.target.join(" ")),
+      }));
+    },
+    { tags: WCAG_TAGS, include },
+  );
   return found.map((v) => ({ where, ...v }));
 }
 
 /** One line per rule and page, naming the elements: what a failing test prints. */
 export function describeViolations(violations: Violation[]): string {
   return violations
-    .map((v) => `${v.where}: ${v.rule} (${v.impact}, ${v.elements.length} element(s)): ${v.help}\n    ${v.elements.slice(0, 10).join("\n    ")}${v.elements.length > 10 ? `\n    ... and ${v.elements.length - 10} more` : ""}`)
+    .map(
+      (v) =>
+        `${v.where}: ${v.rule} (${v.impact}, ${v.elements.length} element(s)): ${v.help}\n    ${v.elements.slice(0, 10).join("\n    ")}${v.elements.length > 10 ? `\n    ... and ${v.elements.length - 10} more` : ""}`,
+    )
     .join("\n");
 }
 

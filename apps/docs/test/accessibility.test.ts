@@ -24,12 +24,18 @@ const isRedoc = (page: Page) => page.evaluate(() => Boolean(document.getElementB
 
 /** Every #/... route of a Redoc page: the menu's links, including those a route's group reveals. */
 async function redocRoutes(page: Page): Promise<string[]> {
-  return page.locator("a[href^='#/']").evaluateAll((links) => [...new Set(links.map((a) => decodeURIComponent(a.getAttribute("href")!.slice(1)).split("#")[0]!))]);
+  return page
+    .locator("a[href^='#/']")
+    .evaluateAll((links) => [...new Set(links.map((a) => decodeURIComponent(a.getAttribute("href")!.slice(1)).split("#")[0]!))]);
 }
 
 async function showRoute(page: Page, route: string): Promise<void> {
   await page.evaluate((h) => (window.location.hash = h), route);
-  if (route !== "/") await page.locator(`[id="${route.slice(1)}"]`).first().waitFor({ timeout: 10_000 });
+  if (route !== "/")
+    await page
+      .locator(`[id="${route.slice(1)}"]`)
+      .first()
+      .waitFor({ timeout: 10_000 });
   await page.waitForTimeout(150);
 }
 
@@ -42,7 +48,10 @@ describe.skipIf(skipBrowser)("accessibility (axe-core, WCAG 2.1 A and AA)", () =
   beforeAll(async () => {
     browser = await launchBrowser();
     context = browser.context;
-    await context.route((u) => !["file:", "data:", "blob:"].includes(u.protocol), (route) => route.abort("blockedbyclient"));
+    await context.route(
+      (u) => !["file:", "data:", "blob:"].includes(u.protocol),
+      (route) => route.abort("blockedbyclient"),
+    );
     page = context.pages()[0] ?? (await context.newPage());
   });
   afterAll(async () => {
@@ -88,7 +97,9 @@ describe.skipIf(skipBrowser)("accessibility (axe-core, WCAG 2.1 A and AA)", () =
         checked.push(`${file} (search)`);
       }
     }
-    console.log(`docs: axe-core checked ${checked.length} pages and routes: ${violations.length ? JSON.stringify(totals(violations)) : "0 violations"}`);
+    console.log(
+      `docs: axe-core checked ${checked.length} pages and routes: ${violations.length ? JSON.stringify(totals(violations)) : "0 violations"}`,
+    );
     // Every operation of the reference was one of the routes checked.
     expect(checked.filter((c) => /^reference\/api\.html#\/[^/]+\/[^/]+$/.test(c)).length).toBe(33);
     expect(violations, describeViolations(violations)).toEqual([]);
@@ -106,8 +117,14 @@ describe.skipIf(skipBrowser)("accessibility (axe-core, WCAG 2.1 A and AA)", () =
         const ring = (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0) || style.boxShadow !== "none";
         const box = el.getBoundingClientRect();
         const path: string[] = [];
-        for (let e: Element | null = el; e && e !== document.body; e = e.parentElement) path.unshift(`${e.tagName}${e.id ? `#${e.id}` : ""}:${[...(e.parentElement?.children ?? [])].indexOf(e)}`);
-        return { key: path.join(">"), tag: el.tagName, text: (el.getAttribute("aria-label") ?? el.textContent ?? "").trim().slice(0, 60), visible: ring && box.width > 0 && box.height > 0 };
+        for (let e: Element | null = el; e && e !== document.body; e = e.parentElement)
+          path.unshift(`${e.tagName}${e.id ? `#${e.id}` : ""}:${[...(e.parentElement?.children ?? [])].indexOf(e)}`);
+        return {
+          key: path.join(">"),
+          tag: el.tagName,
+          text: (el.getAttribute("aria-label") ?? el.textContent ?? "").trim().slice(0, 60),
+          visible: ring && box.width > 0 && box.height > 0,
+        };
       });
       if (!f) break;
       if (seen.length && f.key === seen[0]!.key) break;

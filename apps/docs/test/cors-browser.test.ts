@@ -74,7 +74,11 @@ describe.skipIf(skipBrowser)("a page on another origin calls the reference serve
     const items = await page.locator("#agents li").allInnerTexts();
     const admin = await page.evaluate(`adminWrites(${JSON.stringify(api)})`);
     await page.close();
-    return { list: list as { ok: boolean; status?: number; requestId?: string; count?: number; error?: string }, items, admin: admin as { simple: unknown; preflighted: unknown } };
+    return {
+      list: list as { ok: boolean; status?: number; requestId?: string; count?: number; error?: string },
+      items,
+      admin: admin as { simple: unknown; preflighted: unknown },
+    };
   }
 
   it("with cors for the page's origin: lists the agents; the control API still refuses", async () => {

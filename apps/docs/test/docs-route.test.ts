@@ -32,14 +32,17 @@ describe("the reference server's /docs", () => {
     expect(res.headers.get("content-type")).toBe(type);
   });
 
-  it.each(["/docs/no-such-page.html", "/docs/%2e%2e/package.json", "/docs/..%2f..%2fpackage.json", "/docs/%2e%2e%2f%2e%2e%2fscripts%2fbuild.mjs", "/docs/%00"])(
-    "answers 404 for %s, never a file outside the site",
-    async (path) => {
-      const res = await app.request(path);
-      expect(res.status).toBe(404);
-      expect(res.headers.get("content-type")).toBe("application/problem+json");
-    },
-  );
+  it.each([
+    "/docs/no-such-page.html",
+    "/docs/%2e%2e/package.json",
+    "/docs/..%2f..%2fpackage.json",
+    "/docs/%2e%2e%2f%2e%2e%2fscripts%2fbuild.mjs",
+    "/docs/%00",
+  ])("answers 404 for %s, never a file outside the site", async (path) => {
+    const res = await app.request(path);
+    expect(res.status).toBe(404);
+    expect(res.headers.get("content-type")).toBe("application/problem+json");
+  });
 
   it("answers 404 with a hint when it was given no site", async () => {
     const res = await createServer({ clock: { speed: 0 } }).request("/docs/");

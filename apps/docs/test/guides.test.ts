@@ -39,7 +39,11 @@ export function blocksOf(markdown: string): Block[] {
   for (const token of tokens) {
     const expected = token.type === "html" ? /^<!--\s*expected errors:\s*([\d,\s]+)/i.exec(token.text.trim()) : null;
     if (token.type === "html" && /^<!--\s*not run/i.test(token.text.trim())) skip = token.text.trim().replace(/^<!--\s*|\s*-->$/g, "");
-    else if (expected) errors = expected[1]!.split(/[,\s]+/).filter(Boolean).map(Number);
+    else if (expected)
+      errors = expected[1]!
+        .split(/[,\s]+/)
+        .filter(Boolean)
+        .map(Number);
     else if (token.type === "code") {
       blocks.push({ lang: (token.lang ?? "").split(/\s/)[0] ?? "", text: token.text, skip, errors });
       skip = undefined;
@@ -101,7 +105,10 @@ describe("the guides' shell blocks and TypeScript programs", () => {
       for (const [i, block] of blocks.entries()) {
         if (block.skip) continue;
         // Never install, build or start anything from a guide: such a block must be marked.
-        expect(/(^|[\s;&|(])(npm|npx|pnpm|yarn)\s/m.test(block.text), `block ${i + 1} of ${guide.source} runs npm; mark it "not run" instead:\n${block.text}`).toBe(false);
+        expect(
+          /(^|[\s;&|(])(npm|npx|pnpm|yarn)\s/m.test(block.text),
+          `block ${i + 1} of ${guide.source} runs npm; mark it "not run" instead:\n${block.text}`,
+        ).toBe(false);
         server.calls.length = 0;
         const { code, output } = SHELL.has(block.lang)
           ? await run("bash", ["-euo", "pipefail", "-c", substitute(server, block.text)], cwd)
@@ -109,14 +116,23 @@ describe("the guides' shell blocks and TypeScript programs", () => {
         const calls = server.calls.filter((c) => !c.path.startsWith("/__admin"));
         const transcript = `block ${i + 1} of ${guide.source}:\n${block.text}\noutput:\n${output}\ncalls:\n${calls.map((c) => `  ${c.method} ${c.path} ${c.status}`).join("\n")}`;
         expect(code, transcript).toBe(0);
-        expect(calls.filter((c) => c.status >= 400 && !block.errors?.includes(c.status)), transcript).toEqual([]);
+        expect(
+          calls.filter((c) => c.status >= 400 && !block.errors?.includes(c.status)),
+          transcript,
+        ).toEqual([]);
         // A block that says it provokes an error must provoke it.
-        for (const status of block.errors ?? []) expect(calls.map((c) => c.status), transcript).toContain(status);
+        for (const status of block.errors ?? [])
+          expect(
+            calls.map((c) => c.status),
+            transcript,
+          ).toContain(status);
         executed++;
       }
       if (guide.slug === "getting-started") {
         // The walk-through ends with a completed backup of 180002 and a completed restore.
-        const activity = (await (await fetch(`${server.url}/v1.0/${DEMO.tenantId}/activity`, { headers: { "X-Auth-Token": DEMO.token } })).json()) as {
+        const activity = (await (
+          await fetch(`${server.url}/v1.0/${DEMO.tenantId}/activity`, { headers: { "X-Auth-Token": DEMO.token } })
+        ).json()) as {
           Type: string;
           ParentId: number;
           BackupId: number;
@@ -126,7 +142,9 @@ describe("the guides' shell blocks and TypeScript programs", () => {
         const backup = activity.find((a) => a.Type === "Backup" && a.ParentId === 180002)!;
         const restore = activity.find((a) => a.Type === "Restore")!;
         expect(backup.CurrentState).toBe("Completed");
-        const restored = (await (await fetch(`${server.url}/v1.0/${DEMO.tenantId}/restore/${restore.ID}`, { headers: { "X-Auth-Token": DEMO.token } })).json()) as { RestoreStateId: number };
+        const restored = (await (
+          await fetch(`${server.url}/v1.0/${DEMO.tenantId}/restore/${restore.ID}`, { headers: { "X-Auth-Token": DEMO.token } })
+        ).json()) as { RestoreStateId: number };
         expect(restored.RestoreStateId).toBe(3);
         // And it was made by the guide: the seeded restore is 20000.
         expect(restore.ID).not.toBe(20000);

@@ -27,7 +27,10 @@ if (skipBrowser) {
 
 /** Launches Chromium headless with a fresh profile; `close()` also removes the profile. */
 export async function launchBrowser(): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
-  if (!hasChromium) throw new Error(`Chromium is required (CLOUD_BACKUP_REQUIRE_BROWSER is set) but missing at ${CHROMIUM_PATH}: run apps/docs/scripts/ensure-chromium.sh`);
+  if (!hasChromium)
+    throw new Error(
+      `Chromium is required (CLOUD_BACKUP_REQUIRE_BROWSER is set) but missing at ${CHROMIUM_PATH}: run apps/docs/scripts/ensure-chromium.sh`,
+    );
   const userDataDir = mkdtempSync(join(tmpdir(), "cb-docs-test-"));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM_PATH,

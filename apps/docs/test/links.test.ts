@@ -13,7 +13,13 @@ import { slugify } from "../scripts/build.mjs";
 import { repoRoot } from "./helpers.js";
 
 function linksOf(tokens: Token[], out: string[] = []): string[] {
-  for (const t of tokens as (Token & { tokens?: Token[]; items?: Token[]; href?: string; rows?: { tokens: Token[] }[][]; header?: { tokens: Token[] }[] })[]) {
+  for (const t of tokens as (Token & {
+    tokens?: Token[];
+    items?: Token[];
+    href?: string;
+    rows?: { tokens: Token[] }[][];
+    header?: { tokens: Token[] }[];
+  })[]) {
     if (t.type === "link" && t.href) out.push(t.href);
     if (t.tokens) linksOf(t.tokens, out);
     if (t.items) linksOf(t.items, out);
@@ -39,7 +45,12 @@ function anchorsOf(markdown: string): Set<string> {
   return out;
 }
 
-const sources = [...readdirSync(join(repoRoot, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`), "README.md"];
+const sources = [
+  ...readdirSync(join(repoRoot, "docs"))
+    .filter((f) => f.endsWith(".md"))
+    .map((f) => `docs/${f}`),
+  "README.md",
+];
 
 describe("links in the Markdown sources, read as files", () => {
   for (const source of sources) {
@@ -61,7 +72,8 @@ describe("links in the Markdown sources, read as files", () => {
         else if (hash && statSync(target).isFile()) {
           const text = readFileSync(target, "utf8");
           if (target.endsWith(".md") && !anchorsOf(text).has(decodeURIComponent(hash))) broken.push(`${href} (no such heading)`);
-          if (/\.ya?ml$/.test(target) && !new RegExp(`operationId:\\s*${hash}\\s*$`, "m").test(text)) broken.push(`${href} (no operation ${hash} in that file)`);
+          if (/\.ya?ml$/.test(target) && !new RegExp(`operationId:\\s*${hash}\\s*$`, "m").test(text))
+            broken.push(`${href} (no operation ${hash} in that file)`);
         }
       }
       expect(broken).toEqual([]);

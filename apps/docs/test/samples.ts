@@ -7,10 +7,9 @@
  * made succeeded, and it called its own operation.
  */
 import { spawn } from "node:child_process";
-import { join } from "node:path";
 import { DEMO } from "@cloud-backup/server";
 import { expect } from "vitest";
-import { apiOperations, startServer } from "./helpers.js";
+import { apiOperations, type startServer } from "./helpers.js";
 
 /** What the samples are written against: the reference server's demo world on its default port. */
 const PLACEHOLDER = { baseUrl: "http://127.0.0.1:4010", tenant: "1234", token: "demo-token" };
@@ -70,4 +69,3 @@ export async function expectSampleSucceeds(
     `the sample never called ${operationId} successfully\n${transcript}`,
   ).toBe(true);
 }
-

@@ -77,7 +77,8 @@ describe.skipIf(skipBrowser)("the docs site in Chromium", () => {
     await page.locator("#redoc a[href^='#/']").first().waitFor();
     // Each tag of the menu, and each operation (rendered from the hash, as Redoc routes).
     const menu = new Set(await page.locator("a[href^='#/']").evaluateAll((links) => links.map((a) => a.getAttribute("href"))));
-    for (const tag of new Set(operations.map((op) => op.tag))) expect(menu, `${tag} in the menu`).toContain(redocAnchor(tag, "x").replace(/\/x$/, ""));
+    for (const tag of new Set(operations.map((op) => op.tag)))
+      expect(menu, `${tag} in the menu`).toContain(redocAnchor(tag, "x").replace(/\/x$/, ""));
     expect(operations).toHaveLength(33);
     for (const op of operations) {
       const hash = redocAnchor(op.tag, op.operationId).slice(1);
@@ -85,7 +86,10 @@ describe.skipIf(skipBrowser)("the docs site in Chromium", () => {
       await page.evaluate((h) => (window.location.hash = h), hash);
       const shown = await page
         .waitForFunction(([i, summary]) => document.getElementById(i!)?.innerText.includes(summary!), [id, op.summary], { timeout: 10_000 })
-        .then(() => true, () => false);
+        .then(
+          () => true,
+          () => false,
+        );
       expect(shown, `${op.operationId}: "${op.summary}" shown at #${hash}`).toBe(true);
       shownSections.add(`reference/api.html#${hash}`);
     }
@@ -108,7 +112,9 @@ describe.skipIf(skipBrowser)("the docs site in Chromium", () => {
 
   it("loads every page with no failed and no external request", async () => {
     const pages = htmlPages();
-    expect(pages).toEqual(expect.arrayContaining(["index.html", "getting-started.html", "errata.html", ...REFERENCES.map((r) => `reference/${r.name}.html`)]));
+    expect(pages).toEqual(
+      expect.arrayContaining(["index.html", "getting-started.html", "errata.html", ...REFERENCES.map((r) => `reference/${r.name}.html`)]),
+    );
     for (const file of pages) {
       await page.goto(url(file), { waitUntil: "load" });
       if (file.startsWith("reference/")) await page.locator("#redoc a[href^='#/']").first().waitFor();
@@ -124,7 +130,10 @@ describe.skipIf(skipBrowser)("the docs site in Chromium", () => {
           const shown = await page
             .locator(`[id="${hash.slice(1)}"]`)
             .waitFor({ timeout: 10_000 })
-            .then(() => true, () => false);
+            .then(
+              () => true,
+              () => false,
+            );
           expect(shown, `${file}#${hash} shows its section`).toBe(true);
           shownSections.add(`${file}#${hash}`);
         }
@@ -160,7 +169,10 @@ describe.skipIf(skipBrowser)("the docs site in Chromium", () => {
           const shown = await page
             .locator(`[id="${anchor.slice(1)}"]`)
             .waitFor({ timeout: 10_000 })
-            .then(() => true, () => false);
+            .then(
+              () => true,
+              () => false,
+            );
           expect(shown, `${target}#${anchor} shows its section`).toBe(true);
         }
       } else {
@@ -190,7 +202,10 @@ describe.skipIf(skipBrowser)("the docs site in Chromium", () => {
     }
     // The backup-and-restore sequence diagram between client, service and agent.
     await page.goto(url("backups.html"), { waitUntil: "load" });
-    const sequence = await page.locator("figure.diagram svg").nth(1).evaluate((el) => el.textContent ?? "");
+    const sequence = await page
+      .locator("figure.diagram svg")
+      .nth(1)
+      .evaluate((el) => el.textContent ?? "");
     for (const actor of ["Client", "Cloud Backup API", "Agent", "StartManual"]) expect(sequence).toContain(actor);
     expect(external).toEqual([]);
   });
@@ -281,5 +296,4 @@ describe.skipIf(skipBrowser)("the docs site in Chromium", () => {
       await server.close();
     }
   });
-
 });

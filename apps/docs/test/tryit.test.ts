@@ -62,7 +62,10 @@ describe.skipIf(skipBrowser)("the Try it console", () => {
   const response = (operationId: string) => section(operationId).getByRole("region", { name: "Response" });
 
   /** Opens an operation's console with its "Try it" control (unless open) and sends the request as filled in, or with `edit` applied. */
-  async function send(operationId: string, edit?: (console: Locator) => Promise<void>): Promise<{ status: number; body: string; contentType: string; path: string }> {
+  async function send(
+    operationId: string,
+    edit?: (console: Locator) => Promise<void>,
+  ): Promise<{ status: number; body: string; contentType: string; path: string }> {
     const s = section(operationId);
     const toggle = s.getByRole("button", { name: "Try it", exact: true });
     if ((await toggle.getAttribute("aria-expanded")) !== "true") await toggle.click();
@@ -86,7 +89,10 @@ describe.skipIf(skipBrowser)("the Try it console", () => {
   async function sendChecked(operationId: string, edit?: (console: Locator) => Promise<void>) {
     const op = operations.find((o) => o.operationId === operationId)!;
     const answer = await send(operationId, edit);
-    expect(conformanceProblems(op.method, answer.path, answer.status, answer.contentType, answer.body), `${operationId} ${answer.status} ${answer.body.slice(0, 300)}`).toEqual([]);
+    expect(
+      conformanceProblems(op.method, answer.path, answer.status, answer.contentType, answer.body),
+      `${operationId} ${answer.status} ${answer.body.slice(0, 300)}`,
+    ).toEqual([]);
     return answer;
   }
 
@@ -117,16 +123,25 @@ describe.skipIf(skipBrowser)("the Try it console", () => {
       /** No request left the page: only the site's own files were loaded, and the server (if any) answered no API call. */
       const nothingLeft = () => {
         expect(external).toEqual([]);
-        const own = mode === "file" ? (u: string) => /^(file|data|blob):/.test(u) : (u: string) => u.startsWith(`${siteOrigin}/docs/`) || /^(data|blob):/.test(u);
+        const own =
+          mode === "file"
+            ? (u: string) => /^(file|data|blob):/.test(u)
+            : (u: string) => u.startsWith(`${siteOrigin}/docs/`) || /^(data|blob):/.test(u);
         expect(requests.filter((u) => !own(u))).toEqual([]);
-        if (server) expect(server.calls.filter((c) => !c.path.startsWith("/docs")), "API calls that reached the server").toEqual([]);
+        if (server)
+          expect(
+            server.calls.filter((c) => !c.path.startsWith("/docs")),
+            "API calls that reached the server",
+          ).toEqual([]);
         expect(errors).toEqual([]);
       };
 
       it("lists the agents", async () => {
         await open(base, "#listAgents");
         // The link's hash opened that operation's console.
-        await expect(section("listAgents").getByRole("button", { name: "Try it", exact: true }).getAttribute("aria-expanded")).resolves.toBe("true");
+        await expect(
+          section("listAgents").getByRole("button", { name: "Try it", exact: true }).getAttribute("aria-expanded"),
+        ).resolves.toBe("true");
         const answer = await sendChecked("listAgents");
         expect(answer.status).toBe(200);
         const agents = JSON.parse(answer.body) as Array<{ MachineName: string }>;
@@ -142,7 +157,10 @@ describe.skipIf(skipBrowser)("the Try it console", () => {
         const config = JSON.parse(created.body) as { BackupConfigurationId: number; MachineAgentId: number };
         // The next console is filled in with what was just created.
         const started = await sendChecked("requestBackupAction", async (s) => {
-          expect(JSON.parse(await s.getByLabel("Request body (JSON)").inputValue())).toEqual({ Action: "StartManual", Id: config.BackupConfigurationId });
+          expect(JSON.parse(await s.getByLabel("Request body (JSON)").inputValue())).toEqual({
+            Action: "StartManual",
+            Id: config.BackupConfigurationId,
+          });
         });
         expect(started.status).toBe(200);
         const backupId = Number(started.body);
@@ -154,8 +172,13 @@ describe.skipIf(skipBrowser)("the Try it console", () => {
         await page.getByRole("button", { name: "Advance 10 minutes" }).click();
         await expect.poll(virtualTime).toBe(t0 + 600_000);
         const after = await sendChecked("getBackup");
-        expect(JSON.parse(after.body)).toMatchObject({ BackupId: backupId, BackupConfigurationId: config.BackupConfigurationId, CurrentState: "Completed" });
-        if (mode === "file") await section("getBackup").screenshot({ path: join(ensureDir(artifactsDir), "tryit-backup-completed.png"), style: UNSTICK });
+        expect(JSON.parse(after.body)).toMatchObject({
+          BackupId: backupId,
+          BackupConfigurationId: config.BackupConfigurationId,
+          CurrentState: "Completed",
+        });
+        if (mode === "file")
+          await section("getBackup").screenshot({ path: join(ensureDir(artifactsDir), "tryit-backup-completed.png"), style: UNSTICK });
         nothingLeft();
       });
 
@@ -178,7 +201,11 @@ describe.skipIf(skipBrowser)("the Try it console", () => {
         const notJson = await sendChecked("createBackupConfiguration", (s) => s.getByLabel("Request body (JSON)").fill("{ not json"));
         expect(notJson.status).toBe(400);
         expect(notJson.body).toContain("is not valid JSON");
-        if (mode === "file") await section("createBackupConfiguration").screenshot({ path: join(ensureDir(artifactsDir), "tryit-problem.png"), style: UNSTICK });
+        if (mode === "file")
+          await section("createBackupConfiguration").screenshot({
+            path: join(ensureDir(artifactsDir), "tryit-problem.png"),
+            style: UNSTICK,
+          });
         expect(await listed()).toBe(count);
         nothingLeft();
       });
@@ -186,7 +213,7 @@ describe.skipIf(skipBrowser)("the Try it console", () => {
   }
 
   describe("from the file system", () => {
-    it("offers a \"Try it\" control for every operation of the reference, and every filled-in read answers 200", async () => {
+    it('offers a "Try it" control for every operation of the reference, and every filled-in read answers 200', async () => {
       await open(fileUrl("tryit.html"));
       const toggles = page.getByRole("button", { name: "Try it", exact: true });
       await expect(toggles.count()).resolves.toBe(operations.length);
@@ -213,7 +240,11 @@ describe.skipIf(skipBrowser)("the Try it console", () => {
       await page.getByRole("button", { name: "Advance 10 minutes" }).click();
       expect(JSON.parse((await sendChecked("getBackup")).body).CurrentState).toBe("Completed");
       const created = await sendChecked("createRestore", async (s) => {
-        expect(JSON.parse(await s.getByLabel("Request body (JSON)").inputValue())).toMatchObject({ BackupId: backupId, BackupMachineId: 202743, DestinationMachineId: 202743 });
+        expect(JSON.parse(await s.getByLabel("Request body (JSON)").inputValue())).toMatchObject({
+          BackupId: backupId,
+          BackupMachineId: 202743,
+          DestinationMachineId: 202743,
+        });
       });
       expect(created.status, created.body).toBe(200);
       const restoreId = JSON.parse(created.body).RestoreId as number;
@@ -262,10 +293,15 @@ describe.skipIf(skipBrowser)("the Try it console", () => {
       await expect.poll(virtualTime).toBe(t0 + 4_260_000);
       const created = await sendChecked("createBackupConfiguration");
       const id = JSON.parse(created.body).BackupConfigurationId as number;
-      expect((await sendChecked("getBackupConfiguration", (s) => s.getByLabel("backupConfigurationId", { exact: true }).fill(String(id)))).status).toBe(200);
+      expect(
+        (await sendChecked("getBackupConfiguration", (s) => s.getByLabel("backupConfigurationId", { exact: true }).fill(String(id))))
+          .status,
+      ).toBe(200);
       await resetSimulation();
       await expect.poll(virtualTime).toBeLessThan(t0 + 60_000);
-      const gone = await sendChecked("getBackupConfiguration", (s) => s.getByLabel("backupConfigurationId", { exact: true }).fill(String(id)));
+      const gone = await sendChecked("getBackupConfiguration", (s) =>
+        s.getByLabel("backupConfigurationId", { exact: true }).fill(String(id)),
+      );
       expect(gone.status).toBe(404);
     });
 
@@ -274,7 +310,13 @@ describe.skipIf(skipBrowser)("the Try it console", () => {
       await sendChecked("createBackupConfiguration");
       await page.addScriptTag({ path: require.resolve("axe-core/axe.min.js") });
       const result = await page.evaluate(async () => {
-        const axe = (window as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: Array<{ id: string; nodes: Array<{ target: unknown }> }> }> } }).axe;
+        const axe = (
+          window as unknown as {
+            axe: {
+              run: (ctx: unknown, opts: unknown) => Promise<{ violations: Array<{ id: string; nodes: Array<{ target: unknown }> }> }>;
+            };
+          }
+        ).axe;
         const r = await axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
         return r.violations.map((v) => ({ id: v.id, targets: v.nodes.map((n) => JSON.stringify(n.target)).slice(0, 5) }));
       });
@@ -285,12 +327,16 @@ describe.skipIf(skipBrowser)("the Try it console", () => {
     it("is linked from each operation of the API reference", async () => {
       const op = operations.find((o) => o.operationId === "requestBackupAction")!;
       await page.goto(`${fileUrl("reference/api.html")}${redocAnchor(op.tag, op.operationId)}`, { waitUntil: "load" });
-      const link = page.locator(`[id="${redocAnchor(op.tag, op.operationId).slice(2)}"]`).getByRole("link", { name: "Try it", exact: true });
+      const link = page
+        .locator(`[id="${redocAnchor(op.tag, op.operationId).slice(2)}"]`)
+        .getByRole("link", { name: "Try it", exact: true });
       await link.waitFor();
       await link.click();
       await page.waitForURL(/tryit\.html#requestBackupAction$/);
       await page.waitForFunction(() => document.documentElement.dataset.tryit === "ready");
-      await expect(section("requestBackupAction").getByRole("button", { name: "Try it", exact: true }).getAttribute("aria-expanded")).resolves.toBe("true");
+      await expect(
+        section("requestBackupAction").getByRole("button", { name: "Try it", exact: true }).getAttribute("aria-expanded"),
+      ).resolves.toBe("true");
       expect(external).toEqual([]);
       // Every operation has its link in the reference.
       const html = readFileSync(join(distDir, "reference/api.html"), "utf8");

@@ -22,7 +22,9 @@ const KINDS = [
 /** Every operation of the path files, with its `x-codeSamples` as written there. */
 function pathOperations(): { file: string; method: string; operationId: string; samples: unknown }[] {
   const ops = [];
-  for (const file of readdirSync(pathsDir).filter((f) => f.endsWith(".yaml")).sort()) {
+  for (const file of readdirSync(pathsDir)
+    .filter((f) => f.endsWith(".yaml"))
+    .sort()) {
     const item = parse(readFileSync(join(pathsDir, file), "utf8")) ?? {};
     for (const method of METHODS) {
       const op = item[method];

@@ -395,7 +395,7 @@ function toggle(section, open) {
 
 function openFromHash() {
   const id = decodeURIComponent(window.location.hash.slice(1));
-  const section = id && document.getElementById(id);
+  const section = id ? document.getElementById(id) : null;
   if (!section?.classList.contains("tryit-op")) return;
   toggle(section, true);
   section.scrollIntoView({ block: "start" });

@@ -53,6 +53,8 @@ export interface PipelineDeps {
 
 /** Marks an answer whose connection was dropped on purpose (`Prefer: fault=reset`). */
 export const RESET_HEADER = "x-cloud-backup-reset";
+/** The status of that answer (never sent: the connection is gone). */
+export const RESET_STATUS = 599;
 
 const unknownToken = () =>
   new ApiError(401, "The token is unknown or expired; authenticate again.", [
@@ -67,7 +69,9 @@ export const start =
     c.set("operationId", op.operationId);
     c.set("requestId", c.req.header("x-request-id") ?? randomUUID());
     await next();
-    c.res = withPreferenceApplied(c, c.res);
+    // Assigning c.res again, even the same answer, makes Hono copy it through a stream (the slow path).
+    const answer = withPreferenceApplied(c, c.res);
+    if (answer !== c.res) c.res = answer;
   };
 
 /** The X-Auth-Token: present, known and not expired. */
@@ -162,7 +166,7 @@ export const prefer: Step = async (c, next) => {
   if (prefs.reset) {
     const socket = (c.env as { incoming?: { socket?: { destroy(): void } } } | undefined)?.incoming?.socket;
     if (socket) socket.destroy();
-    return new Response(null, { status: 599, headers: { [RESET_HEADER]: "1" } });
+    return new Response(null, { status: RESET_STATUS, headers: { [RESET_HEADER]: "1" } });
   }
   if (prefs.code && !op.statuses.has(prefs.code)) preferIgnored(c, prefs.code, op.operationId, op.statuses);
   if (prefs.code && prefs.code >= 400 && op.statuses.has(prefs.code)) {

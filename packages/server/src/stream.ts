@@ -1,9 +1,10 @@
 /**
- * Large JSON answers serialised in chunks, yielding to the event loop between chunks, so one
- * tenant's 16 MB list does not hold up every other request while it is encoded. Several
- * requests can read the same answer while it is being made: each reader gets the chunks made
- * so far, then each new one.
+ * Large JSON answers serialised in chunks, taking turns with other requests between chunks
+ * (turns.ts), so one tenant's 16 MB list does not hold up every other request while it is
+ * encoded or written. Several requests can read the same answer while it is being made: each
+ * reader gets the chunks made so far, then each new one.
  */
+import { turns } from "./turns.js";
 
 /** Arrays with more items than this are serialised in chunks. */
 export const CHUNKED_MIN_ITEMS = 200;
@@ -12,12 +13,13 @@ const CHUNK_CHARS = 256 * 1024;
 
 const encoder = new TextEncoder();
 
-/** Lets timers and I/O (other requests) run before the next chunk. */
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+/** Bytes per piece handed to the socket: small enough that a turn's budget is kept closely. */
+export const PIECE_BYTES = 64 * 1024;
 
 export class ChunkedJson {
   private readonly chunks: Uint8Array<ArrayBuffer>[] = [];
-  private readonly readers = new Set<ReadableStreamDefaultController<Uint8Array>>();
+  /** Readers waiting for the next chunk (or the end). */
+  private readonly waiting = new Set<() => void>();
   private state: "running" | "done" | "failed" = "running";
   private failure: unknown;
   /** The whole answer, once every chunk is made. */
@@ -29,10 +31,15 @@ export class ChunkedJson {
     this.done.catch(() => {});
   }
 
+  private wake(): void {
+    const readers = [...this.waiting];
+    this.waiting.clear();
+    for (const reader of readers) reader();
+  }
+
   private push(text: string): void {
-    const chunk = encoder.encode(text) as Uint8Array<ArrayBuffer>;
-    this.chunks.push(chunk);
-    for (const reader of this.readers) reader.enqueue(chunk);
+    this.chunks.push(encoder.encode(text) as Uint8Array<ArrayBuffer>);
+    this.wake();
   }
 
   private async run(list: readonly unknown[]): Promise<Uint8Array<ArrayBuffer>> {
@@ -50,38 +57,71 @@ export class ChunkedJson {
         if (i < list.length) {
           this.push(text);
           text = "";
-          await yieldToEventLoop();
+          // Making the next chunk takes its turn like the pieces being written.
+          await turns.wait();
         }
       }
       this.push(`${text}]`);
       this.state = "done";
-      for (const reader of this.readers) reader.close();
-      this.readers.clear();
+      this.wake();
       return concat(this.chunks);
     } catch (error) {
       this.state = "failed";
       this.failure = error;
-      for (const reader of this.readers) reader.error(error);
-      this.readers.clear();
+      this.wake();
       throw error;
     }
   }
 
-  /** A new reader of the answer. */
+  /**
+   * A new reader of the answer: the chunks made so far, then each new one, in pieces of at most
+   * PIECE_BYTES that go out as the connection asks for them and as turns allow.
+   */
   stream(): ReadableStream<Uint8Array> {
-    let self: ReadableStreamDefaultController<Uint8Array> | undefined;
-    return new ReadableStream<Uint8Array>({
-      start: (controller) => {
-        self = controller;
-        for (const chunk of this.chunks) controller.enqueue(chunk);
-        if (this.state === "done") controller.close();
-        else if (this.state === "failed") controller.error(this.failure);
-        else this.readers.add(controller);
+    let chunk = 0;
+    let at = 0;
+    let parked: (() => void) | undefined;
+    // A reader that went away (the client closed the connection) gets nothing more.
+    let cancelled = false;
+    return new ReadableStream<Uint8Array>(
+      {
+        pull: (controller) =>
+          new Promise<void>((resolve) => {
+            const step = () => {
+              parked = undefined;
+              if (this.state === "failed") {
+                controller.error(this.failure);
+                resolve();
+              } else if (chunk < this.chunks.length) {
+                turns.take(() => {
+                  if (cancelled) return resolve();
+                  const bytes = this.chunks[chunk] as Uint8Array<ArrayBuffer>;
+                  const end = Math.min(bytes.byteLength, at + PIECE_BYTES);
+                  controller.enqueue(bytes.subarray(at, end));
+                  at = end;
+                  if (at >= bytes.byteLength) {
+                    chunk++;
+                    at = 0;
+                  }
+                  resolve();
+                });
+              } else if (this.state === "done") {
+                controller.close();
+                resolve();
+              } else {
+                parked = step;
+                this.waiting.add(step);
+              }
+            };
+            step();
+          }),
+        cancel: () => {
+          cancelled = true;
+          if (parked) this.waiting.delete(parked);
+        },
       },
-      cancel: () => {
-        if (self) this.readers.delete(self);
-      },
-    });
+      { highWaterMark: 0 },
+    );
   }
 }
 
@@ -99,15 +139,15 @@ function concat(chunks: Uint8Array<ArrayBuffer>[]): Uint8Array<ArrayBuffer> {
 
 /** Kept answers larger than this are written in pieces (see `piecewise`); smaller ones go out in one write, which costs less. */
 export const PIECEWISE_MIN_BYTES = 4 * 1024 * 1024;
-const PIECE_BYTES = 256 * 1024;
 
 /**
  * Kept bytes as a stream of pieces (views, not copies), so a large answer goes out as its
- * connection drains, a piece per turn of the event loop, instead of as one write that copies
+ * connection drains and as turns allow (see turns.ts), instead of as one write that copies
  * megabytes into the socket while every other request waits.
  */
 export function piecewise(bytes: Uint8Array<ArrayBuffer>): ReadableStream<Uint8Array> {
   let at = 0;
+  let cancelled = false;
   return new ReadableStream<Uint8Array>(
     {
       pull(controller) {
@@ -115,9 +155,18 @@ export function piecewise(bytes: Uint8Array<ArrayBuffer>): ReadableStream<Uint8A
           controller.close();
           return;
         }
-        const end = Math.min(bytes.byteLength, at + PIECE_BYTES);
-        controller.enqueue(bytes.subarray(at, end));
-        at = end;
+        return new Promise<void>((resolve) =>
+          turns.take(() => {
+            if (cancelled) return resolve();
+            const end = Math.min(bytes.byteLength, at + PIECE_BYTES);
+            controller.enqueue(bytes.subarray(at, end));
+            at = end;
+            resolve();
+          }),
+        );
+      },
+      cancel() {
+        cancelled = true;
       },
     },
     { highWaterMark: 0 },

@@ -1,9 +1,20 @@
 import { existsSync, statSync, unlinkSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import Database from "better-sqlite3";
+import { createRequire } from "node:module";
+import type Database from "better-sqlite3";
 import type { WorldSnapshot } from "./world/world.js";
 import { type Command, StoreError, type WorldStore } from "./world-store.js";
 import { APPLICATION_ID, code, openError, SCHEMA_VERSION, TABLES, writeHolder } from "./store-file.js";
+
+/**
+ * better-sqlite3, loaded on first use: a server without a data file never loads the native
+ * module (a few milliseconds of start-up, and no native build needed to run in memory).
+ */
+let sqlite: typeof Database | undefined;
+const openDatabase = (file: string, options: Database.Options): Database.Database => {
+  sqlite ??= createRequire(import.meta.url)("better-sqlite3") as typeof Database;
+  return new sqlite(file, options);
+};
 
 export { APPLICATION_ID, type Holder, openError, readHolder, SCHEMA_VERSION } from "./store-file.js";
 
@@ -65,7 +76,7 @@ export class Store implements WorldStore {
     }
     let db: Database.Database | undefined;
     try {
-      db = new Database(file, { timeout: 0 });
+      db = openDatabase(file, { timeout: 0 });
       db.pragma("locking_mode = EXCLUSIVE");
       // Takes the lock now; it is held until the connection closes.
       db.exec("BEGIN EXCLUSIVE; COMMIT");
@@ -213,7 +224,7 @@ export class Store implements WorldStore {
 function inspect(file: string, how: "read-only" | "locked", locked?: Database.Database): void {
   let db: Database.Database | undefined = locked;
   try {
-    db ??= new Database(file, { readonly: true, fileMustExist: true, timeout: 0 });
+    db ??= openDatabase(file, { readonly: true, fileMustExist: true, timeout: 0 });
     const id = db.pragma("application_id", { simple: true }) as number;
     const version = db.pragma("user_version", { simple: true }) as number;
     const tables = (

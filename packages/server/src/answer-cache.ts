@@ -14,6 +14,8 @@ export interface CachedAnswer {
   until: number;
   status: number;
   bytes: Uint8Array<ArrayBuffer>;
+  /** The operation that answered it (for the request log of a reuse). */
+  operationId?: string;
 }
 
 /** An answer still being produced (a large one, serialised in chunks); others may share it. */

@@ -18,6 +18,8 @@ import { type SeedOptions, seedWorld } from "./world/seed.js";
 import { World } from "./world/world.js";
 import { mountInternal } from "./internal/mount.js";
 import { answerError } from "./pipeline/errors.js";
+import { chain } from "./pipeline/chain.js";
+import { fastRead } from "./fast-read.js";
 import * as step from "./pipeline/middleware.js";
 import { type PipelineDeps, type PipelineEnv, RESET_HEADER, RESET_STATUS } from "./pipeline/middleware.js";
 import { compiledOperations } from "./pipeline/operations.js";
@@ -147,8 +149,8 @@ export function createServer(options: ServerOptions = {}): CloudBackupServer {
     });
   }
 
+  const isToken = (segment: string) => world.tokens.has(segment) || segment === options.adminToken;
   if (options.log) {
-    const isToken = (segment: string) => world.tokens.has(segment) || segment === options.adminToken;
     app.use(async (c, next) => {
       const started = performance.now();
       await next();
@@ -174,30 +176,53 @@ export function createServer(options: ServerOptions = {}): CloudBackupServer {
   // The API's operations, each through the named steps of the pipeline (see pipeline/middleware.ts).
   const deps: PipelineDeps = { world, clock, persistence, answers, faults };
   const api = new Hono<PipelineEnv>();
-  api.onError(answerError(log));
+  const onOperationError = answerError(log);
+  api.onError(onOperationError);
   for (const tenantForm of [true, false]) {
     for (const op of operations) {
       const template = tenantForm ? op.path : withoutTenant(op.path);
+      // One route per operation: the steps are chained into one handler (see pipeline/chain.ts).
       api.on(
         op.method,
         toHonoPath(template),
-        step.start(op),
-        step.auth(deps),
-        step.answerCache(deps),
-        step.tenant(world, tenantForm),
-        step.role,
-        step.body,
-        step.prefer,
-        step.faults(deps),
-        step.operate(deps),
+        chain(
+          [
+            step.start(op),
+            step.auth(deps),
+            step.answerCache(deps),
+            step.tenant(world, tenantForm),
+            step.role,
+            step.body,
+            step.prefer,
+            step.faults(deps),
+            step.operate(deps),
+          ],
+          onOperationError,
+        ),
       );
     }
   }
   app.route("/", api);
 
+  // Kept reads are answered before routing (see fast-read.ts); everything else goes through Hono.
+  const kept = fastRead({
+    world,
+    clock,
+    answers,
+    faults,
+    persistence,
+    allowedHosts: options.allowedHosts,
+    cors: Boolean(options.cors?.length),
+    logRequest: options.log
+      ? (method, path, operationId, status, started) =>
+          log(`${method} ${pathForLog(path, isToken)} ${operationId} ${status} ${(performance.now() - started).toFixed(1)}ms`)
+      : undefined,
+  });
   // In-process callers have no socket to drop: `Prefer: fault=reset` rejects their fetch instead.
   const honoFetch = app.fetch.bind(app);
   (app as { fetch: typeof app.fetch }).fetch = async (request, env, executionContext) => {
+    const fast = kept(request, env);
+    if (fast) return fast;
     const response = await honoFetch(request, env, executionContext);
     // The status first: reading `headers` of every answer would take the Node adapter's slower path.
     if (response.status === RESET_STATUS && response.headers.get(RESET_HEADER))

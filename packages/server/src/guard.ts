@@ -29,7 +29,7 @@ export function isLoopbackAddress(address: string): boolean {
   return isLoopbackHost(hostnameOf(address.includes(":") && !address.startsWith("[") ? `[${address}]` : address));
 }
 
-function hostAllowed(allowed: AllowedHosts, hostname: string): boolean {
+export function hostAllowed(allowed: AllowedHosts, hostname: string): boolean {
   if (allowed === "loopback") return isLoopbackHost(hostname);
   if (typeof allowed === "function") return allowed(hostname);
   return allowed.some((h) => hostnameOf(h) === hostname);

@@ -3,7 +3,7 @@
  * once at (revision, now), noting until when it holds, and encoded, in chunks for large lists.
  */
 import type { Context } from "hono";
-import type { AnswerCache, PendingAnswer } from "./answer-cache.js";
+import type { AnswerCache, CachedAnswer, PendingAnswer } from "./answer-cache.js";
 import { CHUNKED_MIN_ITEMS, ChunkedJson, PIECEWISE_MIN_BYTES, piecewise } from "./stream.js";
 import type { World } from "./world/world.js";
 import { SECURED } from "./guard.js";
@@ -15,7 +15,7 @@ const encoder = new TextEncoder();
  * turns more than one header into a Headers object and so takes the server adapter's slow path;
  * headers that middleware set on `c.res` are still merged in by Hono.
  */
-function jsonAnswer(
+export function jsonAnswer(
   body: Uint8Array<ArrayBuffer> | ReadableStream<Uint8Array>,
   status: number,
   requestId: string,
@@ -32,6 +32,12 @@ function jsonAnswer(
   return response;
 }
 
+/** A kept answer written again: in pieces when it is large. */
+export function serveKeptBytes(hit: CachedAnswer, requestId: string): Response {
+  if (hit.bytes.byteLength >= PIECEWISE_MIN_BYTES) return jsonAnswer(piecewise(hit.bytes), hit.status, requestId, hit.bytes.byteLength);
+  return jsonAnswer(hit.bytes, hit.status, requestId);
+}
+
 /** The kept answer for `key`, or one being made that will hold now, as a response; undefined otherwise. */
 export function serveKept(
   _c: Context,
@@ -42,10 +48,7 @@ export function serveKept(
   requestId: string,
 ): Response | undefined {
   const hit = cache.get(key, revision, now);
-  if (hit) {
-    if (hit.bytes.byteLength >= PIECEWISE_MIN_BYTES) return jsonAnswer(piecewise(hit.bytes), hit.status, requestId, hit.bytes.byteLength);
-    return jsonAnswer(hit.bytes, hit.status, requestId);
-  }
+  if (hit) return serveKeptBytes(hit, requestId);
   const pending = cache.getPending(key, revision, now);
   if (pending) return jsonAnswer(pending.stream(), pending.status, requestId);
   return undefined;
@@ -69,6 +72,8 @@ export function answerRead(
   const kept = serveKept(c, cache, key, revision, now, requestId);
   if (kept) return kept;
   const { value: reply, until } = world.readAt(now, read);
+  // Named so that a later request answered before routing (fast-read.ts) logs the same line.
+  const operationId = (c.get as (key: string) => unknown)("operationId") as string | undefined;
   if (reply.body === undefined) return c.body(null, reply.status as 200, { "x-request-id": requestId });
   if (Array.isArray(reply.body) && reply.body.length > CHUNKED_MIN_ITEMS) {
     const chunked = new ChunkedJson(reply.body);
@@ -77,13 +82,13 @@ export function answerRead(
     chunked.done.then(
       (bytes) => {
         cache.endPending(key, pending);
-        cache.set(key, { revision, from: now, until, status: reply.status, bytes });
+        cache.set(key, { revision, from: now, until, status: reply.status, bytes, operationId });
       },
       () => cache.endPending(key, pending),
     );
     return jsonAnswer(chunked.stream(), reply.status, requestId);
   }
   const bytes = encoder.encode(JSON.stringify(reply.body)) as Uint8Array<ArrayBuffer>;
-  cache.set(key, { revision, from: now, until, status: reply.status, bytes });
+  cache.set(key, { revision, from: now, until, status: reply.status, bytes, operationId });
   return jsonAnswer(bytes, reply.status, requestId);
 }

@@ -303,6 +303,38 @@ async function settle(pid, capMs = 120_000) {
   return performance.now() - started;
 }
 
+/** Busy and total jiffies of all CPUs so far (Linux /proc/stat; undefined elsewhere). */
+function machineTicks() {
+  try {
+    const fields = readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).slice(1).map(Number);
+    const idle = (fields[3] ?? 0) + (fields[4] ?? 0);
+    const total = fields.reduce((a, b) => a + b, 0);
+    return { busy: total - idle, total };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Waits until the machine is quiet (under 15% of its CPUs busy over 300 ms), for at most 20 s,
+ * so that one cell is not measured while another process (a server still writing its data file,
+ * a JVM compiling) takes part of a core. Returns how long it waited, and whether it got there.
+ */
+async function settleMachine(capMs = 20_000) {
+  const started = performance.now();
+  let last = machineTicks();
+  if (!last) return { ms: 0, quiet: true };
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 300));
+    const now = machineTicks();
+    if (!now) return { ms: performance.now() - started, quiet: true };
+    const busy = (now.busy - last.busy) / Math.max(1, now.total - last.total);
+    if (busy < 0.15) return { ms: performance.now() - started, quiet: true };
+    if (performance.now() - started > capMs) return { ms: performance.now() - started, quiet: false, busy };
+    last = now;
+  }
+}
+
 /** A request that takes this long alone would queue for many seconds behind 50 connections. */
 const SLOW_MS = 100;
 
@@ -321,6 +353,9 @@ async function measure(scenario, target, base, spec, pid, probeMs) {
     await load(options.warmup, "w");
     await settle(pid);
   }
+  const machine = await settleMachine();
+  if (!machine.quiet)
+    log(`${scenario} / ${target}: the machine stayed ${Math.round((machine.busy ?? 0) * 100)}% busy for 20 s before this cell; measured anyway`);
   const cpuBefore = cpuSecondsOf(pid);
   const load1 = loadavg()[0];
   const result = await load(options.duration, "m");

@@ -355,7 +355,9 @@ async function measure(scenario, target, base, spec, pid, probeMs) {
   }
   const machine = await settleMachine();
   if (!machine.quiet)
-    log(`${scenario} / ${target}: the machine stayed ${Math.round((machine.busy ?? 0) * 100)}% busy for 20 s before this cell; measured anyway`);
+    log(
+      `${scenario} / ${target}: the machine stayed ${Math.round((machine.busy ?? 0) * 100)}% busy for 20 s before this cell; measured anyway`,
+    );
   const cpuBefore = cpuSecondsOf(pid);
   const load1 = loadavg()[0];
   const result = await load(options.duration, "m");

@@ -3,8 +3,8 @@
 // scenario, driven like the bench drives it, then self time aggregated per function and per
 // script. Writes packages/bench/PROFILE.md and prints it.
 //
-// Usage: npm run profile --workspace @cloud-backup/bench [-- --duration S --connections N --keep DIR --only get-agent,create,list-1000,create-data]
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+// Usage: npm run profile --workspace @cloud-backup/bench [-- --duration S --connections N --keep DIR --only get-agent,create,list-1000,startup,create-data,fairness]
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { configBody, createConfigs, createTenant } from "./api.mjs";
@@ -12,6 +12,8 @@ import { aggregate, toMarkdown } from "./cpuprofile.mjs";
 import { createTenantCount } from "./expect.mjs";
 import { hasWrk, runLoad } from "./load.mjs";
 import { BENCH_DIR, DEMO, killAll, startReference, stopProcess } from "./servers.mjs";
+
+const EVENT_LOOP_DELAY = join(BENCH_DIR, "src", "event-loop-delay.mjs");
 
 const argv = process.argv.slice(2);
 const arg = (name, fallback) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : fallback);
@@ -48,6 +50,27 @@ const SCENARIOS = {
     },
   },
   startup: { title: "start-up to the first answer (memory), no load", startupOnly: true, spec: async () => ({ entries: [] }) },
+  fairness: {
+    // The bench's fairness load with writes: one tenant lists its 10,000 configurations at 50
+    // connections (1 update in 20) while one connection reads another tenant's agent. Built
+    // beforehand in a data file, so creating the configurations stays out of the profile.
+    title: "fairness: small GET of one tenant while another lists 10,000 (1 update in 20; --data file built beforehand)",
+    data: true,
+    prebuilt: true,
+    spec: async (base) => {
+      const t = await createTenant(base, "profile-fair");
+      const { ids } = await createConfigs(base, t, 10_000, { concurrency: 8, prefix: "fair" });
+      const list = { method: "GET", path: `/v1.0/${t.tenantId}/backup-configuration`, headers: { "X-Auth-Token": t.token } };
+      const update = {
+        method: "PUT",
+        path: `/v1.0/${t.tenantId}/backup-configuration/${ids[0]}`,
+        headers: { "X-Auth-Token": t.token, "content-type": "application/json" },
+        body: JSON.stringify(configBody(t.agents[0], "fair-0")),
+      };
+      return { entries: [list, update], cycle: [...Array(19).fill(0), 1] };
+    },
+    side: { entries: [{ method: "GET", path: `/v1.0/${DEMO.tenant}/agent/${DEMO.agent}`, headers: { "X-Auth-Token": DEMO.token } }] },
+  },
   "create-data": { title: "create a configuration (--data)", data: true, spec: (base) => createSpec(base) },
 };
 
@@ -85,18 +108,31 @@ async function profileScenario(name) {
       await stopProcess(builder);
     }
   }
-  const proc = await startReference({ name: `profile-${name}`, nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${dir}`], data });
+  const loopFile = join(tmpDir, `${name}-event-loop.json`);
+  const proc = await startReference({
+    name: `profile-${name}`,
+    nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${dir}`, "--import", EVENT_LOOP_DELAY],
+    data,
+    env: { ...process.env, BENCH_EVENT_LOOP_FILE: loopFile },
+  });
   let result = { rps: NaN, p99: NaN, startMs: proc.startMs };
   try {
     if (!scenario.startupOnly) {
       spec ??= await scenario.spec(proc.baseUrl);
       await runLoad({ loader, baseUrl: proc.baseUrl, spec, seconds: 1, connections, tmpDir, prefix: `w-${name}` });
-      const measured = await runLoad({ loader, baseUrl: proc.baseUrl, spec, seconds: duration, connections, tmpDir, prefix: `m-${name}` });
-      result = { ...measured, startMs: proc.startMs };
+      proc.child.kill("SIGUSR2"); // the event loop's delay counts from here
+      const [measured, side] = await Promise.all([
+        runLoad({ loader, baseUrl: proc.baseUrl, spec, seconds: duration, connections, tmpDir, prefix: `m-${name}` }),
+        scenario.side
+          ? runLoad({ loader, baseUrl: proc.baseUrl, spec: scenario.side, seconds: duration, connections: 1, tmpDir, prefix: `s-${name}` })
+          : undefined,
+      ]);
+      result = { ...measured, startMs: proc.startMs, side };
     }
   } finally {
-    await stopProcess(proc); // the profile is written when the process exits
+    await stopProcess(proc); // the profile and the event loop's delay are written when the process exits
   }
+  result.loop = existsSync(loopFile) ? JSON.parse(readFileSync(loopFile, "utf8")) : undefined;
   const file = readdirSync(dir).find((f) => f.endsWith(".cpuprofile"));
   if (!file) throw new Error(`no .cpuprofile in ${dir}`);
   const profile = JSON.parse(readFileSync(join(dir, file), "utf8"));
@@ -123,7 +159,13 @@ try {
         ? `## ${p.title}: ${Math.round(p.result.rps)} req/s, p99 ${p.result.p99.toFixed(1)} ms`
         : `## ${p.title}: first answer after ${Math.round(p.result.startMs)} ms`,
       "",
-      `${p.byFunction.totalMs.toFixed(0)} ms sampled, ${busyMs.toFixed(0)} ms not idle.`,
+      `${p.byFunction.totalMs.toFixed(0)} ms sampled, ${busyMs.toFixed(0)} ms not idle.` +
+        (p.result.side
+          ? ` The small GET (1 connection): ${Math.round(p.result.side.rps)} req/s, p50 ${p.result.side.p50.toFixed(2)} ms, p99 ${p.result.side.p99.toFixed(1)} ms.`
+          : "") +
+        (p.result.loop && !Number.isNaN(p.result.rps)
+          ? ` The server's event-loop delay under the measured load (monitorEventLoopDelay): p50 ${p.result.loop.p50} ms, p99 ${p.result.loop.p99} ms, longest ${p.result.loop.max} ms.`
+          : ""),
       "",
       toMarkdown(p.byFunction.rows, top, "function"),
       "",

@@ -159,7 +159,7 @@ export const DEMO = { tenant: "1234", token: "demo-token", agent: 213564 };
 /**
  * Starts the reference server CLI: on its default clock (one virtual second per second), or
  * frozen (`--clock-speed 0`) with `frozen`.
- * @param {{ name: string, data?: string, frozen?: boolean, port?: number, nodeArgs?: string[], timeoutMs?: number }} o
+ * @param {{ name: string, data?: string, frozen?: boolean, port?: number, nodeArgs?: string[], timeoutMs?: number, env?: NodeJS.ProcessEnv }} o
  */
 export async function startReference(o) {
   const port = o.port ?? (await freePort());
@@ -173,6 +173,7 @@ export async function startReference(o) {
     probePath: `/v1.0/${DEMO.tenant}/agent/${DEMO.agent}`,
     probeHeaders: { "x-auth-token": DEMO.token },
     timeoutMs: o.timeoutMs,
+    env: o.env,
   });
 }
 

@@ -436,7 +436,7 @@ async function historyFigures() {
       const world = memoryOf(proc.child.pid);
       const activity = await timeRequest(base, "GET", `/v1.0/${tenant.tenantId}/activity`, { ...auth, count: 3, budgetMs: 5_000 });
       const items = JSON.parse(activity.body);
-      // Activity lists the newest 1,000 items only (ERRATA E-35): the backups are counted per configuration.
+      // Activity lists only the newest items (its cap is in info.x-limits, ERRATA E-35): backups are counted per configuration.
       const backups = await countCompletedBackups(base, tenant, made.ids.slice(0, 1_000));
       const list = await timeRequest(base, "GET", `/v1.0/${tenant.tenantId}/backup-configuration`, { ...auth, count: 3, budgetMs: 5_000 });
       const agent = await timeRequest(base, "GET", `/v1.0/${tenant.tenantId}/agent/${tenant.agents[0]}`, {

@@ -150,13 +150,16 @@ export function createServer(options: ServerOptions = {}): CloudBackupServer {
   }
 
   const isToken = (segment: string) => world.tokens.has(segment) || segment === options.adminToken;
+  /** One line of the request log (written by the middleware below and by kept reads answered before routing). */
+  const logRequest = (method: string, path: string, operationId: string, outcome: string, started: number) =>
+    log(`${method} ${pathForLog(path, isToken)} ${operationId} ${outcome} ${(performance.now() - started).toFixed(1)}ms`);
   if (options.log) {
     app.use(async (c, next) => {
       const started = performance.now();
       await next();
       const op = (c.get as (key: string) => unknown)("operationId") ?? "-";
       const outcome = (c.get as (key: string) => unknown)(ABORTED) ? "aborted by the client" : String(c.res.status);
-      log(`${c.req.method} ${pathForLog(c.req.path, isToken)} ${String(op)} ${outcome} ${(performance.now() - started).toFixed(1)}ms`);
+      logRequest(c.req.method, c.req.path, String(op), outcome, started);
     });
   }
   // Every route: the Host check and security headers, then the byte limit while reading.
@@ -214,8 +217,7 @@ export function createServer(options: ServerOptions = {}): CloudBackupServer {
     allowedHosts: options.allowedHosts,
     cors: Boolean(options.cors?.length),
     logRequest: options.log
-      ? (method, path, operationId, status, started) =>
-          log(`${method} ${pathForLog(path, isToken)} ${operationId} ${status} ${(performance.now() - started).toFixed(1)}ms`)
+      ? (method, path, operationId, status, started) => logRequest(method, path, operationId, String(status), started)
       : undefined,
   });
   // In-process callers have no socket to drop: `Prefer: fault=reset` rejects their fetch instead.

@@ -14,7 +14,7 @@
 import type { AnswerCache } from "./answer-cache.js";
 import type { FaultRegistry } from "./admin.js";
 import type { VirtualClock } from "./clock.js";
-import { type AllowedHosts, hostAllowed, hostnameOf } from "./guard.js";
+import { type AllowedHosts, hostAccepted } from "./guard.js";
 import type { Persistence } from "./persistence.js";
 import { randomUUID } from "./random.js";
 import { serveKeptBytes } from "./read-path.js";
@@ -53,10 +53,7 @@ export function fastRead(deps: FastReadDeps): (request: Request, env: unknown) =
     const path = incoming?.url ?? pathOf(request.url);
     if (!path?.startsWith("/v1.0/") || path.includes("?") || path.includes("%")) return undefined;
     if (header("prefer") !== undefined || header("origin") !== undefined) return undefined;
-    if (allowedHosts !== undefined && incoming) {
-      const host = header("host");
-      if (!host || !hostAllowed(allowedHosts, hostnameOf(host))) return undefined;
-    }
+    if (allowedHosts !== undefined && incoming && !hostAccepted(allowedHosts, header("host"))) return undefined;
     const token = header("x-auth-token");
     const grant = token === undefined ? undefined : world.tokens.get(token);
     const now = clock.now();

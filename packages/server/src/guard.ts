@@ -29,7 +29,12 @@ export function isLoopbackAddress(address: string): boolean {
   return isLoopbackHost(hostnameOf(address.includes(":") && !address.startsWith("[") ? `[${address}]` : address));
 }
 
-export function hostAllowed(allowed: AllowedHosts, hostname: string): boolean {
+/** Whether a `Host` header value (missing: undefined) is one the server answers. */
+export function hostAccepted(allowed: AllowedHosts, host: string | undefined): boolean {
+  return host !== undefined && host !== "" && hostAllowed(allowed, hostnameOf(host));
+}
+
+function hostAllowed(allowed: AllowedHosts, hostname: string): boolean {
   if (allowed === "loopback") return isLoopbackHost(hostname);
   if (typeof allowed === "function") return allowed(hostname);
   return allowed.some((h) => hostnameOf(h) === hostname);
@@ -82,7 +87,7 @@ export function guard(options: GuardOptions): MiddlewareHandler {
     // In-process calls have no Host to forge; only requests over a socket are checked.
     if (allowedHosts !== undefined && overSocket(c)) {
       const host = c.req.header("host");
-      if (!host || !hostAllowed(allowedHosts, hostnameOf(host))) {
+      if (!hostAccepted(allowedHosts, host)) {
         c.res = options.refuse(
           c,
           new ApiError(
